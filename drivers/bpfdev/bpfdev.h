@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * bpfdev internals. The request path, one file per step:
+ *
+ *   main.c     the device, its files, ioctl dispatch, fdinfo
+ *   sys_bpf.c  one delegated command: snapshot -> policy -> execute
+ *   request.c  the snapshot: the caller's request copied once, rebuilt into
+ *              the attr the kernel will consume, pointers into kernel copies
+ *   policy.c   the decision, made on the snapshot only
+ *   creds.c    the capabilities a command needs, raised for that call only
+ *   freeze.c   BPF_MAP_FREEZE on the object that was checked
+ *   grant.c    the administrator's grant: module parameters
+ *   vocab.c    the names of commands and types in the grant
+ */
+#ifndef _BPFDEV_H
+#define _BPFDEV_H
+
+#include <linux/bpf.h>
+#include <linux/types.h>
+
+struct file;
+struct seq_file;
+
+/* vocab.c */
+struct bpfdev_vocab {
+	const char *kind;
+	const char * const *names;
+	u32 count;	/* the running kernel's __MAX_BPF_* */
+};
+
+extern const struct bpfdev_vocab bpfdev_vocab_cmds;
+extern const struct bpfdev_vocab bpfdev_vocab_progs;
+extern const struct bpfdev_vocab bpfdev_vocab_maps;
+extern const struct bpfdev_vocab bpfdev_vocab_attachs;
+
+const char *bpfdev_vocab_name(const struct bpfdev_vocab *vocab, u32 v);
+int bpfdev_vocab_lookup(const struct bpfdev_vocab *vocab, const char *name,
+			size_t len);
+
+/* grant.c */
+struct bpfdev_grant {
+	u64 cmds;	/* bit per enum bpf_cmd */
+	u64 progs;	/* bit per enum bpf_prog_type */
+	u64 maps;	/* bit per enum bpf_map_type */
+	u64 attachs;	/* bit per enum bpf_attach_type */
+	u32 insn_max;	/* largest program, in instructions */
+};
+
+void bpfdev_grant_effective(struct bpfdev_grant *grant);
+void bpfdev_grant_show(struct seq_file *m, const struct bpfdev_grant *grant);
+
+static inline bool bpfdev_mask_has(u64 mask, u32 bit)
+{
+	return bit < 64 && (mask & BIT_ULL(bit));
+}
+
+/* request.c */
+#define BPFDEV_MAX_BUFS		6	/* insns, fd_array, 3 x info, btf */
+#define BPFDEV_LICENSE_LEN	128	/* as bpf_prog_load()'s buffer */
+
+/* The caller's input pointers and record sizes, as it gave them. */
+struct bpfdev_request_inputs {
+	u64 insns;
+	u64 license;
+	u64 fd_array;
+	u64 func_info;
+	u64 line_info;
+	u64 core_relos;
+	u64 btf;
+	u32 func_info_rec_size;
+	u32 line_info_rec_size;
+	u32 core_relo_rec_size;
+};
+
+/**
+ * struct bpfdev_request - one bpf command, as the kernel will consume it
+ * @cmd: the command, read once from the caller's request
+ * @usize: the caller's attr size (bounds the write-backs)
+ * @uattr: the caller's attr, written to only for bpf(2)'s write-backs
+ * @in: the caller's input pointers, read once by bpfdev_request_copy_inputs()
+ * @attr: the attr handed to kern_sys_bpf(): built from the fields @cmd
+ *	uses; every pointer the kernel dereferences as a kernel pointer points
+ *	at a buffer below, the log buffers stay the caller's
+ * @license: the kernel copy of a program's license
+ * @bufs: kernel copies of the other inputs, freed by bpfdev_request_free()
+ * @nbufs: how many of @bufs are in use
+ */
+struct bpfdev_request {
+	int cmd;
+	u32 usize;
+	union bpf_attr __user *uattr;
+	struct bpfdev_request_inputs in;
+	union bpf_attr attr;
+	char license[BPFDEV_LICENSE_LEN];
+	void *bufs[BPFDEV_MAX_BUFS];
+	unsigned int nbufs;
+};
+
+int bpfdev_request_snapshot(struct bpfdev_request *req, u32 cmd,
+			    u64 uattr, u32 usize);
+int bpfdev_request_copy_inputs(struct bpfdev_request *req);
+int bpfdev_request_prepare_writeback(const struct bpfdev_request *req);
+void bpfdev_request_writeback(const struct bpfdev_request *req);
+void bpfdev_request_free(struct bpfdev_request *req);
+
+/* policy.c */
+int bpfdev_policy_check(const struct bpfdev_request *req,
+			const struct bpfdev_grant *grant);
+bool bpfdev_cmd_executable(u32 cmd);
+
+/* creds.c */
+u64 bpfdev_caps_needed(const struct bpfdev_request *req);
+int bpfdev_call_with_caps(struct bpfdev_request *req, u64 caps);
+
+/* freeze.c */
+int bpfdev_map_freeze(struct bpfdev_request *req);
+
+/* sys_bpf.c */
+long bpfdev_sys_bpf(struct file *file, void __user *arg);
+
+#endif /* _BPFDEV_H */

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The administrator's grant: what members of the device's group may do.
+ *
+ * Four masks in the BPF token's vocabulary (delegate_cmds, delegate_progs,
+ * delegate_maps, delegate_attachs), as module parameters: names joined by
+ * ':', "any", or a number. They are readable by everyone, writable by root
+ * at runtime under /sys/module/bpfdev/parameters/, and read at every call,
+ * so a change applies at once to files that are already open.
+ *
+ * The defaults delegate what bpf(2) let any user do while
+ * kernel.unprivileged_bpf_disabled was 0, plus the commands libbpf needs for
+ * every object (BTF, and freezing .rodata on 6.1).
+ */
+#include <linux/bpf.h>
+#include <linux/ctype.h>
+#include <linux/kernel.h>
+#include <linux/moduleparam.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "bpfdev.h"
+
+#define MASK_ANY	(~0ULL)
+
+struct grant_param {
+	const struct bpfdev_vocab *vocab;
+	u64 mask;
+};
+
+static struct grant_param delegate_cmds = {
+	.vocab = &bpfdev_vocab_cmds,
+	.mask = BIT_ULL(BPF_MAP_CREATE) | BIT_ULL(BPF_PROG_LOAD) |
+		BIT_ULL(BPF_BTF_LOAD) | BIT_ULL(BPF_MAP_FREEZE),
+};
+
+static struct grant_param delegate_progs = {
+	.vocab = &bpfdev_vocab_progs,
+	.mask = BIT_ULL(BPF_PROG_TYPE_SOCKET_FILTER) |
+		BIT_ULL(BPF_PROG_TYPE_CGROUP_SKB),
+};
+
+/* The map types map_create() lets a caller without CAP_BPF create. */
+static struct grant_param delegate_maps = {
+	.vocab = &bpfdev_vocab_maps,
+	.mask = BIT_ULL(BPF_MAP_TYPE_HASH) | BIT_ULL(BPF_MAP_TYPE_ARRAY) |
+		BIT_ULL(BPF_MAP_TYPE_PROG_ARRAY) |
+		BIT_ULL(BPF_MAP_TYPE_PERF_EVENT_ARRAY) |
+		BIT_ULL(BPF_MAP_TYPE_PERCPU_HASH) |
+		BIT_ULL(BPF_MAP_TYPE_PERCPU_ARRAY) |
+		BIT_ULL(BPF_MAP_TYPE_CGROUP_ARRAY) |
+		BIT_ULL(BPF_MAP_TYPE_ARRAY_OF_MAPS) |
+		BIT_ULL(BPF_MAP_TYPE_HASH_OF_MAPS) |
+		BIT_ULL(BPF_MAP_TYPE_CGROUP_STORAGE) |
+		BIT_ULL(BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE) |
+		BIT_ULL(BPF_MAP_TYPE_RINGBUF) |
+		BIT_ULL(BPF_MAP_TYPE_USER_RINGBUF),
+};
+
+/*
+ * cgroup_skb programs must name their direction when loaded; the two are
+ * delegated so that the default program types load. Attaching them is a
+ * separate command, not delegated by default.
+ */
+static struct grant_param delegate_attachs = {
+	.vocab = &bpfdev_vocab_attachs,
+	.mask = BIT_ULL(BPF_CGROUP_INET_INGRESS) |
+		BIT_ULL(BPF_CGROUP_INET_EGRESS),
+};
+
+/* BPF_MAXINSNS: what an unprivileged bpf(2) caller may load. */
+static unsigned int insn_max = BPF_MAXINSNS;
+
+static int grant_param_set(const char *val, const struct kernel_param *kp)
+{
+	struct grant_param *gp = kp->arg;
+	const char *p, *end;
+	char buf[16];
+	u64 mask = 0;
+	int v;
+
+	val = skip_spaces(val);
+	end = val + strlen(val);
+	while (end > val && isspace(end[-1]))
+		end--;
+
+	if (end - val == 3 && !strncmp(val, "any", 3)) {
+		WRITE_ONCE(gp->mask, MASK_ANY);
+		return 0;
+	}
+	if (end - val == 4 && !strncmp(val, "none", 4)) {
+		WRITE_ONCE(gp->mask, 0);
+		return 0;
+	}
+	if (end > val && isdigit(*val)) {
+		if (end - val >= sizeof(buf))
+			return -EINVAL;
+		memcpy(buf, val, end - val);
+		buf[end - val] = '\0';
+		if (kstrtou64(buf, 0, &mask))
+			return -EINVAL;
+		WRITE_ONCE(gp->mask, mask);
+		return 0;
+	}
+	for (p = val; p < end; p = p + 1) {
+		const char *sep = memchr(p, ':', end - p) ?: end;
+
+		v = bpfdev_vocab_lookup(gp->vocab, p, sep - p);
+		if (v < 0 || v >= 64) {
+			pr_warn("bpfdev: unknown %s name '%.*s'\n",
+				gp->vocab->kind, (int)(sep - p), p);
+			return -EINVAL;
+		}
+		mask |= BIT_ULL(v);
+		p = sep;
+	}
+	WRITE_ONCE(gp->mask, mask);
+	return 0;
+}
+
+static int grant_mask_print(char *buf, size_t size, u64 mask,
+			    const struct bpfdev_vocab *vocab)
+{
+	int len = 0;
+	u32 v;
+
+	if (mask == MASK_ANY)
+		return scnprintf(buf, size, "any");
+	if (!mask)
+		return scnprintf(buf, size, "none");
+	/* A bit the kernel has no name for is shown as the number. */
+	if (vocab->count < 64 && (mask >> vocab->count))
+		return scnprintf(buf, size, "0x%llx", mask);
+	for (v = 0; v < vocab->count; v++)
+		if (mask & BIT_ULL(v))
+			len += scnprintf(buf + len, size - len, "%s%s",
+					 len ? ":" : "", vocab->names[v]);
+	return len;
+}
+
+static int grant_param_get(char *buf, const struct kernel_param *kp)
+{
+	const struct grant_param *gp = kp->arg;
+	int len;
+
+	len = grant_mask_print(buf, PAGE_SIZE - 1, READ_ONCE(gp->mask),
+			       gp->vocab);
+	buf[len++] = '\n';
+	buf[len] = '\0';
+	return len;
+}
+
+static const struct kernel_param_ops grant_param_ops = {
+	.set = grant_param_set,
+	.get = grant_param_get,
+};
+
+module_param_cb(delegate_cmds, &grant_param_ops, &delegate_cmds, 0644);
+MODULE_PARM_DESC(delegate_cmds,
+		 "bpf commands members may run (names joined by ':', any, none, or a number)");
+module_param_cb(delegate_progs, &grant_param_ops, &delegate_progs, 0644);
+MODULE_PARM_DESC(delegate_progs, "program types members may load");
+module_param_cb(delegate_maps, &grant_param_ops, &delegate_maps, 0644);
+MODULE_PARM_DESC(delegate_maps, "map types members may create");
+module_param_cb(delegate_attachs, &grant_param_ops, &delegate_attachs, 0644);
+MODULE_PARM_DESC(delegate_attachs,
+		 "expected attach types members' programs may be loaded for");
+
+static int insn_max_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, BPF_COMPLEXITY_LIMIT_INSNS);
+}
+
+static const struct kernel_param_ops insn_max_ops = {
+	.set = insn_max_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(insn_max, &insn_max_ops, &insn_max, 0644);
+MODULE_PARM_DESC(insn_max,
+		 "largest program members may load, in instructions (1..1000000, default 4096)");
+
+/**
+ * bpfdev_grant_effective() - the grant a call made now is checked against
+ * @grant: filled in
+ */
+void bpfdev_grant_effective(struct bpfdev_grant *grant)
+{
+	grant->cmds = READ_ONCE(delegate_cmds.mask);
+	grant->progs = READ_ONCE(delegate_progs.mask);
+	grant->maps = READ_ONCE(delegate_maps.mask);
+	grant->attachs = READ_ONCE(delegate_attachs.mask);
+	grant->insn_max = READ_ONCE(insn_max);
+}
+
+static void grant_show_mask(struct seq_file *m, const char *key, u64 mask,
+			    const struct bpfdev_vocab *vocab)
+{
+	char *buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+
+	if (!buf)
+		return;
+	grant_mask_print(buf, PAGE_SIZE, mask, vocab);
+	seq_printf(m, "%s:\t%s\n", key, buf);
+	kfree(buf);
+}
+
+/**
+ * bpfdev_grant_show() - print @grant for /proc/<pid>/fdinfo
+ * @m: the fdinfo file
+ * @grant: what to print
+ *
+ * The keys are those of a BPF token's fdinfo; the values are names, as in
+ * the module parameters, so that a user can read what the fd may do.
+ */
+void bpfdev_grant_show(struct seq_file *m, const struct bpfdev_grant *grant)
+{
+	grant_show_mask(m, "allowed_cmds", grant->cmds, &bpfdev_vocab_cmds);
+	grant_show_mask(m, "allowed_maps", grant->maps, &bpfdev_vocab_maps);
+	grant_show_mask(m, "allowed_progs", grant->progs, &bpfdev_vocab_progs);
+	grant_show_mask(m, "allowed_attachs", grant->attachs,
+			&bpfdev_vocab_attachs);
+	seq_printf(m, "insn_max:\t%u\n", grant->insn_max);
+}

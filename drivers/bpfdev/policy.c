@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The decision: may this request run?
+ *
+ * It looks only at the snapshot (request.c), the attr the kernel will
+ * consume, never at the caller's memory, so what is checked is what runs.
+ * It depends on no fd: which object an fd number names can change between
+ * a check and the kernel's own lookup (freeze.c handles the one command
+ * whose rule depends on the object).
+ *
+ * How delegate_attachs applies: at BPF_PROG_LOAD, to the expected attach
+ * type the program is loaded for. For program types whose load the kernel
+ * ties to an attach type (cgroup, sk_lookup, sk_reuseport, tracing, kprobe
+ * multi-links, XDP, netfilter), the type must be delegated, whatever its
+ * value. For the others the kernel ignores the field: 0 means "none" and is
+ * always accepted - it is not cgroup_inet_ingress for a socket filter - and
+ * any other value must be delegated.
+ */
+#include <linux/bpf.h>
+#include <linux/cred.h>
+#include <linux/user_namespace.h>
+
+#include "bpfdev.h"
+#include "compat.h"
+
+/**
+ * bpfdev_cmd_executable() - does bpfdev execute @cmd at all?
+ * @cmd: a bpf command
+ *
+ * The commands that need privilege on the supported kernels. The others
+ * work on fds the caller holds and need none: bpf(2) runs them directly.
+ */
+bool bpfdev_cmd_executable(u32 cmd)
+{
+	switch (cmd) {
+	case BPF_MAP_CREATE:
+	case BPF_PROG_LOAD:
+	case BPF_BTF_LOAD:
+	case BPF_MAP_FREEZE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Never delegated, whatever the grant: syscall programs run with kernel
+ * pointers, extensions replace other programs, LSM and struct_ops programs
+ * rewrite kernel policy and behaviour.
+ */
+static bool prog_type_never(u32 type)
+{
+	switch (type) {
+	case BPF_PROG_TYPE_SYSCALL:
+	case BPF_PROG_TYPE_EXT:
+	case BPF_PROG_TYPE_LSM:
+	case BPF_PROG_TYPE_STRUCT_OPS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Program types whose load the kernel ties to an expected attach type. */
+static bool prog_type_uses_attach_type(u32 type)
+{
+	switch (type) {
+	case BPF_PROG_TYPE_CGROUP_SKB:
+	case BPF_PROG_TYPE_CGROUP_SOCK:
+	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
+	case BPF_PROG_TYPE_CGROUP_SOCKOPT:
+	case BPF_PROG_TYPE_SK_LOOKUP:
+	case BPF_PROG_TYPE_SK_REUSEPORT:
+	case BPF_PROG_TYPE_TRACING:
+	case BPF_PROG_TYPE_KPROBE:
+	case BPF_PROG_TYPE_XDP:
+	case BPFDEV_PROG_TYPE_NETFILTER:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int policy_prog_load(const union bpf_attr *k,
+			    const struct bpfdev_grant *grant)
+{
+	u32 type = k->prog_type, eat = k->expected_attach_type;
+
+	/* Malformed, as bpf(2) would say. */
+	if (type == BPF_PROG_TYPE_UNSPEC || type >= BPFDEV_MAX_PROG_TYPE ||
+	    eat >= __MAX_BPF_ATTACH_TYPE)
+		return -EINVAL;
+
+	if (prog_type_never(type))
+		return -EPERM;
+	/* fmod_ret may override security_*() hooks' return values. */
+	if (eat == BPF_MODIFY_RETURN)
+		return -EPERM;
+	/* Device offload hands the program to a driver. */
+	if (k->prog_ifindex)
+		return -EPERM;
+	if (k->prog_flags & BPFDEV_TOKEN_FLAG)
+		return -EPERM;
+
+	if (!bpfdev_mask_has(grant->progs, type))
+		return -EPERM;
+	if ((prog_type_uses_attach_type(type) || eat) &&
+	    !bpfdev_mask_has(grant->attachs, eat))
+		return -EPERM;
+
+	if (k->insn_cnt > grant->insn_max)
+		return -E2BIG;
+	return 0;
+}
+
+static int policy_map_create(const union bpf_attr *k,
+			     const struct bpfdev_grant *grant)
+{
+	u32 type = k->map_type;
+
+	if (type == BPF_MAP_TYPE_UNSPEC || type >= BPFDEV_MAX_MAP_TYPE)
+		return -EINVAL;
+	/* Only struct_ops programs use them, and those are never delegated. */
+	if (type == BPF_MAP_TYPE_STRUCT_OPS)
+		return -EPERM;
+	if (k->map_ifindex)
+		return -EPERM;
+	if (k->map_flags & BPFDEV_TOKEN_FLAG)
+		return -EPERM;
+	if (!bpfdev_mask_has(grant->maps, type))
+		return -EPERM;
+	return 0;
+}
+
+/**
+ * bpfdev_policy_check() - may @req run under @grant?
+ * @req: the snapshot of the request
+ * @grant: the effective grant
+ *
+ * Return: 0, -EPERM for what is not delegated, -E2BIG for what is over a
+ * limit, -EINVAL for a type bpf(2) would not know either.
+ */
+int bpfdev_policy_check(const struct bpfdev_request *req,
+			const struct bpfdev_grant *grant)
+{
+	/*
+	 * Raised capabilities count only in the caller's own user namespace,
+	 * and a grant is for the host's users.
+	 */
+	if (current_user_ns() != &init_user_ns)
+		return -EPERM;
+	if (!bpfdev_mask_has(grant->cmds, req->cmd))
+		return -EPERM;
+
+	switch (req->cmd) {
+	case BPF_PROG_LOAD:
+		return policy_prog_load(&req->attr, grant);
+	case BPF_MAP_CREATE:
+		return policy_map_create(&req->attr, grant);
+	case BPF_BTF_LOAD:
+		return bpfdev_btf_load_uses_token(&req->attr) ? -EPERM : 0;
+	default:
+		return 0;
+	}
+}

@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The snapshot: the caller's request copied once, rebuilt into the attr that
+ * kern_sys_bpf() will consume.
+ *
+ * kern_sys_bpf() treats every pointer that bpf(2) reads through a bpfptr_t
+ * (instructions, license, fd_array, func/line info, CO-RE relocations, BTF)
+ * as a kernel address. So the attr is never forwarded: a fresh one is built
+ * from the fields the command uses, each of those pointers is pointed at a
+ * bounded kernel copy made here once, and the policy and the kernel see the
+ * same bytes. A second thread rewriting the caller's memory changes nothing.
+ * The log buffers are written with copy_to_user() and stay the caller's.
+ *
+ * A non-zero byte beyond the last field a command uses is EINVAL, as
+ * bpf(2)'s CHECK_ATTR() makes it; nothing is silently dropped.
+ */
+#include <linux/bpf.h>
+#include <linux/bpf_verifier.h>
+#include <linux/filter.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "bpfdev.h"
+#include "compat.h"
+
+/* kernel/bpf/btf.c: BTF_MAX_SIZE */
+#define BPFDEV_BTF_MAX		(16U << 20)
+/* kernel/bpf/verifier.c: MAX_FUNCINFO_REC_SIZE, also for line info, relos */
+#define BPFDEV_REC_SIZE_MAX	252U
+/* fd_array entries a program may index: far above what libbpf uses */
+#define BPFDEV_FD_ARRAY_MAX	(1U << 16)
+
+/* Is any byte after @field non-zero?  bpf(2)'s CHECK_ATTR(). */
+#define attr_tail_nonzero(attr, field)					\
+	(memchr_inv((const char *)(attr) +				\
+		    offsetofend(union bpf_attr, field), 0,		\
+		    sizeof(union bpf_attr) -				\
+		    offsetofend(union bpf_attr, field)) != NULL)
+
+static void request_map_create(union bpf_attr *k, const union bpf_attr *s)
+{
+	k->map_type = s->map_type;
+	k->key_size = s->key_size;
+	k->value_size = s->value_size;
+	k->max_entries = s->max_entries;
+	k->map_flags = s->map_flags;
+	k->inner_map_fd = s->inner_map_fd;
+	k->numa_node = s->numa_node;
+	memcpy(k->map_name, s->map_name, sizeof(k->map_name));
+	k->map_ifindex = s->map_ifindex;
+	k->btf_fd = s->btf_fd;
+	k->btf_key_type_id = s->btf_key_type_id;
+	k->btf_value_type_id = s->btf_value_type_id;
+	k->btf_vmlinux_value_type_id = s->btf_vmlinux_value_type_id;
+	k->map_extra = s->map_extra;
+	bpfdev_compat_map_create(k, s);
+}
+
+/* The pointers stay 0 here; bpfdev_request_copy_inputs() sets them. */
+static void request_prog_load(union bpf_attr *k, const union bpf_attr *s)
+{
+	k->prog_type = s->prog_type;
+	k->insn_cnt = s->insn_cnt;
+	k->log_level = s->log_level;
+	k->log_size = s->log_size;
+	k->log_buf = s->log_buf;	/* a user pointer to the kernel too */
+	k->kern_version = s->kern_version;
+	k->prog_flags = s->prog_flags;
+	memcpy(k->prog_name, s->prog_name, sizeof(k->prog_name));
+	k->prog_ifindex = s->prog_ifindex;
+	k->expected_attach_type = s->expected_attach_type;
+	k->prog_btf_fd = s->prog_btf_fd;
+	k->func_info_rec_size = s->func_info_rec_size;
+	k->func_info_cnt = s->func_info_cnt;
+	k->line_info_rec_size = s->line_info_rec_size;
+	k->line_info_cnt = s->line_info_cnt;
+	k->attach_btf_id = s->attach_btf_id;
+	k->attach_prog_fd = s->attach_prog_fd;
+	k->core_relo_cnt = s->core_relo_cnt;
+	k->core_relo_rec_size = s->core_relo_rec_size;
+	bpfdev_compat_prog_load(k, s);
+
+	/*
+	 * bpf_prog_load_fixup_attach_type(): a cgroup_sock program loaded
+	 * for attach type 0 is one for socket creation. Apply it here, so
+	 * that the policy sees the type the kernel will use.
+	 */
+	if (k->prog_type == BPF_PROG_TYPE_CGROUP_SOCK &&
+	    !k->expected_attach_type)
+		k->expected_attach_type = BPF_CGROUP_INET_SOCK_CREATE;
+}
+
+static void request_btf_load(union bpf_attr *k, const union bpf_attr *s)
+{
+	k->btf_log_buf = s->btf_log_buf;	/* a user pointer to the kernel too */
+	k->btf_size = s->btf_size;
+	k->btf_log_size = s->btf_log_size;
+	k->btf_log_level = s->btf_log_level;
+	bpfdev_compat_btf_load(k, s);
+}
+
+/**
+ * bpfdev_request_snapshot() - copy the caller's attr once and rebuild it
+ * @req: the request, filled in
+ * @cmd: the bpf command
+ * @uattr: the caller's attr pointer
+ * @usize: the caller's attr size
+ *
+ * Input pointers are remembered as user addresses in @req->in and left 0
+ * in @req->attr until bpfdev_request_copy_inputs(), which runs after the
+ * policy has accepted the request, so a denial allocates nothing.
+ *
+ * Return: 0, or -E2BIG, -EFAULT, -EINVAL as bpf(2) would return them.
+ */
+int bpfdev_request_snapshot(struct bpfdev_request *req, u32 cmd,
+			    u64 uattr, u32 usize)
+{
+	union bpf_attr s;
+	int err;
+
+	req->cmd = cmd;
+	req->usize = usize;
+	req->uattr = u64_to_user_ptr(uattr);
+	req->nbufs = 0;
+	memset(&req->in, 0, sizeof(req->in));
+	memset(&req->attr, 0, sizeof(req->attr));
+
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
+	err = copy_struct_from_user(&s, sizeof(s), req->uattr, usize);
+	if (err)
+		return err;
+
+	switch (cmd) {
+	case BPF_MAP_CREATE:
+		if (attr_tail_nonzero(&s, BPFDEV_MAP_CREATE_LAST))
+			return -EINVAL;
+		request_map_create(&req->attr, &s);
+		return 0;
+	case BPF_PROG_LOAD:
+		if (attr_tail_nonzero(&s, BPFDEV_PROG_LOAD_LAST))
+			return -EINVAL;
+		request_prog_load(&req->attr, &s);
+		req->in.insns = s.insns;
+		req->in.license = s.license;
+		req->in.fd_array = s.fd_array;
+		req->in.func_info = s.func_info;
+		req->in.line_info = s.line_info;
+		req->in.core_relos = s.core_relos;
+		req->in.func_info_rec_size = s.func_info_rec_size;
+		req->in.line_info_rec_size = s.line_info_rec_size;
+		req->in.core_relo_rec_size = s.core_relo_rec_size;
+		return 0;
+	case BPF_BTF_LOAD:
+		if (attr_tail_nonzero(&s, BPFDEV_BTF_LOAD_LAST))
+			return -EINVAL;
+		request_btf_load(&req->attr, &s);
+		req->in.btf = s.btf;
+		return 0;
+	case BPF_MAP_FREEZE:
+		if (attr_tail_nonzero(&s, map_fd))
+			return -EINVAL;
+		req->attr.map_fd = s.map_fd;
+		return 0;
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+/*
+ * Copy @len bytes of caller memory at @uptr into a kernel buffer owned by
+ * @req and return its address for the attr; 0 for an empty input, which the
+ * kernel then does not read.
+ */
+static int request_dup(struct bpfdev_request *req, u64 uptr, size_t len,
+		       u64 *kptr)
+{
+	void *buf;
+
+	*kptr = 0;
+	if (!len)
+		return 0;
+	if (WARN_ON_ONCE(req->nbufs >= BPFDEV_MAX_BUFS))
+		return -EFAULT;
+	buf = kvmalloc(len, GFP_KERNEL_ACCOUNT);
+	if (!buf)
+		return -ENOMEM;
+	if (copy_from_user(buf, u64_to_user_ptr(uptr), len)) {
+		kvfree(buf);
+		return -EFAULT;
+	}
+	req->bufs[req->nbufs++] = buf;
+	*kptr = (u64)(uintptr_t)buf;
+	return 0;
+}
+
+/*
+ * fd_array has no length: the verifier reads fd_array[imm] for ldimm64
+ * map-index instructions and fd_array[off] for kfunc calls into module BTF.
+ * Size the copy from the (kernel copy of the) instructions, so that every
+ * index the verifier will use is inside it; a negative index would read in
+ * front of the buffer.
+ */
+static int request_fd_array_len(const struct bpf_insn *insn, u32 cnt,
+				 u32 *len)
+{
+	u32 i, need = 0;
+
+	for (i = 0; i < cnt; i++) {
+		const struct bpf_insn *in = &insn[i];
+
+		if (in->code == (BPF_LD | BPF_IMM | BPF_DW)) {
+			if (in->src_reg == BPF_PSEUDO_MAP_IDX ||
+			    in->src_reg == BPF_PSEUDO_MAP_IDX_VALUE) {
+				if (in->imm < 0)
+					return -EINVAL;
+				need = max_t(u32, need, (u32)in->imm + 1);
+			}
+			i++;	/* the second half of ldimm64 */
+		} else if (in->code == (BPF_JMP | BPF_CALL) &&
+			   in->src_reg == BPF_PSEUDO_KFUNC_CALL && in->off) {
+			if (in->off < 0)
+				return -EINVAL;
+			need = max_t(u32, need, (u32)in->off + 1);
+		}
+	}
+	if (need > BPFDEV_FD_ARRAY_MAX)
+		return -E2BIG;
+	*len = need;
+	return 0;
+}
+
+/* A func_info/line_info/core_relo array: cnt records of rec_size bytes. */
+static int request_dup_records(struct bpfdev_request *req, u64 uptr,
+			       u32 cnt, u32 rec_size, u32 cnt_max, u64 *kptr)
+{
+	*kptr = 0;
+	if (!cnt)
+		return 0;
+	/* The verifier rejects these too, before reading the records. */
+	if (rec_size > BPFDEV_REC_SIZE_MAX || cnt > cnt_max)
+		return -EINVAL;
+	return request_dup(req, uptr, (size_t)cnt * rec_size, kptr);
+}
+
+static int request_prog_load_inputs(struct bpfdev_request *req)
+{
+	union bpf_attr *k = &req->attr;
+	u32 fd_cnt = 0;
+	long len;
+	int err;
+
+	if (!k->insn_cnt || k->insn_cnt > BPF_COMPLEXITY_LIMIT_INSNS)
+		return -E2BIG;
+	err = request_dup(req, req->in.insns,
+			  (size_t)k->insn_cnt * sizeof(struct bpf_insn),
+			  &k->insns);
+	if (err)
+		return err;
+
+	len = strncpy_from_user(req->license, u64_to_user_ptr(req->in.license),
+				sizeof(req->license) - 1);
+	if (len < 0)
+		return -EFAULT;
+	req->license[len] = '\0';
+	k->license = (u64)(uintptr_t)req->license;
+
+	err = request_fd_array_len((const struct bpf_insn *)(uintptr_t)k->insns,
+				   k->insn_cnt, &fd_cnt);
+	if (err)
+		return err;
+	if (req->in.fd_array) {
+		err = request_dup(req, req->in.fd_array,
+				  (size_t)fd_cnt * sizeof(int), &k->fd_array);
+		if (err)
+			return err;
+	}
+
+	err = request_dup_records(req, req->in.func_info, k->func_info_cnt,
+				  k->func_info_rec_size, BPF_MAX_SUBPROGS,
+				  &k->func_info);
+	if (err)
+		return err;
+	err = request_dup_records(req, req->in.line_info, k->line_info_cnt,
+				  k->line_info_rec_size, k->insn_cnt,
+				  &k->line_info);
+	if (err)
+		return err;
+	return request_dup_records(req, req->in.core_relos, k->core_relo_cnt,
+				   k->core_relo_rec_size, k->insn_cnt,
+				   &k->core_relos);
+}
+
+/**
+ * bpfdev_request_copy_inputs() - copy the inputs the kernel will read
+ * @req: a request the policy accepted
+ *
+ * Return: 0, -EFAULT, -E2BIG, -EINVAL or -ENOMEM.
+ */
+int bpfdev_request_copy_inputs(struct bpfdev_request *req)
+{
+	union bpf_attr *k = &req->attr;
+
+	switch (req->cmd) {
+	case BPF_PROG_LOAD:
+		return request_prog_load_inputs(req);
+	case BPF_BTF_LOAD:
+		if (k->btf_size > BPFDEV_BTF_MAX)
+			return -E2BIG;
+		return request_dup(req, req->in.btf, k->btf_size, &k->btf);
+	default:
+		return 0;
+	}
+}
+
+/*
+ * bpf(2) writes some results into the caller's attr. kern_sys_bpf() writes
+ * them into ours; they are copied out after the call. Probing the caller's
+ * fields before the call means a bad attr fails before an object exists,
+ * instead of after its fd was installed.
+ */
+static bool request_covers(const struct bpfdev_request *req, size_t end)
+{
+	return req->usize >= end;
+}
+
+/**
+ * bpfdev_request_prepare_writeback() - check the caller's output fields
+ * @req: the request
+ *
+ * Return: 0 or -EFAULT.
+ */
+int bpfdev_request_prepare_writeback(const struct bpfdev_request *req)
+{
+#if BPFDEV_HAS_LOG_TRUE_SIZE
+	union bpf_attr __user *u = req->uattr;
+
+	if (req->cmd == BPF_PROG_LOAD &&
+	    request_covers(req, offsetofend(union bpf_attr, log_true_size)))
+		return put_user(0, &u->log_true_size);
+	if (req->cmd == BPF_BTF_LOAD &&
+	    request_covers(req, offsetofend(union bpf_attr, btf_log_true_size)))
+		return put_user(0, &u->btf_log_true_size);
+#endif
+	return 0;
+}
+
+static void writeback_u32(const struct bpfdev_request *req, size_t off,
+			 u32 val)
+{
+	if (request_covers(req, off + sizeof(u32)))
+		(void)put_user(val, (u32 __user *)((char __user *)req->uattr + off));
+}
+
+/* A record size the kernel changed: the size it expects, on -E2BIG. */
+#define writeback_rec_size(req, field)					\
+	do {								\
+		if ((req)->attr.field != (req)->in.field)		\
+			writeback_u32(req,				\
+				      offsetof(union bpf_attr, field),	\
+				      (req)->attr.field);		\
+	} while (0)
+
+/**
+ * bpfdev_request_writeback() - copy bpf(2)'s write-backs to the caller
+ * @req: the request after the call
+ *
+ * A fault here cannot undo an fd that is already installed; the fields were
+ * probed before the call, so only a caller racing against itself loses them.
+ */
+void bpfdev_request_writeback(const struct bpfdev_request *req)
+{
+	switch (req->cmd) {
+	case BPF_PROG_LOAD:
+		writeback_rec_size(req, func_info_rec_size);
+		writeback_rec_size(req, line_info_rec_size);
+		writeback_rec_size(req, core_relo_rec_size);
+#if BPFDEV_HAS_LOG_TRUE_SIZE
+		writeback_u32(req, offsetof(union bpf_attr, log_true_size),
+			      req->attr.log_true_size);
+#endif
+		break;
+#if BPFDEV_HAS_LOG_TRUE_SIZE
+	case BPF_BTF_LOAD:
+		writeback_u32(req, offsetof(union bpf_attr, btf_log_true_size),
+			      req->attr.btf_log_true_size);
+		break;
+#endif
+	default:
+		break;
+	}
+}
+
+/**
+ * bpfdev_request_free() - free the kernel copies of a request's inputs
+ * @req: the request
+ */
+void bpfdev_request_free(struct bpfdev_request *req)
+{
+	while (req->nbufs)
+		kvfree(req->bufs[--req->nbufs]);
+}

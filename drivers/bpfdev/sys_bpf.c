@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One delegated bpf command, in order: read the request once, snapshot the
+ * attr, decide, copy the inputs the kernel will read, run with the
+ * capabilities the command needs, copy bpf(2)'s write-backs out.
+ */
+#include <linux/bpf.h>
+#include <linux/delay.h>
+#include <linux/fs.h>
+#include <linux/uaccess.h>
+
+#include <linux/bpfdev.h>
+
+#include "bpfdev.h"
+#include "compat.h"
+
+#ifdef BPFDEV_TEST_BROKEN
+/*
+ * Test-only: the bug the snapshot exists to prevent. After the policy has
+ * accepted the request, the program type and expected attach type are read
+ * again from the caller's memory, where a second thread may have changed
+ * them. The race test must catch this build. Never built outside the test
+ * harness.
+ */
+static void sys_bpf_reread_types(struct bpfdev_request *req)
+{
+	union bpf_attr __user *u = req->uattr;
+	u32 type, eat;
+
+	if (req->cmd != BPF_PROG_LOAD)
+		return;
+	udelay(20);
+	if (!get_user(type, &u->prog_type) &&
+	    !get_user(eat, &u->expected_attach_type)) {
+		req->attr.prog_type = type;
+		req->attr.expected_attach_type = eat;
+	}
+}
+#else
+static inline void sys_bpf_reread_types(struct bpfdev_request *req)
+{
+}
+#endif
+
+static int sys_bpf_execute(struct bpfdev_request *req)
+{
+	int ret;
+
+	if (req->cmd == BPF_MAP_FREEZE)
+		return bpfdev_map_freeze(req);
+
+	ret = bpfdev_request_prepare_writeback(req);
+	if (ret)
+		return ret;
+	ret = bpfdev_call_with_caps(req, bpfdev_caps_needed(req));
+	bpfdev_request_writeback(req);
+	return ret;
+}
+
+/**
+ * bpfdev_sys_bpf() - BPFDEV_IOC_SYS_BPF
+ * @file: the open /dev/bpf file
+ * @arg: the caller's struct bpfdev_sys_bpf
+ *
+ * Return: what bpf(2) returns (a new fd, 0, or a negative errno), or
+ * bpfdev's own errno for a request it refuses (see the uapi header).
+ */
+long bpfdev_sys_bpf(struct file *file, void __user *arg)
+{
+	struct bpfdev_sys_bpf sb;
+	struct bpfdev_grant grant;
+	struct bpfdev_request req;
+	u32 size;
+	int ret;
+
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (get_user(size, (u32 __user *)arg))
+		return -EFAULT;
+	if (size < BPFDEV_SYS_BPF_SIZE_VER0)
+		return -EINVAL;
+	if (size > PAGE_SIZE)
+		return -E2BIG;
+	ret = copy_struct_from_user(&sb, sizeof(sb), arg, size);
+	if (ret)
+		return ret;
+	if (sb.flags || sb.cmd >= BPFDEV_MAX_CMD)
+		return -EINVAL;
+	if (!bpfdev_cmd_executable(sb.cmd))
+		return -EOPNOTSUPP;
+
+	ret = bpfdev_request_snapshot(&req, sb.cmd, sb.attr, sb.attr_size);
+	if (ret)
+		return ret;
+	bpfdev_grant_effective(&grant);
+	ret = bpfdev_policy_check(&req, &grant);
+	if (ret)
+		return ret;
+	sys_bpf_reread_types(&req);
+
+	ret = bpfdev_request_copy_inputs(&req);
+	if (!ret)
+		ret = sys_bpf_execute(&req);
+	bpfdev_request_free(&req);
+	return ret;
+}

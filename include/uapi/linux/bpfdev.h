@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * bpfdev: delegated, scoped bpf(2) through the character device /dev/bpf.
+ *
+ * An open file of /dev/bpf is a capability. Its ioctls run the bpf commands
+ * that need privilege (map creation, program and BTF loading, ...) on behalf
+ * of the caller, within the grant the administrator delegated, raising only
+ * the capabilities that one command needs for the duration of that call.
+ * Everything that works on file descriptors the caller already holds (map
+ * lookups and updates, attaching to the caller's own sockets, pinning, ...)
+ * is done with bpf(2) directly; it needs no privilege.
+ *
+ * Structures follow the rules of copy_struct_from_user(): each begins with
+ * its size as the caller knows it. A caller built against an older, smaller
+ * structure is accepted; a newer, larger one is accepted when the bytes the
+ * kernel does not know are zero, and rejected with E2BIG otherwise.
+ */
+#ifndef _UAPI_LINUX_BPFDEV_H
+#define _UAPI_LINUX_BPFDEV_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+/* Bumped when the meaning of an existing ioctl or field changes. */
+#define BPFDEV_ABI_VERSION	1
+
+/* Not assigned in Documentation/userspace-api/ioctl/ioctl-number.rst. */
+#define BPFDEV_IOC_MAGIC	0xBF
+
+/**
+ * struct bpfdev_sys_bpf - one bpf(2) command run through /dev/bpf
+ * @size: sizeof(struct bpfdev_sys_bpf) as the caller was built with;
+ *	at least %BPFDEV_SYS_BPF_SIZE_VER0.
+ * @cmd: the bpf command (enum bpf_cmd), as bpf(2)'s first argument.
+ * @attr_size: the size of the buffer at @attr, as bpf(2)'s third argument.
+ *	Bytes beyond the kernel's union bpf_attr must be zero (E2BIG).
+ * @flags: must be zero.
+ * @attr: user pointer to a union bpf_attr, as bpf(2)'s second argument. The
+ *	kernel writes back into it what bpf(2) writes back (for example the
+ *	verifier's log_true_size); the verifier log itself goes to log_buf.
+ *
+ * The ioctl returns what bpf(2) would return: a new file descriptor, with
+ * close-on-exec set, for commands that create an object, 0 for the others,
+ * or -1 with errno set.
+ */
+struct bpfdev_sys_bpf {
+	__u32		size;
+	__u32		cmd;
+	__u32		attr_size;
+	__u32		flags;
+	__aligned_u64	attr;
+};
+
+#define BPFDEV_SYS_BPF_SIZE_VER0	24	/* sizeof first published struct */
+
+/**
+ * struct bpfdev_info - what this open file of /dev/bpf may do
+ * @size: in: sizeof(struct bpfdev_info) as the caller was built with, at
+ *	least %BPFDEV_INFO_SIZE_VER0; out: the number of bytes the kernel
+ *	filled in (the smaller of the two sizes).
+ * @abi_version: out: %BPFDEV_ABI_VERSION of the running module.
+ * @ioctls: out: bit N set when the ioctl with number N is implemented, so
+ *	that userspace detects features instead of guessing from versions.
+ * @flags: out: %BPFDEV_INFO_F_* bits describing this file.
+ * @insn_max: out: the largest instruction count a program may have.
+ * @cmds: out: effective grant, bit N set for enum bpf_cmd value N.
+ * @progs: out: effective grant, bit N set for enum bpf_prog_type value N.
+ * @maps: out: effective grant, bit N set for enum bpf_map_type value N.
+ * @attachs: out: effective grant, bit N set for enum bpf_attach_type N.
+ *
+ * The effective grant is what a call made now would be checked against. It
+ * is evaluated at each call, so a change of the module parameters by root
+ * applies to files that are already open.
+ */
+struct bpfdev_info {
+	__u32	size;
+	__u32	abi_version;
+	__u64	ioctls;
+	__u32	flags;
+	__u32	insn_max;
+	__u64	cmds;
+	__u64	progs;
+	__u64	maps;
+	__u64	attachs;
+};
+
+#define BPFDEV_INFO_SIZE_VER0		56	/* sizeof first published struct */
+
+/* The file was opened for writing: it may execute commands. */
+#define BPFDEV_INFO_F_WRITABLE		(1U << 0)
+
+/*
+ * BPFDEV_IOC_SYS_BPF - run one bpf command within this file's grant.
+ *
+ * Errors, beyond those of the bpf command itself:
+ *   EBADF	the file was not opened for writing (it can only query)
+ *   EPERM	the command, program, map or attach type is not delegated, or
+ *		the request uses something bpfdev never delegates (device
+ *		offload, BPF tokens, extension/LSM/struct_ops/syscall programs,
+ *		fmod_ret), or the caller is outside the initial user namespace
+ *   EOPNOTSUPP	a known bpf command that bpfdev does not execute; it needs no
+ *		privilege, use bpf(2) directly
+ *   EINVAL	unknown command, non-zero @flags, @size too small, or a
+ *		non-zero attr field the command does not use (as bpf(2) does)
+ *   E2BIG	@size or @attr_size larger than the kernel knows with a
+ *		non-zero tail, or an instruction count above the module limit
+ *   EFAULT	a pointer in the request or the attr cannot be read
+ *
+ * The ioctl's size bits are not part of the dispatch: the size of the
+ * structure is its @size field.
+ */
+#define BPFDEV_IOC_SYS_BPF	_IOWR(BPFDEV_IOC_MAGIC, 0x01, struct bpfdev_sys_bpf)
+
+/*
+ * BPFDEV_IOC_INFO - report the ABI version, the implemented ioctls and the
+ * effective grant of this file. Works on files opened read-only.
+ */
+#define BPFDEV_IOC_INFO		_IOWR(BPFDEV_IOC_MAGIC, 0x02, struct bpfdev_info)
+
+#endif /* _UAPI_LINUX_BPFDEV_H */

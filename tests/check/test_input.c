@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Malformed requests: each gets its errno, and leaves no fd and no object
+ * behind.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "testlib.h"
+
+static const struct bpf_insn ret0[] = { INSN_MOV64_IMM(0, 0), INSN_EXIT() };
+
+struct fixture {
+	int dev;
+	int fds;
+	struct objs objs;
+	void *unmapped;
+};
+
+static void fixture_begin(struct fixture *f)
+{
+	objs_snapshot(&f->objs);
+	become_member();
+	f->dev = dev_open(O_RDWR);
+	ck_assert_int_ge(f->dev, 0);
+	/* an address that is certainly not mapped */
+	f->unmapped = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+			   -1, 0);
+	ck_assert_ptr_ne(f->unmapped, MAP_FAILED);
+	ck_assert_int_eq(munmap(f->unmapped, 4096), 0);
+	f->fds = fd_count();
+}
+
+/* The request failed with @err and left nothing behind. */
+static void expect_refused(struct fixture *f, int ret, int err)
+{
+	ck_assert_int_eq(ret, -1);
+	ck_assert_int_eq(errno, err);
+	ck_assert_int_eq(fd_count(), f->fds);
+	ck_assert_int_eq(objs_created_since(&f->objs), 0);
+}
+
+static int raw_request(int dev, __u32 size, __u32 cmd, __u32 flags,
+		       void *attr, __u32 attr_size)
+{
+	struct {
+		struct bpfdev_sys_bpf req;
+		__u64 tail;
+	} r = {
+		.req = { .size = size, .cmd = cmd, .flags = flags,
+			 .attr = ptr_to_u64(attr), .attr_size = attr_size },
+	};
+
+	return ioctl(dev, BPFDEV_IOC_SYS_BPF, &r);
+}
+
+START_TEST(unknown_and_unmediated_commands)
+{
+	struct fixture f;
+	union bpf_attr a;
+
+	fixture_begin(&f);
+	memset(&a, 0, sizeof(a));
+	expect_refused(&f, dev_bpf(f.dev, 999, &a, sizeof(a)), EINVAL);
+	/* known, but needs no privilege: bpf(2) itself does it */
+	expect_refused(&f, dev_bpf(f.dev, BPF_MAP_LOOKUP_ELEM, &a, sizeof(a)),
+		       EOPNOTSUPP);
+	/* never through bpfdev: ctx_in would be a kernel pointer */
+	expect_refused(&f, dev_bpf(f.dev, BPF_PROG_TEST_RUN, &a, sizeof(a)),
+		       EOPNOTSUPP);
+	/* cgroup attach waits for the policy work */
+	expect_refused(&f, dev_bpf(f.dev, BPF_LINK_CREATE, &a, sizeof(a)),
+		       EOPNOTSUPP);
+}
+END_TEST
+
+START_TEST(request_struct_rules)
+{
+	struct fixture f;
+	union bpf_attr a;
+	int fd;
+
+	fixture_begin(&f);
+	attr_map(&a, BPF_MAP_TYPE_ARRAY, 4, 4, 1);
+	expect_refused(&f, raw_request(f.dev, 16, BPF_MAP_CREATE, 0, &a,
+				       sizeof(a)), EINVAL);
+	expect_refused(&f, raw_request(f.dev, 24, BPF_MAP_CREATE, 1, &a,
+				       sizeof(a)), EINVAL);
+	expect_refused(&f, raw_request(f.dev, 5000, BPF_MAP_CREATE, 0, &a,
+				       sizeof(a)), E2BIG);
+	expect_refused(&f, ioctl(f.dev, BPFDEV_IOC_SYS_BPF, NULL), EFAULT);
+	expect_refused(&f, ioctl(f.dev, BPFDEV_IOC_SYS_BPF, f.unmapped),
+		       EFAULT);
+	/* a larger struct with a zero tail is a request like any other */
+	fd = raw_request(f.dev, 32, BPF_MAP_CREATE, 0, &a, sizeof(a));
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+}
+END_TEST
+
+START_TEST(attr_size_rules)
+{
+	char big[8192] = { 0 };
+	union bpf_attr *a = (union bpf_attr *)big;
+	struct fixture f;
+	int fd;
+
+	fixture_begin(&f);
+	attr_map(a, BPF_MAP_TYPE_ARRAY, 4, 4, 1);
+	/* as bpf(2): more than a page is E2BIG */
+	expect_refused(&f, dev_bpf(f.dev, BPF_MAP_CREATE, a, 4097), E2BIG);
+	/* a non-zero byte past what the kernel's union knows */
+	big[4000] = 1;
+	expect_refused(&f, dev_bpf(f.dev, BPF_MAP_CREATE, a, 4096), E2BIG);
+	big[4000] = 0;
+	fd = dev_bpf(f.dev, BPF_MAP_CREATE, a, 4096);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	/* a short attr is zero-extended, as bpf(2) does */
+	fd = dev_bpf(f.dev, BPF_MAP_CREATE, a, attr_end(max_entries));
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	/* a field the command does not use, as CHECK_ATTR() */
+	big[100] = 1;
+	expect_refused(&f, dev_bpf(f.dev, BPF_MAP_CREATE, a, sizeof(*a)),
+		       EINVAL);
+}
+END_TEST
+
+START_TEST(bad_pointers_are_efault)
+{
+	struct fixture f;
+	union bpf_attr a;
+
+	fixture_begin(&f);
+	expect_refused(&f, dev_bpf(f.dev, BPF_MAP_CREATE, f.unmapped, 64),
+		       EFAULT);
+	attr_prog(&a, BPF_PROG_TYPE_SOCKET_FILTER, ret0, 2);
+	a.insns = ptr_to_u64(f.unmapped);
+	expect_refused(&f, dev_bpf(f.dev, BPF_PROG_LOAD, &a, sizeof(a)),
+		       EFAULT);
+	attr_prog(&a, BPF_PROG_TYPE_SOCKET_FILTER, ret0, 2);
+	a.license = ptr_to_u64(f.unmapped);
+	expect_refused(&f, dev_bpf(f.dev, BPF_PROG_LOAD, &a, sizeof(a)),
+		       EFAULT);
+	attr_prog(&a, BPF_PROG_TYPE_SOCKET_FILTER, ret0, 2);
+	a.license = 0;
+	expect_refused(&f, dev_bpf(f.dev, BPF_PROG_LOAD, &a, sizeof(a)),
+		       EFAULT);
+	memset(&a, 0, sizeof(a));
+	a.btf = ptr_to_u64(f.unmapped);
+	a.btf_size = 64;
+	expect_refused(&f, dev_bpf(f.dev, BPF_BTF_LOAD, &a, sizeof(a)),
+		       EFAULT);
+	/* a kernel address is not a way to read kernel memory */
+	attr_prog(&a, BPF_PROG_TYPE_SOCKET_FILTER, ret0, 2);
+	a.insns = 0xffffffff81000000ULL;
+	expect_refused(&f, dev_bpf(f.dev, BPF_PROG_LOAD, &a, sizeof(a)),
+		       EFAULT);
+}
+END_TEST
+
+START_TEST(fd_array_indexes_are_bounded)
+{
+	/* ldimm64 with a map index: imm indexes fd_array */
+	struct bpf_insn insns[] = {
+		{ .code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = 1,
+		  .src_reg = BPF_PSEUDO_MAP_IDX, .imm = -1 },
+		{ 0 },
+		INSN_MOV64_IMM(0, 0),
+		INSN_EXIT(),
+	};
+	int fds[1] = { -1 };
+	struct fixture f;
+	union bpf_attr a;
+
+	fixture_begin(&f);
+	attr_prog(&a, BPF_PROG_TYPE_SOCKET_FILTER, insns, ARRAY_LEN(insns));
+	a.fd_array = ptr_to_u64(fds);
+	expect_refused(&f, dev_bpf(f.dev, BPF_PROG_LOAD, &a, sizeof(a)),
+		       EINVAL);
+	insns[0].imm = 1 << 20;
+	expect_refused(&f, dev_bpf(f.dev, BPF_PROG_LOAD, &a, sizeof(a)),
+		       E2BIG);
+}
+END_TEST
+
+Suite *input_suite(void)
+{
+	Suite *s = suite_create("input");
+	TCase *tc = tcase_create("malformed");
+
+	tcase_add_test(tc, unknown_and_unmediated_commands);
+	tcase_add_test(tc, request_struct_rules);
+	tcase_add_test(tc, attr_size_rules);
+	tcase_add_test(tc, bad_pointers_are_efault);
+	tcase_add_test(tc, fd_array_indexes_are_bounded);
+	suite_add_tcase(s, tc);
+	return s;
+}

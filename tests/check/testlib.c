@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include "testlib.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int bpf_gid(void)
+{
+	struct group *gr = getgrnam("bpf");
+
+	ck_assert_msg(gr, "group bpf missing");
+	return (int)gr->gr_gid;
+}
+
+static void become(uid_t uid, gid_t gid, const gid_t *groups, size_t n)
+{
+	ck_assert_int_eq(setgroups(n, groups), 0);
+	ck_assert_int_eq(setresgid(gid, gid, gid), 0);
+	ck_assert_int_eq(setresuid(uid, uid, uid), 0);
+	ck_assert_int_eq(geteuid(), uid);
+}
+
+void become_member(void)
+{
+	gid_t groups[] = { MEMBER_UID, (gid_t)bpf_gid() };
+
+	become(MEMBER_UID, MEMBER_UID, groups, ARRAY_LEN(groups));
+}
+
+void become_outsider(void)
+{
+	gid_t groups[] = { OUTSIDER_UID };
+
+	become(OUTSIDER_UID, OUTSIDER_UID, groups, ARRAY_LEN(groups));
+}
+
+int sys_bpf(int cmd, union bpf_attr *attr, unsigned int size)
+{
+	return (int)syscall(__NR_bpf, cmd, attr, size);
+}
+
+int dev_bpf(int devfd, int cmd, union bpf_attr *attr, unsigned int size)
+{
+	struct bpfdev_sys_bpf req = {
+		.size = sizeof(req),
+		.cmd = (__u32)cmd,
+		.attr_size = size,
+		.attr = ptr_to_u64(attr),
+	};
+
+	return ioctl(devfd, BPFDEV_IOC_SYS_BPF, &req);
+}
+
+int dev_open(int flags)
+{
+	return open(DEV_PATH, flags | O_CLOEXEC);
+}
+
+int dev_info(int devfd, struct bpfdev_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	return ioctl(devfd, BPFDEV_IOC_INFO, info);
+}
+
+void attr_prog(union bpf_attr *a, __u32 type, const struct bpf_insn *insns,
+	       __u32 cnt)
+{
+	static const char license[] = "GPL";
+
+	memset(a, 0, sizeof(*a));
+	a->prog_type = type;
+	a->insns = ptr_to_u64(insns);
+	a->insn_cnt = cnt;
+	a->license = ptr_to_u64(license);
+}
+
+void attr_map(union bpf_attr *a, __u32 type, __u32 key, __u32 value,
+	      __u32 entries)
+{
+	memset(a, 0, sizeof(*a));
+	a->map_type = type;
+	a->key_size = key;
+	a->value_size = value;
+	a->max_entries = entries;
+}
+
+static void capped_identity(__u64 caps)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2] = { { 0 } };
+	gid_t groups[] = { MEMBER_UID, (gid_t)bpf_gid() };
+
+	if (prctl(PR_SET_KEEPCAPS, 1) || setgroups(2, groups) ||
+	    setresgid(MEMBER_UID, MEMBER_UID, MEMBER_UID) ||
+	    setresuid(MEMBER_UID, MEMBER_UID, MEMBER_UID))
+		_exit(100);
+	data[0].effective = data[0].permitted = (__u32)caps;
+	data[1].effective = data[1].permitted = (__u32)(caps >> 32);
+	if (syscall(SYS_capset, &hdr, data))
+		_exit(101);
+}
+
+int run_capped(__u64 caps, int (*fn)(void *), void *arg)
+{
+	int pfd[2], ret = -9999, status;
+	pid_t pid;
+
+	ck_assert_int_eq(geteuid(), 0);
+	ck_assert_int_eq(pipe(pfd), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(pfd[0]);
+		capped_identity(caps);
+		ret = fn(arg);
+		if (write(pfd[1], &ret, sizeof(ret)) != sizeof(ret))
+			_exit(102);
+		_exit(0);
+	}
+	close(pfd[1]);
+	ck_assert_int_eq(read(pfd[0], &ret, sizeof(ret)), (int)sizeof(ret));
+	close(pfd[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "capped child failed: status %d", status);
+	return ret;
+}
+
+/*
+ * The root helper: a process forked before the tests, which stay root while
+ * the tests drop their privileges. It counts objects and writes module
+ * parameters on a test's behalf.
+ */
+struct helper_req {
+	char op;		/* 'c' count, 'w' write param, 'r' reset params */
+	char name[32];
+	char value[256];
+};
+
+static int helper_sock = -1;
+
+static const char *const param_names[] = {
+	"delegate_cmds", "delegate_progs", "delegate_maps", "delegate_attachs",
+	"insn_max",
+};
+
+static char param_defaults[ARRAY_LEN(param_names)][1024];
+
+static void objs_count_one(int cmd, __u32 *count, __u32 *max)
+{
+	union bpf_attr a;
+	__u32 id = 0;
+
+	*count = 0;
+	*max = 0;
+	for (;;) {
+		memset(&a, 0, sizeof(a));
+		a.start_id = id;
+		if (sys_bpf(cmd, &a, attr_end(next_id)))
+			break;
+		id = a.next_id;
+		(*count)++;
+		*max = id;
+	}
+}
+
+static void objs_count(struct objs *o)
+{
+	objs_count_one(BPF_PROG_GET_NEXT_ID, &o->progs, &o->max_prog);
+	objs_count_one(BPF_MAP_GET_NEXT_ID, &o->maps, &o->max_map);
+	objs_count_one(BPF_BTF_GET_NEXT_ID, &o->btfs, &o->max_btf);
+	objs_count_one(BPF_LINK_GET_NEXT_ID, &o->links, &o->max_link);
+}
+
+static int helper_reset_params(void)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < ARRAY_LEN(param_names); i++)
+		err = param_write(param_names[i], param_defaults[i]) ?: err;
+	return err;
+}
+
+static void helper_loop(int sock)
+{
+	struct helper_req req;
+	struct objs o;
+	int ret;
+
+	while (read(sock, &req, sizeof(req)) == sizeof(req)) {
+		switch (req.op) {
+		case 'c':
+			objs_count(&o);
+			if (write(sock, &o, sizeof(o)) != sizeof(o))
+				return;
+			continue;
+		case 'w':
+			req.name[sizeof(req.name) - 1] = '\0';
+			req.value[sizeof(req.value) - 1] = '\0';
+			ret = param_write(req.name, req.value);
+			break;
+		case 'r':
+			ret = helper_reset_params();
+			break;
+		default:
+			ret = -EINVAL;
+		}
+		if (write(sock, &ret, sizeof(ret)) != sizeof(ret))
+			return;
+	}
+}
+
+void root_helper_start(void)
+{
+	size_t i;
+	int sv[2];
+	pid_t pid;
+
+	for (i = 0; i < ARRAY_LEN(param_names); i++)
+		if (param_read(param_names[i], param_defaults[i],
+			       sizeof(param_defaults[i])))
+			abort();
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		abort();
+	pid = fork();
+	if (pid < 0)
+		abort();
+	if (pid == 0) {
+		close(sv[0]);
+		helper_loop(sv[1]);
+		_exit(0);
+	}
+	close(sv[1]);
+	helper_sock = sv[0];
+}
+
+static int helper_call(const struct helper_req *req)
+{
+	int ret;
+
+	ck_assert_int_ge(helper_sock, 0);
+	ck_assert_int_eq(write(helper_sock, req, sizeof(*req)),
+			 (int)sizeof(*req));
+	ck_assert_int_eq(read(helper_sock, &ret, sizeof(ret)),
+			 (int)sizeof(ret));
+	return ret;
+}
+
+int root_param_write(const char *name, const char *value)
+{
+	struct helper_req req = { .op = 'w' };
+
+	snprintf(req.name, sizeof(req.name), "%s", name);
+	snprintf(req.value, sizeof(req.value), "%s", value);
+	return helper_call(&req);
+}
+
+void root_params_reset(void)
+{
+	struct helper_req req = { .op = 'r' };
+
+	ck_assert_int_eq(helper_call(&req), 0);
+}
+
+void objs_snapshot(struct objs *o)
+{
+	struct helper_req req = { .op = 'c' };
+
+	ck_assert_int_ge(helper_sock, 0);
+	ck_assert_int_eq(write(helper_sock, &req, sizeof(req)),
+			 (int)sizeof(req));
+	ck_assert_int_eq(read(helper_sock, o, sizeof(*o)), (int)sizeof(*o));
+}
+
+int objs_created_since(const struct objs *b)
+{
+	struct objs a;
+
+	objs_snapshot(&a);
+	return (a.max_prog > b->max_prog) + (a.max_map > b->max_map) +
+	       (a.max_btf > b->max_btf) + (a.max_link > b->max_link);
+}
+
+int fd_count(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n - 1;	/* the directory's own fd */
+}
+
+static int param_path(const char *name, char *path, size_t len)
+{
+	return snprintf(path, len, "/sys/module/bpfdev/parameters/%s", name);
+}
+
+int param_write(const char *name, const char *value)
+{
+	char path[256];
+	ssize_t n;
+	int fd;
+
+	param_path(name, path, sizeof(path));
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, value, strlen(value));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+int param_read(const char *name, char *buf, size_t len)
+{
+	char path[256];
+	ssize_t n;
+	int fd;
+
+	param_path(name, path, sizeof(path));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	return 0;
+}
+
+static void reset_grant(void)
+{
+	root_params_reset();
+}
+
+void tcase_reset_grant(TCase *tc)
+{
+	tcase_add_checked_fixture(tc, NULL, reset_grant);
+}
+
+/* Usable outside a test too (suite construction): no assertions. */
+int kernel_is_612(void)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
+		abort();
+	return major > 6 || (major == 6 && minor >= 12);
+}

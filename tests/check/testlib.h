@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared helpers of the bpfdev VM tests. The test binary starts as root in
+ * the guest; each test runs in its own process (Check's fork mode) and
+ * becomes the user it tests as, for good.
+ */
+#ifndef BPFDEV_TESTLIB_H
+#define BPFDEV_TESTLIB_H
+
+#include <check.h>
+#include <linux/bpf.h>
+#include <linux/bpfdev.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define MEMBER_UID	1000
+#define OUTSIDER_UID	1001
+#define DEV_PATH	"/dev/bpf"
+
+#define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
+#define ptr_to_u64(p)	((__u64)(uintptr_t)(p))
+#define attr_end(field)	(offsetof(union bpf_attr, field) + \
+			 sizeof(((union bpf_attr *)0)->field))
+
+/* Instructions (the kernel's filter.h macros are not uapi). */
+#define INSN_MOV64_IMM(dst, v) \
+	((struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_K, \
+			    .dst_reg = (dst), .imm = (v) })
+#define INSN_EXIT() ((struct bpf_insn){ .code = BPF_JMP | BPF_EXIT })
+#define INSN_LD_MAP_FD(dst, fd)						\
+	((struct bpf_insn){ .code = BPF_LD | BPF_DW | BPF_IMM,		\
+			    .dst_reg = (dst), .src_reg = BPF_PSEUDO_MAP_FD, \
+			    .imm = (fd) }),				\
+	((struct bpf_insn){ 0 })
+
+/* Who a test runs as. */
+void become_member(void);
+void become_outsider(void);
+int bpf_gid(void);
+
+/* bpf(2) directly, and the same command through an open /dev/bpf. */
+int sys_bpf(int cmd, union bpf_attr *attr, unsigned int size);
+int dev_bpf(int devfd, int cmd, union bpf_attr *attr, unsigned int size);
+int dev_open(int flags);
+int dev_info(int devfd, struct bpfdev_info *info);
+
+/* Attr builders. */
+void attr_prog(union bpf_attr *a, __u32 type, const struct bpf_insn *insns,
+	       __u32 cnt);
+void attr_map(union bpf_attr *a, __u32 type, __u32 key, __u32 value,
+	      __u32 entries);
+
+/*
+ * Run fn(arg) in a child that is the member user holding exactly @caps
+ * (a bit per CAP_*): the fair baseline for what bpfdev raises. Returns what
+ * fn returned (for example -errno).
+ */
+int run_capped(__u64 caps, int (*fn)(void *), void *arg);
+
+/*
+ * Objects in the system, counted by a root helper process started before
+ * the tests: IDs only grow, so "no ID above the highest seen before" proves
+ * nothing was created, even while earlier tests' objects are being freed.
+ */
+struct objs {
+	__u32 progs, maps, btfs, links;
+	__u32 max_prog, max_map, max_btf, max_link;
+};
+
+void root_helper_start(void);
+void objs_snapshot(struct objs *o);
+int objs_created_since(const struct objs *before);
+
+/* Module parameters, written by the root helper; reset after each test. */
+int root_param_write(const char *name, const char *value);
+void root_params_reset(void);
+
+/* A checked fixture for every test case: resets the grant afterwards. */
+void tcase_reset_grant(TCase *tc);
+
+/* The running kernel is 6.12 or later (else 6.1). */
+int kernel_is_612(void);
+
+/* The number of open fds of this process. */
+int fd_count(void);
+
+/* Module parameters, read or written by this process directly. */
+int param_write(const char *name, const char *value);
+int param_read(const char *name, char *buf, size_t len);
+
+/* Suites. */
+Suite *dac_suite(void);
+Suite *load_suite(void);
+Suite *maps_suite(void);
+Suite *input_suite(void);
+Suite *errno_suite(void);
+Suite *freeze_suite(void);
+Suite *race_suite(void);
+Suite *broken_suite(void);
+Suite *module_suite(void);
+
+#endif
