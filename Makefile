@@ -25,7 +25,7 @@ TEST_SRCS := $(wildcard tests/check/*.c tests/check/*.h)
 
 CFLAGS_USER := -std=c11 -O2 -g -Wall -Wextra -Werror -I$(ROOT)/include/uapi
 
-.PHONY: all modules check check-vms deps tests lint install clean
+.PHONY: all modules check check-vms check-install deps tests lint install clean
 
 all: modules
 
@@ -50,7 +50,7 @@ tests: $(BUILD)/tests/bpfdev_tests
 
 check: deps
 	@$(MAKE) --no-print-directory modules tests
-	@$(MAKE) --no-print-directory check-vms
+	@$(MAKE) --no-print-directory lint check-install check-vms
 
 # One VM boot per kernel: the module, its broken twin and the tests staged
 # into the guest's initramfs; run-vm.sh judges the run (results and kernel
@@ -69,6 +69,10 @@ check-vms:
 
 lint:
 	@$(ROOT)/scripts/lint.sh $(KVERS)
+
+# make install lays out the files where a packager expects them.
+check-install:
+	@$(ROOT)/scripts/check-install.sh $(KVERS)
 
 install:
 	@[ -n "$(KVER)" ] || { echo "set KVER" >&2; exit 1; }

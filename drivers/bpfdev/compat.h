@@ -8,7 +8,6 @@
 #define _BPFDEV_COMPAT_H
 
 #include <linux/bpf.h>
-#include <linux/version.h>
 
 /*
  * kern_sys_bpf() is exported on both, but no header declares it, and 6.12
@@ -16,7 +15,8 @@
  */
 int kern_sys_bpf(int cmd, union bpf_attr *attr, unsigned int size);
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+/* Kbuild defines BPFDEV_KERNEL_6_12 for 6.12 and later. */
+#ifdef BPFDEV_KERNEL_6_12
 
 #define BPFDEV_IMPORT_NS()	MODULE_IMPORT_NS(BPF_INTERNAL)
 

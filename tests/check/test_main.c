@@ -26,6 +26,7 @@ int main(int argc, char **argv)
 		sr = srunner_create(dac_suite());
 		srunner_add_suite(sr, load_suite());
 		srunner_add_suite(sr, maps_suite());
+		srunner_add_suite(sr, btf_suite());
 		srunner_add_suite(sr, input_suite());
 		srunner_add_suite(sr, errno_suite());
 		srunner_add_suite(sr, freeze_suite());

@@ -93,6 +93,7 @@ int param_read(const char *name, char *buf, size_t len);
 Suite *dac_suite(void);
 Suite *load_suite(void);
 Suite *maps_suite(void);
+Suite *btf_suite(void);
 Suite *input_suite(void);
 Suite *errno_suite(void);
 Suite *freeze_suite(void);
