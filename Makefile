@@ -18,6 +18,12 @@ KVERS ?= $(shell $(ROOT)/scripts/kvers.sh 2>/dev/null)
 KVER ?= $(firstword $(KVERS))
 PREFIX ?= /usr
 DESTDIR ?=
+MULTIARCH := $(shell $(CC) -print-multiarch)
+LIBDIR ?= $(PREFIX)/lib/$(MULTIARCH)
+BINDIR ?= $(PREFIX)/bin
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+LIB_VERSION := 0.1.0
 
 MOD_SRCS := $(wildcard drivers/bpfdev/*.c drivers/bpfdev/*.h) \
 	    drivers/bpfdev/Kbuild include/uapi/linux/bpfdev.h
@@ -25,9 +31,47 @@ TEST_SRCS := $(wildcard tests/check/*.c tests/check/*.h)
 
 CFLAGS_USER := -std=c11 -O2 -g -Wall -Wextra -Werror -I$(ROOT)/include/uapi
 
-.PHONY: all modules check check-vms check-install deps tests lint install clean
+.PHONY: all modules userspace check check-vms check-install deps tests lint \
+	install clean
 
-all: modules
+all: modules userspace
+
+# libbpfdev: shared (soname libbpfdev.so.0, versioned API), static, .pc
+LIB_SRCS := $(wildcard lib/libbpfdev/*.c)
+LIB_OBJS := $(patsubst lib/libbpfdev/%.c,$(BUILD)/lib/%.o,$(LIB_SRCS))
+LIB_SO := $(BUILD)/lib/libbpfdev.so.$(LIB_VERSION)
+
+$(BUILD)/lib/%.o: lib/libbpfdev/%.c $(wildcard lib/libbpfdev/*.h) include/uapi/linux/bpfdev.h
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS_USER) -fPIC -fvisibility=hidden -c $< -o $@
+
+$(LIB_SO): $(LIB_OBJS) lib/libbpfdev/libbpfdev.map
+	@echo "  LD      $@"
+	@$(CC) -shared -Wl,-soname,libbpfdev.so.0 \
+		-Wl,--version-script=lib/libbpfdev/libbpfdev.map \
+		-o $@ $(LIB_OBJS) -lpthread
+
+$(BUILD)/lib/libbpfdev.so.0: $(LIB_SO)
+	@ln -sfn libbpfdev.so.$(LIB_VERSION) $@
+
+$(BUILD)/lib/libbpfdev.so: $(BUILD)/lib/libbpfdev.so.0
+	@ln -sfn libbpfdev.so.0 $@
+
+$(BUILD)/lib/libbpfdev.a: $(LIB_OBJS)
+	@echo "  AR      $@"
+	@rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/lib/libbpfdev.pc: lib/libbpfdev/libbpfdev.pc.in Makefile
+	@sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(LIB_VERSION)|' $< > $@
+
+$(BUILD)/bin/bpfdev-run: tools/bpfdev-run.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS_USER) -DBPFDEV_LIBRARY='"$(LIBDIR)/libbpfdev.so.0"' -o $@ $<
+
+userspace: $(LIB_SO) $(BUILD)/lib/libbpfdev.so $(BUILD)/lib/libbpfdev.a $(BUILD)/lib/libbpfdev.pc \
+	$(BUILD)/bin/bpfdev-run
 
 deps:
 	@$(ROOT)/scripts/install-deps.sh
@@ -43,10 +87,42 @@ modules:
 $(BUILD)/tests/bpfdev_tests: $(TEST_SRCS) include/uapi/linux/bpfdev.h
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	@$(CC) $(CFLAGS_USER) -o $@ $(filter %.c,$^) \
-		$$(pkg-config --cflags --libs check) -lpthread
+	@$(CC) $(CFLAGS_USER) -DBPFDEV_LIBRARY='"$(LIBDIR)/libbpfdev.so.0"' \
+		-o $@ $(filter %.c,$^) $$(pkg-config --cflags --libs check) -lpthread
 
-tests: $(BUILD)/tests/bpfdev_tests
+# Unmodified libbpf programs for the interposer tests, and the API test.
+T := $(BUILD)/tests
+BPF_CFLAGS := -target bpf -g -O2 -Wall -Werror -I/usr/include/$(MULTIARCH)
+LIBBPF_PROGS := $(T)/sockcount $(T)/loadobj $(T)/probe $(T)/threads
+
+$(T)/%.bpf.o: tests/libbpf/%.bpf.c
+	@mkdir -p $(@D)
+	@echo "  CLANG   $@"
+	@clang $(BPF_CFLAGS) -c $< -o $@
+
+$(T)/%.skel.h: $(T)/%.bpf.o
+	@bpftool gen skeleton $< > $@
+
+$(T)/sockcount: tests/libbpf/sockcount.c $(T)/sockcount.skel.h
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS_USER) -I$(T) -o $@ $< $$(pkg-config --cflags --libs libbpf)
+
+$(T)/loadobj $(T)/probe: $(T)/%: tests/libbpf/%.c
+	@echo "  CC      $@"
+	@mkdir -p $(@D)
+	@$(CC) $(CFLAGS_USER) -o $@ $< $$(pkg-config --cflags --libs libbpf)
+
+$(T)/threads: tests/libbpf/threads.c
+	@echo "  CC      $@"
+	@mkdir -p $(@D)
+	@$(CC) $(CFLAGS_USER) -o $@ $< $$(pkg-config --cflags --libs libbpf) -lpthread
+
+$(T)/apitest: tests/libbpf/apitest.c $(BUILD)/lib/libbpfdev.so
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS_USER) -Ilib/libbpfdev -o $@ $< -L$(BUILD)/lib -lbpfdev
+
+tests: $(BUILD)/tests/bpfdev_tests $(LIBBPF_PROGS) $(T)/apitest \
+	$(T)/sockcount.bpf.o $(T)/xdp_pass.bpf.o userspace
 
 check: deps
 	@$(MAKE) --no-print-directory modules tests
@@ -62,6 +138,11 @@ check-vms:
 		cp $(BUILD)/mod/$$k/normal/drivers/bpfdev/bpfdev.ko $$s/lib/bpfdev/; \
 		cp $(BUILD)/mod/$$k/broken/drivers/bpfdev/bpfdev.ko $$s/lib/bpfdev/broken/; \
 		cp $(BUILD)/tests/bpfdev_tests tests/vm/run-in-guest.sh $$s/opt/bpfdev-tests/; \
+		cp $(LIBBPF_PROGS) $(T)/apitest $(T)/*.bpf.o $$s/opt/bpfdev-tests/; \
+		mkdir -p $$s$(LIBDIR) $$s$(BINDIR) $$s/usr/sbin; \
+		cp -P $(BUILD)/lib/libbpfdev.so* $$s$(LIBDIR)/; \
+		cp $(BUILD)/bin/bpfdev-run $$s$(BINDIR)/; \
+		cp /usr/sbin/bpftool $$s/usr/sbin/; \
 		echo "=== VM $$k"; \
 		tests/vm/run-vm.sh $$k $$s $(BUILD)/vm/$$k 900 || fail=1; \
 	done; \
@@ -74,7 +155,7 @@ lint:
 check-install:
 	@$(ROOT)/scripts/check-install.sh $(KVERS)
 
-install:
+install: userspace
 	@[ -n "$(KVER)" ] || { echo "set KVER" >&2; exit 1; }
 	install -D -m 0644 $(BUILD)/mod/$(KVER)/normal/drivers/bpfdev/bpfdev.ko \
 		$(DESTDIR)/lib/modules/$(KVER)/updates/bpfdev.ko
@@ -82,6 +163,17 @@ install:
 		$(DESTDIR)$(PREFIX)/include/linux/bpfdev.h
 	install -D -m 0644 udev/60-bpfdev.rules \
 		$(DESTDIR)$(PREFIX)/lib/udev/rules.d/60-bpfdev.rules
+	install -D -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/libbpfdev.so.$(LIB_VERSION)
+	ln -sfn libbpfdev.so.$(LIB_VERSION) $(DESTDIR)$(LIBDIR)/libbpfdev.so.0
+	ln -sfn libbpfdev.so.0 $(DESTDIR)$(LIBDIR)/libbpfdev.so
+	install -D -m 0644 $(BUILD)/lib/libbpfdev.a $(DESTDIR)$(LIBDIR)/libbpfdev.a
+	install -D -m 0644 $(BUILD)/lib/libbpfdev.pc \
+		$(DESTDIR)$(LIBDIR)/pkgconfig/libbpfdev.pc
+	install -D -m 0644 lib/libbpfdev/libbpfdev.h \
+		$(DESTDIR)$(INCLUDEDIR)/libbpfdev.h
+	install -D -m 0755 $(BUILD)/bin/bpfdev-run $(DESTDIR)$(BINDIR)/bpfdev-run
+	install -D -m 0644 man/bpfdev-run.1 $(DESTDIR)$(MANDIR)/man1/bpfdev-run.1
+	install -D -m 0644 man/libbpfdev.3 $(DESTDIR)$(MANDIR)/man3/libbpfdev.3
 
 clean:
 	rm -rf $(BUILD)

@@ -13,14 +13,24 @@ for k in "$@"; do
 	make -s -C "$root" install DESTDIR="$dest" KVER="$k" >/dev/null
 	for f in "lib/modules/$k/updates/bpfdev.ko" \
 		 usr/include/linux/bpfdev.h \
-		 usr/lib/udev/rules.d/60-bpfdev.rules; do
+		 usr/lib/udev/rules.d/60-bpfdev.rules \
+		 usr/lib/x86_64-linux-gnu/libbpfdev.so.0.1.0 \
+		 usr/lib/x86_64-linux-gnu/libbpfdev.a \
+		 usr/lib/x86_64-linux-gnu/pkgconfig/libbpfdev.pc \
+		 usr/include/libbpfdev.h usr/bin/bpfdev-run \
+		 usr/share/man/man1/bpfdev-run.1 usr/share/man/man3/libbpfdev.3; do
 		if [ ! -f "$dest/$f" ]; then
 			echo "check-install: $k: missing /$f" >&2
 			fail=1
 		fi
 	done
-	got=$(cd "$dest" && find . -type f | sort | tr '\n' ' ')
-	echo "  INSTALL $k: $got"
+	for l in libbpfdev.so.0 libbpfdev.so; do
+		if [ ! -L "$dest/usr/lib/x86_64-linux-gnu/$l" ]; then
+			echo "check-install: $k: missing link $l" >&2
+			fail=1
+		fi
+	done
+	echo "  INSTALL $k: $(cd "$dest" && find . ! -type d | wc -l) files"
 	if modinfo -F vermagic "$dest/lib/modules/$k/updates/bpfdev.ko" |
 	   grep -qv "^$k "; then
 		echo "check-install: $k: module built for another kernel" >&2

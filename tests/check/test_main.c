@@ -31,6 +31,7 @@ int main(int argc, char **argv)
 		srunner_add_suite(sr, errno_suite());
 		srunner_add_suite(sr, freeze_suite());
 		srunner_add_suite(sr, race_suite());
+		srunner_add_suite(sr, shim_suite());
 		srunner_add_suite(sr, module_suite());
 	}
 	srunner_set_fork_status(sr, CK_FORK);

@@ -155,6 +155,7 @@ void freeze_race_run(struct freeze_race *r, int iterations)
 		if (dev_bpf(dev, BPF_MAP_FREEZE, &a, sizeof(a)) == 0) {
 			if (map_update(victim_w, 0, (__u32)i)) {
 				r->violations++;
+				i++;
 				break;	/* frozen for good */
 			}
 			r->frozen++;

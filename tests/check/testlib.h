@@ -94,6 +94,7 @@ Suite *dac_suite(void);
 Suite *load_suite(void);
 Suite *maps_suite(void);
 Suite *btf_suite(void);
+Suite *shim_suite(void);
 Suite *input_suite(void);
 Suite *errno_suite(void);
 Suite *freeze_suite(void);

@@ -76,12 +76,16 @@ copy_file() {
 # "/path (addr)" for the loader; "not found" means the guest would fail to
 # exec the binary, so refuse to build.
 copy_deps() {
-	deps=$(ldd "$1" 2>&1) || return 0	# static: "not a dynamic executable"
+	# Libraries staged for the guest resolve too; they are copied with the
+	# rest of STAGE_DIR, so only host libraries are copied here.
+	deps=$(LD_LIBRARY_PATH="$stage/usr/lib/x86_64-linux-gnu:$stage/lib/x86_64-linux-gnu" \
+	       ldd "$1" 2>&1) || return 0	# static: "not a dynamic executable"
 	case $deps in
 	*"not found"*) die "$1: unresolved libraries: $(echo "$deps" | grep 'not found' | tr -s ' \t\n' ' ')" ;;
 	esac
 	for lib in $(echo "$deps" | awk '$2 == "=>" && $3 ~ /^\// { print $3; next }
 					 $1 ~ /^\// { print $1 }'); do
+		case $lib in "$stage"/*) continue ;; esac
 		copy_file "$lib"
 	done
 }

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * syscall(): libbpf issues every bpf command as syscall(__NR_bpf, cmd, attr,
+ * size[, ...]). The commands that need privilege go through /dev/bpf; every
+ * other call, bpf or not, reaches the kernel exactly as glibc's syscall()
+ * would send it (all six arguments), with its semantics: the result, or -1
+ * and errno.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "libbpfdev.h"
+#include "internal.h"
+
+#define EXPORT __attribute__((visibility("default")))
+
+/*
+ * The kernel entry itself, not glibc's syscall(), which this library
+ * replaces for the whole process.
+ */
+long bpfdev_real_syscall(long nr, long a1, long a2, long a3, long a4, long a5,
+			 long a6)
+{
+	register long r10 __asm__("r10") = a4;
+	register long r8 __asm__("r8") = a5;
+	register long r9 __asm__("r9") = a6;
+	long ret;
+
+	__asm__ volatile ("syscall"
+			  : "=a"(ret)
+			  : "a"(nr), "D"(a1), "S"(a2), "d"(a3), "r"(r10),
+			    "r"(r8), "r"(r9)
+			  : "rcx", "r11", "memory");
+	if ((unsigned long)ret > -4096UL) {
+		errno = (int)-ret;
+		return -1;
+	}
+	return ret;
+}
+
+static long route_bpf(long a[6])
+{
+	int cmd = (int)a[0], fd, ret, tries;
+	union bpf_attr *attr = (union bpf_attr *)a[1];
+
+	fd = bpfdev_cmd_routed(cmd, attr) ? bpfdev_device_fd() : -1;
+	if (fd < 0) {
+		if (bpfdev_debug())
+			bpfdev_log("bpf(%s) via bpf(2)\n", bpfdev_cmd_name(cmd));
+		return bpfdev_real_syscall(__NR_bpf, a[0], a[1], a[2], a[3],
+					   a[4], a[5]);
+	}
+	ret = bpfdev_ioctl_sys_bpf(fd, cmd, attr, (unsigned int)a[2]);
+	/*
+	 * Another thread may replace the checked fd between the check and
+	 * the ioctl. The device itself never answers ENOTTY or EBADF to this
+	 * request: check the fd again and retry (the ioctl number is
+	 * unassigned, so another file type does nothing with it).
+	 */
+	for (tries = 0; ret < 0 && (errno == ENOTTY || errno == EBADF) &&
+	     tries < 3; tries++) {
+		fd = bpfdev_device_fd();
+		if (fd < 0)
+			return bpfdev_real_syscall(__NR_bpf, a[0], a[1], a[2],
+						   a[3], a[4], a[5]);
+		ret = bpfdev_ioctl_sys_bpf(fd, cmd, attr, (unsigned int)a[2]);
+	}
+	if (bpfdev_debug()) {
+		int saved = errno;
+
+		bpfdev_log("bpf(%s) via %s: %d%s%s\n", bpfdev_cmd_name(cmd),
+			   bpfdev_device_path(), ret, ret < 0 ? " " : "",
+			   ret < 0 ? strerror(saved) : "");
+		errno = saved;
+	}
+	return ret;
+}
+
+EXPORT long syscall(long nr, ...)
+{
+	va_list ap;
+	long a[6];
+	int i;
+
+	/* Like glibc: six arguments, whatever the call passed. */
+	va_start(ap, nr);
+	for (i = 0; i < 6; i++)
+		a[i] = va_arg(ap, long);
+	va_end(ap);
+
+	if (nr == __NR_bpf)
+		return route_bpf(a);
+	return bpfdev_real_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * libbpfdev: run bpf(2) commands through /dev/bpf.
+ *
+ * Conventions follow libbpf: functions return a negative errno on failure
+ * and also set errno; optional arguments come in an opts struct whose first
+ * field is its size (declare it with BPFDEV_OPTS()), so that the API grows
+ * without breaking callers.
+ *
+ * Linking libbpfdev (or preloading it) also interposes syscall(): libbpf's
+ * syscall(__NR_bpf, ...) calls for commands that need privilege are routed
+ * through /dev/bpf, everything else goes to the kernel unchanged.
+ */
+#ifndef LIBBPFDEV_H
+#define LIBBPFDEV_H
+
+#include <stddef.h>
+#include <string.h>
+#include <linux/bpf.h>
+#include <linux/bpfdev.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Declare and zero an opts struct, setting its size: BPFDEV_OPTS(bpfdev_open_opts, o, .path = p); */
+#define BPFDEV_OPTS(TYPE, NAME, ...)					\
+	struct TYPE NAME = ({						\
+		memset(&NAME, 0, sizeof(struct TYPE));			\
+		(struct TYPE){ .sz = sizeof(struct TYPE), __VA_ARGS__ };	\
+	})
+
+/**
+ * struct bpfdev_open_opts - how to open the device
+ * @sz: sizeof(struct bpfdev_open_opts)
+ * @path: device node; NULL for $BPFDEV_DEVICE, else "/dev/bpf"
+ * @read_only: open for querying only (BPFDEV_IOC_INFO)
+ */
+struct bpfdev_open_opts {
+	size_t sz;
+	const char *path;
+	int read_only;
+	size_t :0;
+};
+
+/* Open the device, close-on-exec. Returns the fd, or -errno (EACCES: not
+ * a member of the device's group; ENOENT: module not loaded). */
+int bpfdev_open(const struct bpfdev_open_opts *opts);
+
+/* Run one bpf command through the device @dev_fd, as bpf(2) would run it:
+ * returns a new fd, 0, or -errno. */
+int bpfdev_sys_bpf(int dev_fd, int cmd, union bpf_attr *attr,
+		   unsigned int size);
+
+/* The device's ABI version, ioctls and this fd's effective grant. */
+int bpfdev_get_info(int dev_fd, struct bpfdev_info *info);
+
+/* Does the interposer send @cmd with this @attr through /dev/bpf (1), or
+ * straight to bpf(2) (0)? */
+int bpfdev_cmd_routed(int cmd, const union bpf_attr *attr);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBBPFDEV_H */

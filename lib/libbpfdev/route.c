@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * Which bpf commands go through /dev/bpf.
+ *
+ * Only the commands that need privilege on Debian's 6.1 and 6.12 kernels:
+ * creating maps, loading programs and BTF, and freezing maps (6.1 wants
+ * CAP_BPF for it; on 6.12 the module forwards it unprivileged, so routing it
+ * everywhere needs no kernel version test). Everything else works on fds the
+ * caller holds and goes to bpf(2) unchanged: map operations, pinning,
+ * attaching, queries, test runs.
+ */
+#include "libbpfdev.h"
+#include "internal.h"
+
+#define EXPORT __attribute__((visibility("default")))
+
+EXPORT int bpfdev_cmd_routed(int cmd, const union bpf_attr *attr)
+{
+	(void)attr;	/* cgroup attach (LINK_CREATE) will depend on it */
+
+	switch (cmd) {
+	case BPF_MAP_CREATE:
+	case BPF_PROG_LOAD:
+	case BPF_BTF_LOAD:
+	case BPF_MAP_FREEZE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+const char *bpfdev_cmd_name(int cmd)
+{
+	switch (cmd) {
+	case BPF_MAP_CREATE:
+		return "MAP_CREATE";
+	case BPF_PROG_LOAD:
+		return "PROG_LOAD";
+	case BPF_BTF_LOAD:
+		return "BTF_LOAD";
+	case BPF_MAP_FREEZE:
+		return "MAP_FREEZE";
+	case BPF_LINK_CREATE:
+		return "LINK_CREATE";
+	case BPF_OBJ_PIN:
+		return "OBJ_PIN";
+	case BPF_OBJ_GET:
+		return "OBJ_GET";
+	case BPF_MAP_LOOKUP_ELEM:
+		return "MAP_LOOKUP_ELEM";
+	case BPF_MAP_UPDATE_ELEM:
+		return "MAP_UPDATE_ELEM";
+	case BPF_OBJ_GET_INFO_BY_FD:
+		return "OBJ_GET_INFO_BY_FD";
+	default:
+		return "cmd";
+	}
+}

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The libbpfdev API, linked: bpfdev_open(), bpfdev_sys_bpf(),
+ * bpfdev_get_info(), bpfdev_cmd_routed(), and libbpf's error convention.
+ * Run as a member of group bpf. Exit 0 when every check holds.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libbpfdev.h>
+
+static int failed;
+
+#define CHECK(cond)							\
+	do {								\
+		if (!(cond)) {						\
+			printf("apitest: line %d: %s\n", __LINE__, #cond); \
+			failed = 1;					\
+		}							\
+	} while (0)
+
+int main(void)
+{
+	struct bpfdev_info info;
+	union bpf_attr a;
+	int dev, ro, map;
+
+	dev = bpfdev_open(NULL);
+	CHECK(dev >= 0);
+	CHECK(bpfdev_get_info(dev, &info) == 0);
+	CHECK(info.abi_version == BPFDEV_ABI_VERSION);
+	CHECK(info.flags & BPFDEV_INFO_F_WRITABLE);
+
+	memset(&a, 0, sizeof(a));
+	a.map_type = BPF_MAP_TYPE_ARRAY;
+	a.key_size = 4;
+	a.value_size = 4;
+	a.max_entries = 1;
+	map = bpfdev_sys_bpf(dev, BPF_MAP_CREATE, &a, sizeof(a));
+	CHECK(map >= 0);
+	close(map);
+
+	/* errors: negative errno returned, and errno set */
+	a.map_type = BPF_MAP_TYPE_LRU_HASH;
+	errno = 0;
+	CHECK(bpfdev_sys_bpf(dev, BPF_MAP_CREATE, &a, sizeof(a)) == -EPERM);
+	CHECK(errno == EPERM);
+
+	{
+		BPFDEV_OPTS(bpfdev_open_opts, opts, .read_only = 1);
+
+		ro = bpfdev_open(&opts);
+		CHECK(ro >= 0);
+		CHECK(bpfdev_get_info(ro, &info) == 0);
+		CHECK(!(info.flags & BPFDEV_INFO_F_WRITABLE));
+		a.map_type = BPF_MAP_TYPE_ARRAY;
+		CHECK(bpfdev_sys_bpf(ro, BPF_MAP_CREATE, &a, sizeof(a)) ==
+		      -EBADF);
+	}
+	{
+		BPFDEV_OPTS(bpfdev_open_opts, opts, .path = "/nonexistent");
+
+		CHECK(bpfdev_open(&opts) == -ENOENT);
+		CHECK(errno == ENOENT);
+	}
+	{
+		/* an opts struct from a newer caller with unknown fields */
+		struct {
+			struct bpfdev_open_opts o;
+			long future;
+		} big = { .o = { .sz = sizeof(big) }, .future = 1 };
+
+		CHECK(bpfdev_open(&big.o) == -EINVAL);
+		big.future = 0;
+		ro = bpfdev_open(&big.o);
+		CHECK(ro >= 0);
+	}
+	CHECK(bpfdev_cmd_routed(BPF_PROG_LOAD, NULL));
+	CHECK(bpfdev_cmd_routed(BPF_MAP_CREATE, NULL));
+	CHECK(!bpfdev_cmd_routed(BPF_MAP_LOOKUP_ELEM, NULL));
+	CHECK(!bpfdev_cmd_routed(BPF_OBJ_PIN, NULL));
+	printf("apitest: %s\n", failed ? "FAILED" : "ok");
+	return failed;
+}
