@@ -9,6 +9,8 @@
  *   policy.c   the decision, made on the snapshot only
  *   creds.c    the capabilities a command needs, raised for that call only
  *   freeze.c   BPF_MAP_FREEZE on the object that was checked
+ *   file.c     an open file's own grant, narrowing, revocation, counts
+ *   users.c    per-user limits, keyed by the caller's uid
  *   grant.c    the administrator's grant: module parameters
  *   vocab.c    the names of commands and types in the grant
  */
@@ -16,7 +18,9 @@
 #define _BPFDEV_H
 
 #include <linux/bpf.h>
+#include <linux/kref.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 
 struct file;
 struct seq_file;
@@ -38,16 +42,71 @@ int bpfdev_vocab_lookup(const struct bpfdev_vocab *vocab, const char *name,
 			size_t len);
 
 /* grant.c */
+/**
+ * struct bpfdev_grant - what a file may do: masks and limits
+ * @cmds: bit per enum bpf_cmd
+ * @progs: bit per enum bpf_prog_type
+ * @maps: bit per enum bpf_map_type
+ * @attachs: bit per enum bpf_attach_type
+ * @insn_max: largest program, in instructions
+ * @btf_max: largest BTF, in bytes
+ * @map_mem_max: largest map, in bytes of memory
+ * @progs_max: programs a file may create in its lifetime, 0 for no limit
+ * @maps_max: maps a file may create in its lifetime, 0 for no limit
+ */
 struct bpfdev_grant {
-	u64 cmds;	/* bit per enum bpf_cmd */
-	u64 progs;	/* bit per enum bpf_prog_type */
-	u64 maps;	/* bit per enum bpf_map_type */
-	u64 attachs;	/* bit per enum bpf_attach_type */
-	u32 insn_max;	/* largest program, in instructions */
+	u64 cmds;
+	u64 progs;
+	u64 maps;
+	u64 attachs;
+	u32 insn_max;
+	u32 btf_max;
+	u64 map_mem_max;
+	u32 progs_max;
+	u32 maps_max;
 };
 
-void bpfdev_grant_effective(struct bpfdev_grant *grant);
+/* The per-user limits, also module parameters; 0 for no limit. */
+struct bpfdev_user_limits {
+	u32 loads_max;	/* concurrent program and BTF loads */
+	u32 progs_max;	/* programs created since the module was loaded */
+	u32 maps_max;	/* maps created since the module was loaded */
+};
+
+void bpfdev_grant_global(struct bpfdev_grant *grant);
+void bpfdev_grant_intersect(struct bpfdev_grant *dst,
+			    const struct bpfdev_grant *with);
 void bpfdev_grant_show(struct seq_file *m, const struct bpfdev_grant *grant);
+void bpfdev_user_limits(struct bpfdev_user_limits *limits);
+u64 bpfdev_generation(void);
+
+/* file.c: the state of an open file, shared with the files narrowed from it */
+struct bpfdev_fstate {
+	struct kref ref;
+	struct bpfdev_fstate *parent;
+	struct bpfdev_grant own;
+	u64 generation;
+	atomic_t progs;
+	atomic_t maps;
+};
+
+struct bpfdev_fstate *bpfdev_fstate_new(struct bpfdev_fstate *parent,
+					const struct bpfdev_grant *narrow);
+void bpfdev_fstate_put(struct bpfdev_fstate *st);
+bool bpfdev_fstate_revoked(const struct bpfdev_fstate *st);
+void bpfdev_fstate_effective(const struct bpfdev_fstate *st,
+			     struct bpfdev_grant *grant);
+int bpfdev_fstate_charge(struct bpfdev_fstate *st, int cmd);
+void bpfdev_fstate_refund(struct bpfdev_fstate *st, int cmd);
+
+/* users.c: per-user accounting, by the caller's uid */
+struct bpfdev_user;
+
+struct bpfdev_user *bpfdev_user_get(kuid_t uid);
+int bpfdev_user_begin(struct bpfdev_user *user, int cmd);
+void bpfdev_user_end(struct bpfdev_user *user, int cmd, bool created);
+void bpfdev_user_counts(struct bpfdev_user *user, u32 *progs, u32 *maps);
+void bpfdev_users_free(void);
 
 static inline bool bpfdev_mask_has(u64 mask, u32 bit)
 {
@@ -106,6 +165,8 @@ void bpfdev_request_free(struct bpfdev_request *req);
 /* policy.c */
 int bpfdev_policy_check(const struct bpfdev_request *req,
 			const struct bpfdev_grant *grant);
+int bpfdev_policy_limits(const struct bpfdev_request *req,
+			 const struct bpfdev_grant *grant);
 bool bpfdev_cmd_executable(u32 cmd);
 
 /* creds.c */

@@ -19,6 +19,8 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/sysfs.h>
+#include <linux/atomic.h>
 
 #include "bpfdev.h"
 
@@ -181,17 +183,151 @@ module_param_cb(insn_max, &insn_max_ops, &insn_max, 0644);
 MODULE_PARM_DESC(insn_max,
 		 "largest program members may load, in instructions (1..1000000, default 4096)");
 
+/* kernel/bpf/btf.c: BTF_MAX_SIZE */
+#define BPFDEV_BTF_MAX_SIZE	(16U << 20)
+
+static unsigned int btf_max = 4U << 20;
+
+static int btf_max_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, BPFDEV_BTF_MAX_SIZE);
+}
+
+static const struct kernel_param_ops btf_max_ops = {
+	.set = btf_max_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(btf_max, &btf_max_ops, &btf_max, 0644);
+MODULE_PARM_DESC(btf_max, "largest BTF members may load, in bytes (default 4 MiB)");
+
+/*
+ * One map's memory: enough for ordinary maps and ring buffers, far from what
+ * takes a small machine into the OOM killer.
+ */
+static unsigned long map_mem_max = 64UL << 20;
+module_param(map_mem_max, ulong, 0644);
+MODULE_PARM_DESC(map_mem_max,
+		 "largest map members may create, in bytes of memory (default 64 MiB)");
+
+static unsigned int file_progs_max;
+module_param(file_progs_max, uint, 0644);
+MODULE_PARM_DESC(file_progs_max,
+		 "programs one open file may create in its lifetime (0: no limit)");
+
+static unsigned int file_maps_max;
+module_param(file_maps_max, uint, 0644);
+MODULE_PARM_DESC(file_maps_max,
+		 "maps one open file may create in its lifetime (0: no limit)");
+
+/* The verifier can use a lot of memory: a few loads at a time per user. */
+static unsigned int user_loads_max = 4;
+module_param(user_loads_max, uint, 0644);
+MODULE_PARM_DESC(user_loads_max,
+		 "program and BTF loads one user may run at once (0: no limit, default 4)");
+
+static unsigned int user_progs_max;
+module_param(user_progs_max, uint, 0644);
+MODULE_PARM_DESC(user_progs_max,
+		 "programs one user may create while the module is loaded (0: no limit)");
+
+static unsigned int user_maps_max;
+module_param(user_maps_max, uint, 0644);
+MODULE_PARM_DESC(user_maps_max,
+		 "maps one user may create while the module is loaded (0: no limit)");
+
+/*
+ * Revocation: every file opened (or narrowed from one opened) before the
+ * last write to "revoke" executes nothing more. Reading it gives how many
+ * times grants were revoked.
+ */
+static atomic64_t generation = ATOMIC64_INIT(0);
+
+static int revoke_set(const char *val, const struct kernel_param *kp)
+{
+	atomic64_inc(&generation);
+	pr_info("bpfdev: every open grant revoked (generation %lld)\n",
+		(long long)atomic64_read(&generation));
+	return 0;
+}
+
+static int revoke_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%lld\n", (long long)atomic64_read(&generation));
+}
+
+static const struct kernel_param_ops revoke_ops = {
+	.set = revoke_set,
+	.get = revoke_get,
+};
+
+module_param_cb(revoke, &revoke_ops, NULL, 0600);
+MODULE_PARM_DESC(revoke,
+		 "write anything to revoke every open grant; reads the revocation count");
+
 /**
- * bpfdev_grant_effective() - the grant a call made now is checked against
+ * bpfdev_generation() - the revocation generation: grows at each revocation
+ */
+u64 bpfdev_generation(void)
+{
+	return atomic64_read(&generation);
+}
+
+/**
+ * bpfdev_grant_global() - the grant the module parameters give
  * @grant: filled in
  */
-void bpfdev_grant_effective(struct bpfdev_grant *grant)
+void bpfdev_grant_global(struct bpfdev_grant *grant)
 {
 	grant->cmds = READ_ONCE(delegate_cmds.mask);
 	grant->progs = READ_ONCE(delegate_progs.mask);
 	grant->maps = READ_ONCE(delegate_maps.mask);
 	grant->attachs = READ_ONCE(delegate_attachs.mask);
 	grant->insn_max = READ_ONCE(insn_max);
+	grant->btf_max = READ_ONCE(btf_max);
+	grant->map_mem_max = READ_ONCE(map_mem_max);
+	grant->progs_max = READ_ONCE(file_progs_max);
+	grant->maps_max = READ_ONCE(file_maps_max);
+}
+
+/**
+ * bpfdev_user_limits() - the per-user limits the module parameters give
+ * @limits: filled in
+ */
+void bpfdev_user_limits(struct bpfdev_user_limits *limits)
+{
+	limits->loads_max = READ_ONCE(user_loads_max);
+	limits->progs_max = READ_ONCE(user_progs_max);
+	limits->maps_max = READ_ONCE(user_maps_max);
+}
+
+/* The smaller of two limits where 0 means none. */
+static u32 limit_min(u32 a, u32 b)
+{
+	if (!a)
+		return b;
+	if (!b)
+		return a;
+	return min(a, b);
+}
+
+/**
+ * bpfdev_grant_intersect() - narrow @dst to what @with also allows
+ * @dst: the grant to narrow
+ * @with: the other grant
+ */
+void bpfdev_grant_intersect(struct bpfdev_grant *dst,
+			    const struct bpfdev_grant *with)
+{
+	dst->cmds &= with->cmds;
+	dst->progs &= with->progs;
+	dst->maps &= with->maps;
+	dst->attachs &= with->attachs;
+	dst->insn_max = min(dst->insn_max, with->insn_max);
+	dst->btf_max = min(dst->btf_max, with->btf_max);
+	dst->map_mem_max = min(dst->map_mem_max, with->map_mem_max);
+	dst->progs_max = limit_min(dst->progs_max, with->progs_max);
+	dst->maps_max = limit_min(dst->maps_max, with->maps_max);
 }
 
 static void grant_show_mask(struct seq_file *m, const char *key, u64 mask,
@@ -222,4 +358,8 @@ void bpfdev_grant_show(struct seq_file *m, const struct bpfdev_grant *grant)
 	grant_show_mask(m, "allowed_attachs", grant->attachs,
 			&bpfdev_vocab_attachs);
 	seq_printf(m, "insn_max:\t%u\n", grant->insn_max);
+	seq_printf(m, "btf_max:\t%u\n", grant->btf_max);
+	seq_printf(m, "map_mem_max:\t%llu\n", grant->map_mem_max);
+	seq_printf(m, "progs_max:\t%u\n", grant->progs_max);
+	seq_printf(m, "maps_max:\t%u\n", grant->maps_max);
 }

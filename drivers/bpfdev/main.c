@@ -4,8 +4,11 @@
  *
  * The device and the life of its files. Who may open /dev/bpf is decided by
  * DAC on the node (udev makes it root:bpf 0660); an open file is a
- * capability whose ioctls run the delegated bpf commands (sys_bpf.c).
+ * capability whose ioctls run the delegated bpf commands (sys_bpf.c), report
+ * what the file may do, and make narrower files from it (file.c).
  */
+#include <linux/anon_inodes.h>
+#include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -17,39 +20,141 @@
 #include "bpfdev.h"
 #include "compat.h"
 
+static const struct file_operations bpfdev_fops;
+
+static int bpfdev_open(struct inode *inode, struct file *file)
+{
+	struct bpfdev_fstate *st = bpfdev_fstate_new(NULL, NULL);
+
+	if (!st)
+		return -ENOMEM;
+	file->private_data = st;
+	return nonseekable_open(inode, file);
+}
+
+static int bpfdev_release(struct inode *inode, struct file *file)
+{
+	bpfdev_fstate_put(file->private_data);
+	return 0;
+}
+
+/*
+ * Copy in an extensible struct whose first field is its size: at least
+ * @min bytes, at most a page, a tail the kernel does not know must be zero.
+ */
+static int bpfdev_copy_sized(void *dst, size_t ksize, void __user *arg,
+			     u32 min, u32 *usize)
+{
+	if (get_user(*usize, (u32 __user *)arg))
+		return -EFAULT;
+	if (*usize < min)
+		return -EINVAL;
+	if (*usize > PAGE_SIZE)
+		return -E2BIG;
+	return copy_struct_from_user(dst, ksize, arg, *usize);
+}
+
 static long bpfdev_info(struct file *file, void __user *arg)
 {
+	struct bpfdev_fstate *st = file->private_data;
+	struct bpfdev_user_limits ulim;
 	struct bpfdev_grant grant;
+	struct bpfdev_user *user;
 	struct bpfdev_info info;
 	u32 size;
 	int ret;
 
-	if (get_user(size, (u32 __user *)arg))
-		return -EFAULT;
-	if (size < BPFDEV_INFO_SIZE_VER0)
-		return -EINVAL;
-	if (size > PAGE_SIZE)
-		return -E2BIG;
 	/* Only to apply the extensible-struct rules to the caller's tail. */
-	ret = copy_struct_from_user(&info, sizeof(info), arg, size);
+	ret = bpfdev_copy_sized(&info, sizeof(info), arg,
+				BPFDEV_INFO_SIZE_VER0, &size);
 	if (ret)
 		return ret;
 
-	bpfdev_grant_effective(&grant);
+	bpfdev_fstate_effective(st, &grant);
+	bpfdev_user_limits(&ulim);
 	memset(&info, 0, sizeof(info));
 	info.size = min_t(u32, size, sizeof(info));
 	info.abi_version = BPFDEV_ABI_VERSION;
 	info.ioctls = BIT_ULL(_IOC_NR(BPFDEV_IOC_SYS_BPF)) |
-		      BIT_ULL(_IOC_NR(BPFDEV_IOC_INFO));
-	info.flags = (file->f_mode & FMODE_WRITE) ? BPFDEV_INFO_F_WRITABLE : 0;
+		      BIT_ULL(_IOC_NR(BPFDEV_IOC_INFO)) |
+		      BIT_ULL(_IOC_NR(BPFDEV_IOC_NARROW));
+	if (file->f_mode & FMODE_WRITE)
+		info.flags |= BPFDEV_INFO_F_WRITABLE;
+	if (bpfdev_fstate_revoked(st))
+		info.flags |= BPFDEV_INFO_F_REVOKED;
+	if (st->parent)
+		info.flags |= BPFDEV_INFO_F_NARROWED;
 	info.insn_max = grant.insn_max;
 	info.cmds = grant.cmds;
 	info.progs = grant.progs;
 	info.maps = grant.maps;
 	info.attachs = grant.attachs;
+	info.btf_max = grant.btf_max;
+	info.progs_max = grant.progs_max;
+	info.map_mem_max = grant.map_mem_max;
+	info.maps_max = grant.maps_max;
+	info.loads_max = ulim.loads_max;
+	info.own_cmds = st->own.cmds;
+	info.own_progs = st->own.progs;
+	info.own_maps = st->own.maps;
+	info.own_attachs = st->own.attachs;
+	info.progs_created = atomic_read(&st->progs);
+	info.maps_created = atomic_read(&st->maps);
+	user = bpfdev_user_get(current_uid());
+	if (user)
+		bpfdev_user_counts(user, &info.user_progs_created,
+				   &info.user_maps_created);
+	info.user_progs_max = ulim.progs_max;
+	info.user_maps_max = ulim.maps_max;
 	if (copy_to_user(arg, &info, info.size))
 		return -EFAULT;
 	return 0;
+}
+
+/* A limit of 0 in a narrowing request keeps the file's own. */
+static u32 narrow_limit(u32 req, u32 own)
+{
+	return req ?: own;
+}
+
+static long bpfdev_narrow(struct file *file, void __user *arg)
+{
+	struct bpfdev_fstate *st = file->private_data, *child;
+	struct bpfdev_narrow nr;
+	struct bpfdev_grant with;
+	u32 size;
+	int ret, fd;
+
+	ret = bpfdev_copy_sized(&nr, sizeof(nr), arg, BPFDEV_NARROW_SIZE_VER0,
+				&size);
+	if (ret)
+		return ret;
+	if (nr.flags & ~BPFDEV_NARROW_F_CLOEXEC)
+		return -EINVAL;
+	/* A revoked grant hands out nothing, not even a narrower one. */
+	if (bpfdev_fstate_revoked(st))
+		return -EPERM;
+
+	with.cmds = nr.cmds;
+	with.progs = nr.progs;
+	with.maps = nr.maps;
+	with.attachs = nr.attachs;
+	with.insn_max = narrow_limit(nr.insn_max, st->own.insn_max);
+	with.btf_max = narrow_limit(nr.btf_max, st->own.btf_max);
+	with.map_mem_max = nr.map_mem_max ?: st->own.map_mem_max;
+	with.progs_max = nr.progs_max;
+	with.maps_max = nr.maps_max;
+
+	child = bpfdev_fstate_new(st, &with);
+	if (!child)
+		return -ENOMEM;
+	/* Read-only stays read-only; the anon file pins the module too. */
+	fd = anon_inode_getfd("bpfdev", &bpfdev_fops, child,
+			      ((file->f_mode & FMODE_WRITE) ? O_RDWR : O_RDONLY) |
+			      ((nr.flags & BPFDEV_NARROW_F_CLOEXEC) ? O_CLOEXEC : 0));
+	if (fd < 0)
+		bpfdev_fstate_put(child);
+	return fd;
 }
 
 /*
@@ -70,6 +175,8 @@ static long bpfdev_ioctl(struct file *file, unsigned int cmd,
 		return bpfdev_sys_bpf(file, uarg);
 	case _IOC_NR(BPFDEV_IOC_INFO):
 		return bpfdev_info(file, uarg);
+	case _IOC_NR(BPFDEV_IOC_NARROW):
+		return bpfdev_narrow(file, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -78,16 +185,22 @@ static long bpfdev_ioctl(struct file *file, unsigned int cmd,
 /* As a BPF token's fdinfo: what this fd may do, now. */
 static void bpfdev_show_fdinfo(struct seq_file *m, struct file *file)
 {
+	struct bpfdev_fstate *st = file->private_data;
 	struct bpfdev_grant grant;
 
-	bpfdev_grant_effective(&grant);
+	bpfdev_fstate_effective(st, &grant);
 	bpfdev_grant_show(m, &grant);
 	seq_printf(m, "writable:\t%d\n", !!(file->f_mode & FMODE_WRITE));
+	seq_printf(m, "narrowed:\t%d\n", !!st->parent);
+	seq_printf(m, "revoked:\t%d\n", bpfdev_fstate_revoked(st));
+	seq_printf(m, "progs_created:\t%d\n", atomic_read(&st->progs));
+	seq_printf(m, "maps_created:\t%d\n", atomic_read(&st->maps));
 }
 
 static const struct file_operations bpfdev_fops = {
 	.owner		= THIS_MODULE,	/* an open file pins the module */
-	.open		= nonseekable_open,
+	.open		= bpfdev_open,
+	.release	= bpfdev_release,
 	.unlocked_ioctl	= bpfdev_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.show_fdinfo	= bpfdev_show_fdinfo,
@@ -100,7 +213,20 @@ static struct miscdevice bpfdev_misc = {
 	.fops	= &bpfdev_fops,
 };
 
-module_misc_device(bpfdev_misc);
+static int __init bpfdev_init(void)
+{
+	return misc_register(&bpfdev_misc);
+}
+
+static void __exit bpfdev_exit(void)
+{
+	misc_deregister(&bpfdev_misc);
+	/* No file is open (each pins the module): no call is running. */
+	bpfdev_users_free();
+}
+
+module_init(bpfdev_init);
+module_exit(bpfdev_exit);
 
 BPFDEV_IMPORT_NS();
 MODULE_LICENSE("GPL");

@@ -17,7 +17,10 @@
  * any other value must be delegated.
  */
 #include <linux/bpf.h>
+#include <linux/cpumask.h>
 #include <linux/cred.h>
+#include <linux/math.h>
+#include <linux/overflow.h>
 #include <linux/user_namespace.h>
 
 #include "bpfdev.h"
@@ -107,9 +110,6 @@ static int policy_prog_load(const union bpf_attr *k,
 	if ((prog_type_uses_attach_type(type) || eat) &&
 	    !bpfdev_mask_has(grant->attachs, eat))
 		return -EPERM;
-
-	if (k->insn_cnt > grant->insn_max)
-		return -E2BIG;
 	return 0;
 }
 
@@ -159,6 +159,72 @@ int bpfdev_policy_check(const struct bpfdev_request *req,
 		return policy_map_create(&req->attr, grant);
 	case BPF_BTF_LOAD:
 		return bpfdev_btf_load_uses_token(&req->attr) ? -EPERM : 0;
+	default:
+		return 0;
+	}
+}
+
+/* a * b, or U64_MAX if it does not fit */
+static u64 mul_sat(u64 a, u64 b)
+{
+	u64 r;
+
+	return check_mul_overflow(a, b, &r) ? U64_MAX : r;
+}
+
+/*
+ * The memory a map will take, estimated from its sizes the way the map
+ * implementations allocate it: elements rounded to 8 bytes, a header per
+ * hash element, a copy per possible CPU for per-CPU maps, and the data
+ * area of ring buffers (max_entries is their size in bytes).
+ */
+static u64 map_mem_estimate(const union bpf_attr *k)
+{
+	u64 key = round_up((u64)k->key_size, 8);
+	u64 value = round_up((u64)k->value_size, 8);
+	u64 n = k->max_entries, cpus = num_possible_cpus();
+
+	switch (k->map_type) {
+	case BPF_MAP_TYPE_ARRAY:
+	case BPF_MAP_TYPE_PROG_ARRAY:
+	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+	case BPF_MAP_TYPE_CGROUP_ARRAY:
+	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
+	case BPF_MAP_TYPE_QUEUE:
+	case BPF_MAP_TYPE_STACK:
+		return mul_sat(n, value);
+	case BPF_MAP_TYPE_PERCPU_ARRAY:
+		return mul_sat(mul_sat(n, value), cpus);
+	case BPF_MAP_TYPE_PERCPU_HASH:
+	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+		return mul_sat(n, key + 64 + mul_sat(value, cpus));
+	case BPF_MAP_TYPE_RINGBUF:
+	case BPF_MAP_TYPE_USER_RINGBUF:
+		return n;
+	default:	/* hash maps, tries and the rest: key, value, header */
+		return mul_sat(n, key + value + 64);
+	}
+}
+
+/**
+ * bpfdev_policy_limits() - is @req within the limits of @grant?
+ * @req: the snapshot of the request
+ * @grant: the effective grant
+ *
+ * Return: 0, or -E2BIG for a program, BTF or map larger than allowed.
+ */
+int bpfdev_policy_limits(const struct bpfdev_request *req,
+			 const struct bpfdev_grant *grant)
+{
+	const union bpf_attr *k = &req->attr;
+
+	switch (req->cmd) {
+	case BPF_PROG_LOAD:
+		return k->insn_cnt > grant->insn_max ? -E2BIG : 0;
+	case BPF_BTF_LOAD:
+		return k->btf_size > grant->btf_max ? -E2BIG : 0;
+	case BPF_MAP_CREATE:
+		return map_mem_estimate(k) > grant->map_mem_max ? -E2BIG : 0;
 	default:
 		return 0;
 	}

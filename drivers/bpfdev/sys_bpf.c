@@ -5,6 +5,7 @@
  * capabilities the command needs, copy bpf(2)'s write-backs out.
  */
 #include <linux/bpf.h>
+#include <linux/cred.h>
 #include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/uaccess.h>
@@ -57,6 +58,37 @@ static int sys_bpf_execute(struct bpfdev_request *req)
 	return ret;
 }
 
+/*
+ * Count the call against the file's and the user's limits, run it, and
+ * give back what a failed call took.
+ */
+static int sys_bpf_accounted(struct bpfdev_fstate *st,
+			     struct bpfdev_request *req)
+{
+	struct bpfdev_user *user = bpfdev_user_get(current_uid());
+	int ret;
+
+	if (!user)
+		return -ENOMEM;
+	ret = bpfdev_fstate_charge(st, req->cmd);
+	if (ret)
+		return ret;
+	ret = bpfdev_user_begin(user, req->cmd);
+	if (ret) {
+		bpfdev_fstate_refund(st, req->cmd);
+		return ret;
+	}
+
+	ret = bpfdev_request_copy_inputs(req);
+	if (!ret)
+		ret = sys_bpf_execute(req);
+
+	bpfdev_user_end(user, req->cmd, ret >= 0);
+	if (ret < 0)
+		bpfdev_fstate_refund(st, req->cmd);
+	return ret;
+}
+
 /**
  * bpfdev_sys_bpf() - BPFDEV_IOC_SYS_BPF
  * @file: the open /dev/bpf file
@@ -67,6 +99,7 @@ static int sys_bpf_execute(struct bpfdev_request *req)
  */
 long bpfdev_sys_bpf(struct file *file, void __user *arg)
 {
+	struct bpfdev_fstate *st = file->private_data;
 	struct bpfdev_sys_bpf sb;
 	struct bpfdev_grant grant;
 	struct bpfdev_request req;
@@ -75,6 +108,8 @@ long bpfdev_sys_bpf(struct file *file, void __user *arg)
 
 	if (!(file->f_mode & FMODE_WRITE))
 		return -EBADF;
+	if (bpfdev_fstate_revoked(st))
+		return -EPERM;
 	if (get_user(size, (u32 __user *)arg))
 		return -EFAULT;
 	if (size < BPFDEV_SYS_BPF_SIZE_VER0)
@@ -92,15 +127,15 @@ long bpfdev_sys_bpf(struct file *file, void __user *arg)
 	ret = bpfdev_request_snapshot(&req, sb.cmd, sb.attr, sb.attr_size);
 	if (ret)
 		return ret;
-	bpfdev_grant_effective(&grant);
+	bpfdev_fstate_effective(st, &grant);
 	ret = bpfdev_policy_check(&req, &grant);
+	if (!ret)
+		ret = bpfdev_policy_limits(&req, &grant);
 	if (ret)
 		return ret;
 	sys_bpf_reread_types(&req);
 
-	ret = bpfdev_request_copy_inputs(&req);
-	if (!ret)
-		ret = sys_bpf_execute(&req);
+	ret = sys_bpf_accounted(st, &req);
 	bpfdev_request_free(&req);
 	return ret;
 }

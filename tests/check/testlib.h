@@ -95,6 +95,7 @@ Suite *load_suite(void);
 Suite *maps_suite(void);
 Suite *btf_suite(void);
 Suite *shim_suite(void);
+Suite *policy_suite(void);
 Suite *input_suite(void);
 Suite *errno_suite(void);
 Suite *freeze_suite(void);

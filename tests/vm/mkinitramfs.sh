@@ -151,26 +151,29 @@ hosts:	files
 EOF
 
 # --- users and groups ---------------------------------------------------------
-# member (1000) is in the supplementary group bpf (990), which the udev rule
+# member (1000) and member2 (1002) are in the supplementary group bpf (990), which the udev rule
 # gives access to /dev/bpf; outsider (1001) is not.  Passwords are locked:
 # only root, switching uid, ever runs as these users.
 cat >"$root/etc/passwd" <<'EOF'
 root:x:0:0:root:/root:/bin/sh
 member:x:1000:1000:bpf group member:/home/member:/bin/sh
+member2:x:1002:1002:another bpf group member:/tmp:/bin/sh
 outsider:x:1001:1001:not in the bpf group:/home/outsider:/bin/sh
 nobody:x:65534:65534:nobody:/nonexistent:/bin/false
 EOF
 cat >"$root/etc/group" <<'EOF'
 root:x:0:
-bpf:x:990:member
+bpf:x:990:member,member2
 member:x:1000:
 outsider:x:1001:
+member2:x:1002:
 nogroup:x:65534:
 EOF
 cat >"$root/etc/shadow" <<'EOF'
 root:*:19000:0:99999:7:::
 member:!:19000:0:99999:7:::
 outsider:!:19000:0:99999:7:::
+member2:!:19000:0:99999:7:::
 nobody:*:19000:0:99999:7:::
 EOF
 chmod 0640 "$root/etc/shadow"

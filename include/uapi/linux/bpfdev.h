@@ -67,8 +67,29 @@ struct bpfdev_sys_bpf {
  * @progs: out: effective grant, bit N set for enum bpf_prog_type value N.
  * @maps: out: effective grant, bit N set for enum bpf_map_type value N.
  * @attachs: out: effective grant, bit N set for enum bpf_attach_type N.
+ * @btf_max: out: effective limit: the largest BTF, in bytes.
+ * @progs_max: out: effective limit: programs this file (with the files
+ *	narrowed from it) may create in its lifetime; 0: no limit.
+ * @map_mem_max: out: effective limit: the largest map, in bytes of memory
+ *	(estimated from key, value and entry sizes and the map type).
+ * @maps_max: out: as @progs_max, for maps.
+ * @loads_max: out: concurrent program and BTF loads per user; 0: no limit.
+ * @own_cmds: out: the file's own grant (what it was opened or narrowed
+ *	with), before the global module parameters are applied.
+ * @own_progs: out: as @own_cmds.
+ * @own_maps: out: as @own_cmds.
+ * @own_attachs: out: as @own_cmds.
+ * @progs_created: out: programs created through this file and the files
+ *	narrowed from it.
+ * @maps_created: out: as @progs_created, for maps.
+ * @user_progs_created: out: programs the calling user created through
+ *	bpfdev since the module was loaded, whatever file it used.
+ * @user_maps_created: out: as @user_progs_created, for maps.
+ * @user_progs_max: out: the per-user limit on @user_progs_created; 0: none.
+ * @user_maps_max: out: the per-user limit on @user_maps_created; 0: none.
  *
- * The effective grant is what a call made now would be checked against. It
+ * The effective grant is what a call made now would be checked against:
+ * the global module parameters intersected with the file's own grant. It
  * is evaluated at each call, so a change of the module parameters by root
  * applies to files that are already open.
  */
@@ -82,19 +103,76 @@ struct bpfdev_info {
 	__u64	progs;
 	__u64	maps;
 	__u64	attachs;
+	/* BPFDEV_INFO_SIZE_VER1 */
+	__u32	btf_max;
+	__u32	progs_max;
+	__u64	map_mem_max;
+	__u32	maps_max;
+	__u32	loads_max;
+	__u64	own_cmds;
+	__u64	own_progs;
+	__u64	own_maps;
+	__u64	own_attachs;
+	__u32	progs_created;
+	__u32	maps_created;
+	__u32	user_progs_created;
+	__u32	user_maps_created;
+	__u32	user_progs_max;
+	__u32	user_maps_max;
 };
 
 #define BPFDEV_INFO_SIZE_VER0		56	/* sizeof first published struct */
+#define BPFDEV_INFO_SIZE_VER1		136	/* limits, own grant, counts */
 
 /* The file was opened for writing: it may execute commands. */
 #define BPFDEV_INFO_F_WRITABLE		(1U << 0)
+/* Root revoked every grant after this file was opened: it executes nothing. */
+#define BPFDEV_INFO_F_REVOKED		(1U << 1)
+/* The file was made by BPFDEV_IOC_NARROW, not by open(2). */
+#define BPFDEV_INFO_F_NARROWED		(1U << 2)
+
+/**
+ * struct bpfdev_narrow - make a new, narrower file of /dev/bpf
+ * @size: sizeof(struct bpfdev_narrow) as the caller was built with.
+ * @flags: %BPFDEV_NARROW_F_CLOEXEC, or 0.
+ * @cmds: bpf commands to keep (intersected with this file's own grant).
+ * @progs: program types to keep.
+ * @maps: map types to keep.
+ * @attachs: expected attach types to keep.
+ * @insn_max: a lower instruction limit, or 0 to keep this file's.
+ * @btf_max: a lower BTF size limit, or 0 to keep this file's.
+ * @map_mem_max: a lower map memory limit, or 0 to keep this file's.
+ * @progs_max: at most this many programs created through the new file (and
+ *	files narrowed from it); they count against this file's limit too.
+ *	0 keeps this file's limit.
+ * @maps_max: as @progs_max, for maps.
+ *
+ * Pass ~0 in a mask to keep it unchanged: nothing can widen a grant.
+ */
+struct bpfdev_narrow {
+	__u32	size;
+	__u32	flags;
+	__u64	cmds;
+	__u64	progs;
+	__u64	maps;
+	__u64	attachs;
+	__u32	insn_max;
+	__u32	btf_max;
+	__u64	map_mem_max;
+	__u32	progs_max;
+	__u32	maps_max;
+};
+
+#define BPFDEV_NARROW_SIZE_VER0		64
+#define BPFDEV_NARROW_F_CLOEXEC		(1U << 0)
 
 /*
  * BPFDEV_IOC_SYS_BPF - run one bpf command within this file's grant.
  *
  * Errors, beyond those of the bpf command itself:
  *   EBADF	the file was not opened for writing (it can only query)
- *   EPERM	the command, program, map or attach type is not delegated, or
+ *   EPERM	the file's grant was revoked by root, or
+ *		the command, program, map or attach type is not delegated, or
  *		the request uses something bpfdev never delegates (device
  *		offload, BPF tokens, extension/LSM/struct_ops/syscall programs,
  *		fmod_ret), or the caller is outside the initial user namespace
@@ -103,7 +181,10 @@ struct bpfdev_info {
  *   EINVAL	unknown command, non-zero @flags, @size too small, or a
  *		non-zero attr field the command does not use (as bpf(2) does)
  *   E2BIG	@size or @attr_size larger than the kernel knows with a
- *		non-zero tail, or an instruction count above the module limit
+ *		non-zero tail, or a program, BTF or map larger than the
+ *		file's limit
+ *   EDQUOT	the file or the user created as many programs or maps as it
+ *		may, or the user has as many loads running as it may
  *   EFAULT	a pointer in the request or the attr cannot be read
  *
  * The ioctl's size bits are not part of the dispatch: the size of the
@@ -116,5 +197,17 @@ struct bpfdev_info {
  * effective grant of this file. Works on files opened read-only.
  */
 #define BPFDEV_IOC_INFO		_IOWR(BPFDEV_IOC_MAGIC, 0x02, struct bpfdev_info)
+
+/*
+ * BPFDEV_IOC_NARROW - a new file of /dev/bpf whose grant is this file's own
+ * grant intersected with the masks and limits given. Returns its fd. The
+ * original is unchanged: narrowing in place would narrow every process that
+ * shares the open file, the parent included. The new file is a capability
+ * like any other: whoever receives it (SCM_RIGHTS, inheritance) may use it,
+ * within its grant, even outside the device's group. It is read-only if
+ * this one is. Errors: EPERM (revoked), EINVAL (unknown flags), E2BIG
+ * (non-zero tail), EMFILE.
+ */
+#define BPFDEV_IOC_NARROW	_IOWR(BPFDEV_IOC_MAGIC, 0x03, struct bpfdev_narrow)
 
 #endif /* _UAPI_LINUX_BPFDEV_H */

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The state of an open file of /dev/bpf: its own grant, the revocation
+ * generation it was made in, and what it created.
+ *
+ * A file opened from the node has no grant of its own: the effective grant
+ * is computed at every call as the module parameters intersected with the
+ * file's own grant, so a change by root applies to open files at once, in
+ * either direction. BPFDEV_IOC_NARROW makes a new file whose own grant is
+ * narrower;
+ * it keeps a reference to the state it was narrowed from, so that what it
+ * creates counts against every file up the chain, and a revocation of the
+ * original revokes it too.
+ */
+#include <linux/atomic.h>
+#include <linux/bpf.h>
+#include <linux/kref.h>
+#include <linux/limits.h>
+#include <linux/slab.h>
+
+#include "bpfdev.h"
+
+/**
+ * bpfdev_fstate_new() - the state of a new file
+ * @parent: the state of the file it is narrowed from, or NULL for open(2)
+ * @narrow: the grant to narrow with (ignored for open(2))
+ *
+ * Return: the state, or NULL without memory.
+ */
+struct bpfdev_fstate *bpfdev_fstate_new(struct bpfdev_fstate *parent,
+					const struct bpfdev_grant *narrow)
+{
+	struct bpfdev_fstate *st = kzalloc(sizeof(*st), GFP_KERNEL_ACCOUNT);
+
+	if (!st)
+		return NULL;
+	kref_init(&st->ref);
+	atomic_set(&st->progs, 0);
+	atomic_set(&st->maps, 0);
+	if (parent) {
+		kref_get(&parent->ref);
+		st->parent = parent;
+		st->own = parent->own;
+		bpfdev_grant_intersect(&st->own, narrow);
+		st->generation = parent->generation;
+	} else {
+		/*
+		 * A file opened from the node has no restriction of its
+		 * own: it gets what the module parameters give at each call,
+		 * wider or narrower as root changes them.
+		 */
+		st->own.cmds = ~0ULL;
+		st->own.progs = ~0ULL;
+		st->own.maps = ~0ULL;
+		st->own.attachs = ~0ULL;
+		st->own.insn_max = U32_MAX;
+		st->own.btf_max = U32_MAX;
+		st->own.map_mem_max = U64_MAX;
+		st->generation = bpfdev_generation();
+	}
+	return st;
+}
+
+static void fstate_release(struct kref *ref)
+{
+	struct bpfdev_fstate *st = container_of(ref, struct bpfdev_fstate, ref);
+	struct bpfdev_fstate *parent = st->parent;
+
+	kfree(st);
+	if (parent)
+		bpfdev_fstate_put(parent);
+}
+
+/**
+ * bpfdev_fstate_put() - drop a reference to a file state
+ * @st: the state
+ */
+void bpfdev_fstate_put(struct bpfdev_fstate *st)
+{
+	kref_put(&st->ref, fstate_release);
+}
+
+/**
+ * bpfdev_fstate_revoked() - was every grant revoked since @st was made?
+ * @st: the state
+ */
+bool bpfdev_fstate_revoked(const struct bpfdev_fstate *st)
+{
+	return st->generation != bpfdev_generation();
+}
+
+/**
+ * bpfdev_fstate_effective() - the grant a call through @st is checked against
+ * @st: the state
+ * @grant: filled in: the module parameters now, intersected with @st's own
+ */
+void bpfdev_fstate_effective(const struct bpfdev_fstate *st,
+			     struct bpfdev_grant *grant)
+{
+	bpfdev_grant_global(grant);
+	bpfdev_grant_intersect(grant, &st->own);
+}
+
+static atomic_t *fstate_counter(struct bpfdev_fstate *st, int cmd,
+				u32 *limit)
+{
+	struct bpfdev_grant grant;
+
+	bpfdev_fstate_effective(st, &grant);
+	if (cmd == BPF_PROG_LOAD) {
+		*limit = grant.progs_max;
+		return &st->progs;
+	}
+	*limit = grant.maps_max;
+	return &st->maps;
+}
+
+/**
+ * bpfdev_fstate_charge() - count a creation against @st and its parents
+ * @st: the state
+ * @cmd: BPF_PROG_LOAD or BPF_MAP_CREATE; other commands count nothing
+ *
+ * Charged before the call, refunded if it fails, so that concurrent calls
+ * cannot overshoot a limit.
+ *
+ * Return: 0, or -EDQUOT if a file up the chain reached its limit.
+ */
+int bpfdev_fstate_charge(struct bpfdev_fstate *st, int cmd)
+{
+	struct bpfdev_fstate *s;
+	atomic_t *count;
+	u32 limit;
+
+	if (cmd != BPF_PROG_LOAD && cmd != BPF_MAP_CREATE)
+		return 0;
+	for (s = st; s; s = s->parent) {
+		count = fstate_counter(s, cmd, &limit);
+		if (atomic_inc_return(count) > limit && limit) {
+			atomic_dec(count);
+			for (; st != s; st = st->parent)
+				atomic_dec(fstate_counter(st, cmd, &limit));
+			return -EDQUOT;
+		}
+	}
+	return 0;
+}
+
+/**
+ * bpfdev_fstate_refund() - undo bpfdev_fstate_charge() for a failed call
+ * @st: the state
+ * @cmd: the command charged
+ */
+void bpfdev_fstate_refund(struct bpfdev_fstate *st, int cmd)
+{
+	u32 limit;
+
+	if (cmd != BPF_PROG_LOAD && cmd != BPF_MAP_CREATE)
+		return;
+	for (; st; st = st->parent)
+		atomic_dec(fstate_counter(st, cmd, &limit));
+}
