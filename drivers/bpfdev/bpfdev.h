@@ -11,6 +11,7 @@
  *   freeze.c   BPF_MAP_FREEZE on the object that was checked
  *   file.c     an open file's own grant, narrowing, revocation, counts
  *   users.c    per-user limits, keyed by the caller's uid
+ *   audit.c    what happened: audit records and counters
  *   grant.c    the administrator's grant: module parameters
  *   vocab.c    the names of commands and types in the grant
  */
@@ -22,6 +23,7 @@
 #include <linux/types.h>
 #include <linux/uidgid.h>
 
+struct attribute_group;
 struct file;
 struct seq_file;
 
@@ -131,9 +133,27 @@ struct bpfdev_request_inputs {
 	u32 core_relo_rec_size;
 };
 
+/* Why a request was refused: audit records and the denied_* counters. */
+enum bpfdev_deny {
+	BPFDEV_DENY_NONE,
+	BPFDEV_DENY_MALFORMED,	/* EINVAL, E2BIG, EFAULT on the request */
+	BPFDEV_DENY_READONLY,	/* the file was opened read-only */
+	BPFDEV_DENY_REVOKED,	/* root revoked the grant */
+	BPFDEV_DENY_USERNS,	/* caller outside the initial user namespace */
+	BPFDEV_DENY_CMD,	/* command not delegated */
+	BPFDEV_DENY_PROG_TYPE,	/* program type not delegated */
+	BPFDEV_DENY_ATTACH_TYPE,	/* expected attach type not delegated */
+	BPFDEV_DENY_MAP_TYPE,	/* map type not delegated */
+	BPFDEV_DENY_NEVER,	/* never delegated: see policy.c */
+	BPFDEV_DENY_SIZE,	/* over a size limit (E2BIG) */
+	BPFDEV_DENY_QUOTA,	/* over a count limit (EDQUOT) */
+	BPFDEV_DENY_MAX,
+};
+
 /**
  * struct bpfdev_request - one bpf command, as the kernel will consume it
- * @cmd: the command, read once from the caller's request
+ * @cmd: the command, read once from the caller's request; -1 before
+ * @deny: why the request was refused, if it was
  * @usize: the caller's attr size (bounds the write-backs)
  * @uattr: the caller's attr, written to only for bpf(2)'s write-backs
  * @in: the caller's input pointers, read once by bpfdev_request_copy_inputs()
@@ -146,6 +166,7 @@ struct bpfdev_request_inputs {
  */
 struct bpfdev_request {
 	int cmd;
+	enum bpfdev_deny deny;
 	u32 usize;
 	union bpf_attr __user *uattr;
 	struct bpfdev_request_inputs in;
@@ -163,11 +184,23 @@ void bpfdev_request_writeback(const struct bpfdev_request *req);
 void bpfdev_request_free(struct bpfdev_request *req);
 
 /* policy.c */
-int bpfdev_policy_check(const struct bpfdev_request *req,
+int bpfdev_policy_check(struct bpfdev_request *req,
 			const struct bpfdev_grant *grant);
-int bpfdev_policy_limits(const struct bpfdev_request *req,
+int bpfdev_policy_limits(struct bpfdev_request *req,
 			 const struct bpfdev_grant *grant);
+
+static inline int bpfdev_deny(struct bpfdev_request *req,
+			      enum bpfdev_deny why, int err)
+{
+	req->deny = why;
+	return err;
+}
+
+/* audit.c */
+void bpfdev_audit_request(const struct bpfdev_request *req, int ret);
+extern const struct attribute_group *bpfdev_stats_groups[];
 bool bpfdev_cmd_executable(u32 cmd);
+bool bpfdev_prog_uses_attach_type(u32 type);
 
 /* creds.c */
 u64 bpfdev_caps_needed(const struct bpfdev_request *req);

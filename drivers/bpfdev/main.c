@@ -211,6 +211,7 @@ static struct miscdevice bpfdev_misc = {
 	.minor	= MISC_DYNAMIC_MINOR,
 	.name	= "bpf",
 	.fops	= &bpfdev_fops,
+	.groups	= bpfdev_stats_groups,
 };
 
 static int __init bpfdev_init(void)

@@ -84,51 +84,59 @@ static bool prog_type_uses_attach_type(u32 type)
 	}
 }
 
-static int policy_prog_load(const union bpf_attr *k,
+/**
+ * bpfdev_prog_uses_attach_type() - is @type's expected attach type meaningful?
+ * @type: a program type
+ */
+bool bpfdev_prog_uses_attach_type(u32 type)
+{
+	return prog_type_uses_attach_type(type);
+}
+
+static int policy_prog_load(struct bpfdev_request *req,
 			    const struct bpfdev_grant *grant)
 {
+	const union bpf_attr *k = &req->attr;
 	u32 type = k->prog_type, eat = k->expected_attach_type;
 
 	/* Malformed, as bpf(2) would say. */
 	if (type == BPF_PROG_TYPE_UNSPEC || type >= BPFDEV_MAX_PROG_TYPE ||
 	    eat >= __MAX_BPF_ATTACH_TYPE)
-		return -EINVAL;
+		return bpfdev_deny(req, BPFDEV_DENY_MALFORMED, -EINVAL);
 
 	if (prog_type_never(type))
-		return -EPERM;
+		return bpfdev_deny(req, BPFDEV_DENY_NEVER, -EPERM);
 	/* fmod_ret may override security_*() hooks' return values. */
 	if (eat == BPF_MODIFY_RETURN)
-		return -EPERM;
+		return bpfdev_deny(req, BPFDEV_DENY_NEVER, -EPERM);
 	/* Device offload hands the program to a driver. */
 	if (k->prog_ifindex)
-		return -EPERM;
+		return bpfdev_deny(req, BPFDEV_DENY_NEVER, -EPERM);
 	if (k->prog_flags & BPFDEV_TOKEN_FLAG)
-		return -EPERM;
+		return bpfdev_deny(req, BPFDEV_DENY_NEVER, -EPERM);
 
 	if (!bpfdev_mask_has(grant->progs, type))
-		return -EPERM;
+		return bpfdev_deny(req, BPFDEV_DENY_PROG_TYPE, -EPERM);
 	if ((prog_type_uses_attach_type(type) || eat) &&
 	    !bpfdev_mask_has(grant->attachs, eat))
-		return -EPERM;
+		return bpfdev_deny(req, BPFDEV_DENY_ATTACH_TYPE, -EPERM);
 	return 0;
 }
 
-static int policy_map_create(const union bpf_attr *k,
+static int policy_map_create(struct bpfdev_request *req,
 			     const struct bpfdev_grant *grant)
 {
+	const union bpf_attr *k = &req->attr;
 	u32 type = k->map_type;
 
 	if (type == BPF_MAP_TYPE_UNSPEC || type >= BPFDEV_MAX_MAP_TYPE)
-		return -EINVAL;
+		return bpfdev_deny(req, BPFDEV_DENY_MALFORMED, -EINVAL);
 	/* Only struct_ops programs use them, and those are never delegated. */
-	if (type == BPF_MAP_TYPE_STRUCT_OPS)
-		return -EPERM;
-	if (k->map_ifindex)
-		return -EPERM;
-	if (k->map_flags & BPFDEV_TOKEN_FLAG)
-		return -EPERM;
+	if (type == BPF_MAP_TYPE_STRUCT_OPS || k->map_ifindex ||
+	    (k->map_flags & BPFDEV_TOKEN_FLAG))
+		return bpfdev_deny(req, BPFDEV_DENY_NEVER, -EPERM);
 	if (!bpfdev_mask_has(grant->maps, type))
-		return -EPERM;
+		return bpfdev_deny(req, BPFDEV_DENY_MAP_TYPE, -EPERM);
 	return 0;
 }
 
@@ -140,7 +148,7 @@ static int policy_map_create(const union bpf_attr *k,
  * Return: 0, -EPERM for what is not delegated, -E2BIG for what is over a
  * limit, -EINVAL for a type bpf(2) would not know either.
  */
-int bpfdev_policy_check(const struct bpfdev_request *req,
+int bpfdev_policy_check(struct bpfdev_request *req,
 			const struct bpfdev_grant *grant)
 {
 	/*
@@ -148,17 +156,19 @@ int bpfdev_policy_check(const struct bpfdev_request *req,
 	 * and a grant is for the host's users.
 	 */
 	if (current_user_ns() != &init_user_ns)
-		return -EPERM;
+		return bpfdev_deny(req, BPFDEV_DENY_USERNS, -EPERM);
 	if (!bpfdev_mask_has(grant->cmds, req->cmd))
-		return -EPERM;
+		return bpfdev_deny(req, BPFDEV_DENY_CMD, -EPERM);
 
 	switch (req->cmd) {
 	case BPF_PROG_LOAD:
-		return policy_prog_load(&req->attr, grant);
+		return policy_prog_load(req, grant);
 	case BPF_MAP_CREATE:
-		return policy_map_create(&req->attr, grant);
+		return policy_map_create(req, grant);
 	case BPF_BTF_LOAD:
-		return bpfdev_btf_load_uses_token(&req->attr) ? -EPERM : 0;
+		if (bpfdev_btf_load_uses_token(&req->attr))
+			return bpfdev_deny(req, BPFDEV_DENY_NEVER, -EPERM);
+		return 0;
 	default:
 		return 0;
 	}
@@ -213,19 +223,24 @@ static u64 map_mem_estimate(const union bpf_attr *k)
  *
  * Return: 0, or -E2BIG for a program, BTF or map larger than allowed.
  */
-int bpfdev_policy_limits(const struct bpfdev_request *req,
+int bpfdev_policy_limits(struct bpfdev_request *req,
 			 const struct bpfdev_grant *grant)
 {
 	const union bpf_attr *k = &req->attr;
+	bool over;
 
 	switch (req->cmd) {
 	case BPF_PROG_LOAD:
-		return k->insn_cnt > grant->insn_max ? -E2BIG : 0;
+		over = k->insn_cnt > grant->insn_max;
+		break;
 	case BPF_BTF_LOAD:
-		return k->btf_size > grant->btf_max ? -E2BIG : 0;
+		over = k->btf_size > grant->btf_max;
+		break;
 	case BPF_MAP_CREATE:
-		return map_mem_estimate(k) > grant->map_mem_max ? -E2BIG : 0;
+		over = map_mem_estimate(k) > grant->map_mem_max;
+		break;
 	default:
-		return 0;
+		over = false;
 	}
+	return over ? bpfdev_deny(req, BPFDEV_DENY_SIZE, -E2BIG) : 0;
 }

@@ -120,13 +120,13 @@ int bpfdev_request_snapshot(struct bpfdev_request *req, u32 cmd,
 	union bpf_attr s;
 	int err;
 
-	req->cmd = cmd;
 	req->usize = usize;
 	req->uattr = u64_to_user_ptr(uattr);
 	req->nbufs = 0;
 	memset(&req->in, 0, sizeof(req->in));
 	memset(&req->attr, 0, sizeof(req->attr));
 
+	req->cmd = cmd;
 	if (usize > PAGE_SIZE)
 		return -E2BIG;
 	err = copy_struct_from_user(&s, sizeof(s), req->uattr, usize);

@@ -72,15 +72,17 @@ static int sys_bpf_accounted(struct bpfdev_fstate *st,
 		return -ENOMEM;
 	ret = bpfdev_fstate_charge(st, req->cmd);
 	if (ret)
-		return ret;
+		return bpfdev_deny(req, BPFDEV_DENY_QUOTA, ret);
 	ret = bpfdev_user_begin(user, req->cmd);
 	if (ret) {
 		bpfdev_fstate_refund(st, req->cmd);
-		return ret;
+		return bpfdev_deny(req, BPFDEV_DENY_QUOTA, ret);
 	}
 
 	ret = bpfdev_request_copy_inputs(req);
-	if (!ret)
+	if (ret)
+		bpfdev_deny(req, BPFDEV_DENY_MALFORMED, ret);
+	else
 		ret = sys_bpf_execute(req);
 
 	bpfdev_user_end(user, req->cmd, ret >= 0);
@@ -89,53 +91,65 @@ static int sys_bpf_accounted(struct bpfdev_fstate *st,
 	return ret;
 }
 
+/* Everything up to the call: read the request, snapshot, decide. */
+static int sys_bpf_prepare(struct file *file, void __user *arg,
+			   struct bpfdev_request *req)
+{
+	struct bpfdev_fstate *st = file->private_data;
+	struct bpfdev_sys_bpf sb;
+	struct bpfdev_grant grant;
+	u32 size;
+	int ret;
+
+	if (!(file->f_mode & FMODE_WRITE))
+		return bpfdev_deny(req, BPFDEV_DENY_READONLY, -EBADF);
+	if (bpfdev_fstate_revoked(st))
+		return bpfdev_deny(req, BPFDEV_DENY_REVOKED, -EPERM);
+	if (get_user(size, (u32 __user *)arg))
+		return bpfdev_deny(req, BPFDEV_DENY_MALFORMED, -EFAULT);
+	if (size < BPFDEV_SYS_BPF_SIZE_VER0)
+		return bpfdev_deny(req, BPFDEV_DENY_MALFORMED, -EINVAL);
+	if (size > PAGE_SIZE)
+		return bpfdev_deny(req, BPFDEV_DENY_MALFORMED, -E2BIG);
+	ret = copy_struct_from_user(&sb, sizeof(sb), arg, size);
+	if (ret)
+		return bpfdev_deny(req, BPFDEV_DENY_MALFORMED, ret);
+	if (sb.flags || sb.cmd >= BPFDEV_MAX_CMD)
+		return bpfdev_deny(req, BPFDEV_DENY_MALFORMED, -EINVAL);
+	if (!bpfdev_cmd_executable(sb.cmd))
+		return bpfdev_deny(req, BPFDEV_DENY_MALFORMED, -EOPNOTSUPP);
+
+	ret = bpfdev_request_snapshot(req, sb.cmd, sb.attr, sb.attr_size);
+	if (ret)
+		return bpfdev_deny(req, BPFDEV_DENY_MALFORMED, ret);
+	bpfdev_fstate_effective(st, &grant);
+	ret = bpfdev_policy_check(req, &grant);
+	if (!ret)
+		ret = bpfdev_policy_limits(req, &grant);
+	return ret;
+}
+
 /**
  * bpfdev_sys_bpf() - BPFDEV_IOC_SYS_BPF
  * @file: the open /dev/bpf file
  * @arg: the caller's struct bpfdev_sys_bpf
+ *
+ * Every request, refused or run, is audited and counted.
  *
  * Return: what bpf(2) returns (a new fd, 0, or a negative errno), or
  * bpfdev's own errno for a request it refuses (see the uapi header).
  */
 long bpfdev_sys_bpf(struct file *file, void __user *arg)
 {
-	struct bpfdev_fstate *st = file->private_data;
-	struct bpfdev_sys_bpf sb;
-	struct bpfdev_grant grant;
-	struct bpfdev_request req;
-	u32 size;
+	struct bpfdev_request req = { .cmd = -1, .deny = BPFDEV_DENY_NONE };
 	int ret;
 
-	if (!(file->f_mode & FMODE_WRITE))
-		return -EBADF;
-	if (bpfdev_fstate_revoked(st))
-		return -EPERM;
-	if (get_user(size, (u32 __user *)arg))
-		return -EFAULT;
-	if (size < BPFDEV_SYS_BPF_SIZE_VER0)
-		return -EINVAL;
-	if (size > PAGE_SIZE)
-		return -E2BIG;
-	ret = copy_struct_from_user(&sb, sizeof(sb), arg, size);
-	if (ret)
-		return ret;
-	if (sb.flags || sb.cmd >= BPFDEV_MAX_CMD)
-		return -EINVAL;
-	if (!bpfdev_cmd_executable(sb.cmd))
-		return -EOPNOTSUPP;
-
-	ret = bpfdev_request_snapshot(&req, sb.cmd, sb.attr, sb.attr_size);
-	if (ret)
-		return ret;
-	bpfdev_fstate_effective(st, &grant);
-	ret = bpfdev_policy_check(&req, &grant);
-	if (!ret)
-		ret = bpfdev_policy_limits(&req, &grant);
-	if (ret)
-		return ret;
-	sys_bpf_reread_types(&req);
-
-	ret = sys_bpf_accounted(st, &req);
-	bpfdev_request_free(&req);
+	ret = sys_bpf_prepare(file, arg, &req);
+	if (!ret) {
+		sys_bpf_reread_types(&req);
+		ret = sys_bpf_accounted(file->private_data, &req);
+		bpfdev_request_free(&req);
+	}
+	bpfdev_audit_request(&req, ret);
 	return ret;
 }

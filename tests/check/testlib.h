@@ -96,6 +96,7 @@ Suite *maps_suite(void);
 Suite *btf_suite(void);
 Suite *shim_suite(void);
 Suite *policy_suite(void);
+Suite *audit_suite(void);
 Suite *input_suite(void);
 Suite *errno_suite(void);
 Suite *freeze_suite(void);
