@@ -150,6 +150,7 @@ check-vms:
 
 lint:
 	@$(ROOT)/scripts/lint.sh $(KVERS)
+	@$(ROOT)/scripts/cppcheck.sh
 
 # make install lays out the files where a packager expects them.
 check-install:

@@ -88,3 +88,38 @@ EXPORT int bpfdev_get_info(int dev_fd, struct bpfdev_info *info)
 	info->size = sizeof(*info);
 	return err_errno(ioctl(dev_fd, BPFDEV_IOC_INFO, info));
 }
+
+/* 0 in a mask means "keep": nothing can widen a grant anyway. */
+static __u64 keep_mask(__u64 mask)
+{
+	return mask ? mask : ~0ULL;
+}
+
+EXPORT int bpfdev_narrow(int dev_fd, const struct bpfdev_narrow_opts *opts)
+{
+	struct bpfdev_narrow n = {
+		.size = sizeof(n),
+		.flags = BPFDEV_NARROW_F_CLOEXEC,
+		.cmds = ~0ULL, .progs = ~0ULL, .maps = ~0ULL, .attachs = ~0ULL,
+	};
+
+	if (opts) {
+		if (opts->sz < offsetof(struct bpfdev_narrow_opts, keep_on_exec) +
+			       sizeof(int) || !opts_valid(opts, sizeof(*opts))) {
+			errno = EINVAL;
+			return -EINVAL;
+		}
+		n.cmds = keep_mask(opts->cmds);
+		n.progs = keep_mask(opts->progs);
+		n.maps = keep_mask(opts->maps);
+		n.attachs = keep_mask(opts->attachs);
+		n.insn_max = opts->insn_max;
+		n.btf_max = opts->btf_max;
+		n.map_mem_max = opts->map_mem_max;
+		n.progs_max = opts->progs_max;
+		n.maps_max = opts->maps_max;
+		if (opts->keep_on_exec)
+			n.flags = 0;
+	}
+	return err_errno(ioctl(dev_fd, BPFDEV_IOC_NARROW, &n));
+}

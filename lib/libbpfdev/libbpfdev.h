@@ -55,6 +55,39 @@ int bpfdev_sys_bpf(int dev_fd, int cmd, union bpf_attr *attr,
 /* The device's ABI version, ioctls and this fd's effective grant. */
 int bpfdev_get_info(int dev_fd, struct bpfdev_info *info);
 
+/**
+ * struct bpfdev_narrow_opts - what a narrowed file keeps
+ * @sz: sizeof(struct bpfdev_narrow_opts)
+ * @cmds: bpf commands to keep (bit per enum bpf_cmd); 0 keeps all
+ * @progs: program types to keep; 0 keeps all
+ * @maps: map types to keep; 0 keeps all
+ * @attachs: expected attach types to keep; 0 keeps all
+ * @insn_max: a lower instruction limit; 0 keeps the file's
+ * @btf_max: a lower BTF size limit; 0 keeps the file's
+ * @map_mem_max: a lower map memory limit; 0 keeps the file's
+ * @progs_max: programs the new file may create; 0 keeps the file's limit
+ * @maps_max: maps the new file may create; 0 keeps the file's limit
+ * @keep_on_exec: leave the new fd open across execve() (default: closed)
+ */
+struct bpfdev_narrow_opts {
+	size_t sz;
+	__u64 cmds;
+	__u64 progs;
+	__u64 maps;
+	__u64 attachs;
+	__u32 insn_max;
+	__u32 btf_max;
+	__u64 map_mem_max;
+	__u32 progs_max;
+	__u32 maps_max;
+	int keep_on_exec;
+	size_t :0;
+};
+
+/* A new file of the device with a narrower grant; the original is
+ * unchanged. Returns its fd, or -errno. */
+int bpfdev_narrow(int dev_fd, const struct bpfdev_narrow_opts *opts);
+
 /* Does the interposer send @cmd with this @attr through /dev/bpf (1), or
  * straight to bpf(2) (0)? */
 int bpfdev_cmd_routed(int cmd, const union bpf_attr *attr);

@@ -295,7 +295,8 @@ static int direct(void *arg)
 START_TEST(same_errno_as_bpf_syscall)
 {
 	const struct errno_case *c = &cases[_i];
-	struct outcome *want, got;
+	static struct outcome got;
+	struct outcome *want;
 	int dev;
 
 	current_case = c;

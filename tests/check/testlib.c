@@ -195,8 +195,12 @@ static int helper_reset_params(void)
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < ARRAY_LEN(param_names); i++)
-		err = param_write(param_names[i], param_defaults[i]) ?: err;
+	for (i = 0; i < ARRAY_LEN(param_names); i++) {
+		int ret = param_write(param_names[i], param_defaults[i]);
+
+		if (ret)
+			err = ret;
+	}
 	return err;
 }
 

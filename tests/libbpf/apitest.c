@@ -78,6 +78,26 @@ int main(void)
 		ro = bpfdev_open(&big.o);
 		CHECK(ro >= 0);
 	}
+	{
+		BPFDEV_OPTS(bpfdev_narrow_opts, opts,
+			    .maps = 1ULL << BPF_MAP_TYPE_HASH, .maps_max = 1);
+		int narrow = bpfdev_narrow(dev, &opts);
+
+		CHECK(narrow >= 0);
+		CHECK(bpfdev_get_info(narrow, &info) == 0);
+		CHECK(info.flags & BPFDEV_INFO_F_NARROWED);
+		CHECK(info.maps == 1ULL << BPF_MAP_TYPE_HASH);
+		CHECK(info.maps_max == 1);
+		a.map_type = BPF_MAP_TYPE_ARRAY;
+		CHECK(bpfdev_sys_bpf(narrow, BPF_MAP_CREATE, &a, sizeof(a)) ==
+		      -EPERM);
+		a.map_type = BPF_MAP_TYPE_HASH;
+		map = bpfdev_sys_bpf(narrow, BPF_MAP_CREATE, &a, sizeof(a));
+		CHECK(map >= 0);
+		close(map);
+		CHECK(bpfdev_sys_bpf(narrow, BPF_MAP_CREATE, &a, sizeof(a)) ==
+		      -EDQUOT);
+	}
 	CHECK(bpfdev_cmd_routed(BPF_PROG_LOAD, NULL));
 	CHECK(bpfdev_cmd_routed(BPF_MAP_CREATE, NULL));
 	CHECK(!bpfdev_cmd_routed(BPF_MAP_LOOKUP_ELEM, NULL));
