@@ -93,7 +93,7 @@ $(BUILD)/tests/bpfdev_tests: $(TEST_SRCS) include/uapi/linux/bpfdev.h
 # Unmodified libbpf programs for the interposer tests, and the API test.
 T := $(BUILD)/tests
 BPF_CFLAGS := -target bpf -g -O2 -Wall -Werror -I/usr/include/$(MULTIARCH)
-LIBBPF_PROGS := $(T)/sockcount $(T)/loadobj $(T)/probe $(T)/threads
+LIBBPF_PROGS := $(T)/sockcount $(T)/loadobj $(T)/probe $(T)/threads $(T)/cgrace
 
 $(T)/%.bpf.o: tests/libbpf/%.bpf.c
 	@mkdir -p $(@D)
@@ -111,6 +111,11 @@ $(T)/loadobj $(T)/probe: $(T)/%: tests/libbpf/%.c
 	@echo "  CC      $@"
 	@mkdir -p $(@D)
 	@$(CC) $(CFLAGS_USER) -o $@ $< $$(pkg-config --cflags --libs libbpf)
+
+$(T)/cgrace: tests/libbpf/cgrace.c
+	@echo "  CC      $@"
+	@mkdir -p $(@D)
+	@$(CC) $(CFLAGS_USER) -o $@ $< $$(pkg-config --cflags --libs libbpf) -lpthread
 
 $(T)/threads: tests/libbpf/threads.c
 	@echo "  CC      $@"

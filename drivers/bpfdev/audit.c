@@ -45,11 +45,13 @@ static const char * const deny_names[BPFDEV_DENY_MAX] = {
 	[BPFDEV_DENY_NEVER] = "never",
 	[BPFDEV_DENY_SIZE] = "size",
 	[BPFDEV_DENY_QUOTA] = "quota",
+	[BPFDEV_DENY_CGROUP] = "cgroup",
+	[BPFDEV_DENY_SHARED_FDS] = "shared_fds",
 };
 
 /* The commands bpfdev executes, as counter slots. */
 enum { SLOT_MAP_CREATE, SLOT_PROG_LOAD, SLOT_BTF_LOAD, SLOT_MAP_FREEZE,
-	SLOT_MAX };
+	SLOT_LINK_CREATE, SLOT_MAX };
 
 static atomic_long_t executed[SLOT_MAX];
 static atomic_long_t failed[SLOT_MAX];
@@ -66,6 +68,8 @@ static int cmd_slot(int cmd)
 		return SLOT_BTF_LOAD;
 	case BPF_MAP_FREEZE:
 		return SLOT_MAP_FREEZE;
+	case BPF_LINK_CREATE:
+		return SLOT_LINK_CREATE;
 	default:
 		return -1;
 	}
@@ -113,6 +117,9 @@ static void audit_record(const struct bpfdev_request *req, int ret,
 	}
 	if (req->cmd == BPF_MAP_CREATE && req->deny != BPFDEV_DENY_MALFORMED)
 		map = bpfdev_vocab_name(&bpfdev_vocab_maps, k->map_type);
+	if (req->cmd == BPF_LINK_CREATE && req->deny != BPFDEV_DENY_MALFORMED)
+		attach = bpfdev_vocab_name(&bpfdev_vocab_attachs,
+					   k->link_create.attach_type);
 
 	audit_log_format(ab,
 			 "bpfdev op=%s prog_type=%s attach_type=%s map_type=%s res=%s reason=%s errno=%d pid=%d uid=%u auid=%u ses=%u",
@@ -179,10 +186,12 @@ COUNTER(executed_map_create, executed[SLOT_MAP_CREATE]);
 COUNTER(executed_prog_load, executed[SLOT_PROG_LOAD]);
 COUNTER(executed_btf_load, executed[SLOT_BTF_LOAD]);
 COUNTER(executed_map_freeze, executed[SLOT_MAP_FREEZE]);
+COUNTER(executed_link_create, executed[SLOT_LINK_CREATE]);
 COUNTER(failed_map_create, failed[SLOT_MAP_CREATE]);
 COUNTER(failed_prog_load, failed[SLOT_PROG_LOAD]);
 COUNTER(failed_btf_load, failed[SLOT_BTF_LOAD]);
 COUNTER(failed_map_freeze, failed[SLOT_MAP_FREEZE]);
+COUNTER(failed_link_create, failed[SLOT_LINK_CREATE]);
 COUNTER(denied_malformed, denied[BPFDEV_DENY_MALFORMED]);
 COUNTER(denied_readonly, denied[BPFDEV_DENY_READONLY]);
 COUNTER(denied_revoked, denied[BPFDEV_DENY_REVOKED]);
@@ -194,16 +203,20 @@ COUNTER(denied_map_type, denied[BPFDEV_DENY_MAP_TYPE]);
 COUNTER(denied_never, denied[BPFDEV_DENY_NEVER]);
 COUNTER(denied_size, denied[BPFDEV_DENY_SIZE]);
 COUNTER(denied_quota, denied[BPFDEV_DENY_QUOTA]);
+COUNTER(denied_cgroup, denied[BPFDEV_DENY_CGROUP]);
+COUNTER(denied_shared_fds, denied[BPFDEV_DENY_SHARED_FDS]);
 
 static struct attribute *stats_attrs[] = {
 	&counter_executed_map_create.attr.attr,
 	&counter_executed_prog_load.attr.attr,
 	&counter_executed_btf_load.attr.attr,
 	&counter_executed_map_freeze.attr.attr,
+	&counter_executed_link_create.attr.attr,
 	&counter_failed_map_create.attr.attr,
 	&counter_failed_prog_load.attr.attr,
 	&counter_failed_btf_load.attr.attr,
 	&counter_failed_map_freeze.attr.attr,
+	&counter_failed_link_create.attr.attr,
 	&counter_denied_malformed.attr.attr,
 	&counter_denied_readonly.attr.attr,
 	&counter_denied_revoked.attr.attr,
@@ -215,6 +228,8 @@ static struct attribute *stats_attrs[] = {
 	&counter_denied_never.attr.attr,
 	&counter_denied_size.attr.attr,
 	&counter_denied_quota.attr.attr,
+	&counter_denied_cgroup.attr.attr,
+	&counter_denied_shared_fds.attr.attr,
 	NULL,
 };
 

@@ -9,6 +9,7 @@
  *   policy.c   the decision, made on the snapshot only
  *   creds.c    the capabilities a command needs, raised for that call only
  *   freeze.c   BPF_MAP_FREEZE on the object that was checked
+ *   cgroup.c   cgroup attach, only to a cgroup the caller may write
  *   file.c     an open file's own grant, narrowing, revocation, counts
  *   users.c    per-user limits, keyed by the caller's uid
  *   audit.c    what happened: audit records and counters
@@ -147,6 +148,8 @@ enum bpfdev_deny {
 	BPFDEV_DENY_NEVER,	/* never delegated: see policy.c */
 	BPFDEV_DENY_SIZE,	/* over a size limit (E2BIG) */
 	BPFDEV_DENY_QUOTA,	/* over a count limit (EDQUOT) */
+	BPFDEV_DENY_CGROUP,	/* cgroup directory not writable (EACCES) */
+	BPFDEV_DENY_SHARED_FDS,	/* cgroup attach from a shared fd table */
 	BPFDEV_DENY_MAX,
 };
 
@@ -205,6 +208,10 @@ bool bpfdev_prog_uses_attach_type(u32 type);
 /* creds.c */
 u64 bpfdev_caps_needed(const struct bpfdev_request *req);
 int bpfdev_call_with_caps(struct bpfdev_request *req, u64 caps);
+
+/* cgroup.c */
+bool bpfdev_is_cgroup_attach(u32 attach_type);
+int bpfdev_cgroup_attach(struct bpfdev_request *req);
 
 /* freeze.c */
 int bpfdev_map_freeze(struct bpfdev_request *req);

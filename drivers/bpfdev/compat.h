@@ -65,6 +65,21 @@ static inline void bpfdev_compat_btf_load(union bpf_attr *k,
 /* Output fields the kernel writes into the attr even on failure. */
 #define BPFDEV_HAS_LOG_TRUE_SIZE	1
 
+/* cgroup links can be ordered (6.6+): relative_fd/id, expected_revision. */
+static inline void bpfdev_compat_cgroup_link(union bpf_attr *k,
+					     const union bpf_attr *s)
+{
+	k->link_create.cgroup.relative_fd = s->link_create.cgroup.relative_fd;
+	k->link_create.cgroup.expected_revision =
+		s->link_create.cgroup.expected_revision;
+}
+
+static inline void bpfdev_compat_cgroup_link_clear(union bpf_attr *s)
+{
+	s->link_create.cgroup.relative_fd = 0;
+	s->link_create.cgroup.expected_revision = 0;
+}
+
 static inline bool bpfdev_btf_load_uses_token(const union bpf_attr *k)
 {
 	return k->btf_flags & BPF_F_TOKEN_FD;
@@ -110,6 +125,15 @@ static inline void bpfdev_compat_btf_load(union bpf_attr *k,
 }
 
 #define BPFDEV_HAS_LOG_TRUE_SIZE	0
+
+static inline void bpfdev_compat_cgroup_link(union bpf_attr *k,
+					     const union bpf_attr *s)
+{
+}
+
+static inline void bpfdev_compat_cgroup_link_clear(union bpf_attr *s)
+{
+}
 
 static inline bool bpfdev_btf_load_uses_token(const union bpf_attr *k)
 {

@@ -40,6 +40,7 @@ bool bpfdev_cmd_executable(u32 cmd)
 	case BPF_PROG_LOAD:
 	case BPF_BTF_LOAD:
 	case BPF_MAP_FREEZE:
+	case BPF_LINK_CREATE:	/* cgroup inet attach types only */
 		return true;
 	default:
 		return false;
@@ -168,6 +169,11 @@ int bpfdev_policy_check(struct bpfdev_request *req,
 	case BPF_BTF_LOAD:
 		if (bpfdev_btf_load_uses_token(&req->attr))
 			return bpfdev_deny(req, BPFDEV_DENY_NEVER, -EPERM);
+		return 0;
+	case BPF_LINK_CREATE:
+		if (!bpfdev_mask_has(grant->attachs,
+				     req->attr.link_create.attach_type))
+			return bpfdev_deny(req, BPFDEV_DENY_ATTACH_TYPE, -EPERM);
 		return 0;
 	default:
 		return 0;

@@ -101,6 +101,30 @@ static void request_btf_load(union bpf_attr *k, const union bpf_attr *s)
 	bpfdev_compat_btf_load(k, s);
 }
 
+/*
+ * Only cgroup inet links are mediated; every other attach needs no
+ * privilege and goes to bpf(2) directly. Of the link_create union, those
+ * use the program, the cgroup, the type, the flags and (6.12) the ordering
+ * fields: any other non-zero byte is EINVAL rather than dropped.
+ */
+static int request_cgroup_link(union bpf_attr *k, union bpf_attr *s)
+{
+	if (!bpfdev_is_cgroup_attach(s->link_create.attach_type))
+		return -EOPNOTSUPP;
+	k->link_create.prog_fd = s->link_create.prog_fd;
+	k->link_create.target_fd = s->link_create.target_fd;
+	k->link_create.attach_type = s->link_create.attach_type;
+	k->link_create.flags = s->link_create.flags;
+	bpfdev_compat_cgroup_link(k, s);
+	/* what is left of the caller's attr once the used fields are out */
+	s->link_create.prog_fd = 0;
+	s->link_create.target_fd = 0;
+	s->link_create.attach_type = 0;
+	s->link_create.flags = 0;
+	bpfdev_compat_cgroup_link_clear(s);
+	return memchr_inv(s, 0, sizeof(*s)) ? -EINVAL : 0;
+}
+
 /**
  * bpfdev_request_snapshot() - copy the caller's attr once and rebuild it
  * @req: the request, filled in
@@ -164,6 +188,8 @@ int bpfdev_request_snapshot(struct bpfdev_request *req, u32 cmd,
 			return -EINVAL;
 		req->attr.map_fd = s.map_fd;
 		return 0;
+	case BPF_LINK_CREATE:
+		return request_cgroup_link(&req->attr, &s);
 	default:
 		return -EOPNOTSUPP;
 	}

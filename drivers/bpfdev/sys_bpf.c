@@ -49,6 +49,8 @@ static int sys_bpf_execute(struct bpfdev_request *req)
 
 	if (req->cmd == BPF_MAP_FREEZE)
 		return bpfdev_map_freeze(req);
+	if (req->cmd == BPF_LINK_CREATE)
+		return bpfdev_cgroup_attach(req);
 
 	ret = bpfdev_request_prepare_writeback(req);
 	if (ret)

@@ -5,6 +5,7 @@
  *   device.c     the interposer's lazily opened, revalidated device fd
  *   route.c      which bpf commands go through /dev/bpf
  *   interpose.c  syscall()
+ *   helper.c     requests that must run with a private fd table
  */
 #ifndef LIBBPFDEV_INTERNAL_H
 #define LIBBPFDEV_INTERNAL_H
@@ -33,5 +34,12 @@ int bpfdev_ioctl_sys_bpf(int dev_fd, int cmd, union bpf_attr *attr,
 			 unsigned int size);
 
 const char *bpfdev_cmd_name(int cmd);
+
+/* BPF_LINK_CREATE to a cgroup inet attach type? */
+int bpfdev_is_cgroup_link(int cmd, const union bpf_attr *attr);
+
+/* The request run by a forked helper with a private fd table (helper.c). */
+int bpfdev_helper_sys_bpf(int dev_fd, int cmd, union bpf_attr *attr,
+			  unsigned int size);
 
 #endif

@@ -54,6 +54,10 @@ static long route_bpf(long a[6])
 		return bpfdev_real_syscall(__NR_bpf, a[0], a[1], a[2], a[3],
 					   a[4], a[5]);
 	}
+	if (bpfdev_is_cgroup_link(cmd, attr)) {
+		ret = bpfdev_helper_sys_bpf(fd, cmd, attr, (unsigned int)a[2]);
+		goto out;
+	}
 	ret = bpfdev_ioctl_sys_bpf(fd, cmd, attr, (unsigned int)a[2]);
 	/*
 	 * Another thread may replace the checked fd between the check and
@@ -69,6 +73,7 @@ static long route_bpf(long a[6])
 						   a[3], a[4], a[5]);
 		ret = bpfdev_ioctl_sys_bpf(fd, cmd, attr, (unsigned int)a[2]);
 	}
+out:
 	if (bpfdev_debug()) {
 		int saved = errno;
 

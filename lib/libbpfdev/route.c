@@ -7,23 +7,33 @@
  * CAP_BPF for it; on 6.12 the module forwards it unprivileged, so routing it
  * everywhere needs no kernel version test). Everything else works on fds the
  * caller holds and goes to bpf(2) unchanged: map operations, pinning,
- * attaching, queries, test runs.
+ * attaching, queries, test runs. The exception is attaching cgroup_skb
+ * programs to a cgroup (BPF_LINK_CREATE, cgroup_inet_ingress/egress),
+ * which needs CAP_NET_ADMIN: it goes through the device too.
  */
 #include "libbpfdev.h"
 #include "internal.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
+/* Attaching cgroup_skb programs needs CAP_NET_ADMIN; other attaches none. */
+int bpfdev_is_cgroup_link(int cmd, const union bpf_attr *attr)
+{
+	return cmd == BPF_LINK_CREATE && attr &&
+	       (attr->link_create.attach_type == BPF_CGROUP_INET_INGRESS ||
+		attr->link_create.attach_type == BPF_CGROUP_INET_EGRESS);
+}
+
 EXPORT int bpfdev_cmd_routed(int cmd, const union bpf_attr *attr)
 {
-	(void)attr;	/* cgroup attach (LINK_CREATE) will depend on it */
-
 	switch (cmd) {
 	case BPF_MAP_CREATE:
 	case BPF_PROG_LOAD:
 	case BPF_BTF_LOAD:
 	case BPF_MAP_FREEZE:
 		return 1;
+	case BPF_LINK_CREATE:
+		return bpfdev_is_cgroup_link(cmd, attr);
 	default:
 		return 0;
 	}

@@ -73,7 +73,8 @@ START_TEST(unknown_and_unmediated_commands)
 	/* never through bpfdev: ctx_in would be a kernel pointer */
 	expect_refused(&f, dev_bpf(f.dev, BPF_PROG_TEST_RUN, &a, sizeof(a)),
 		       EOPNOTSUPP);
-	/* cgroup attach waits for the policy work */
+	/* attaches other than cgroup inet ones need no privilege */
+	a.link_create.attach_type = BPF_XDP;
 	expect_refused(&f, dev_bpf(f.dev, BPF_LINK_CREATE, &a, sizeof(a)),
 		       EOPNOTSUPP);
 }

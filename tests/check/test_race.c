@@ -228,5 +228,6 @@ Suite *broken_suite(void)
 	if (!kernel_is_612())
 		tcase_add_test(tc, broken_freeze_fd_swap_is_caught);
 	suite_add_tcase(s, tc);
+	suite_add_tcase(s, broken_cgroup_tcase());
 	return s;
 }

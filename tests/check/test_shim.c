@@ -26,95 +26,6 @@
 #endif
 #define GROUP_PINS	"/sys/fs/bpf/bpf-group"
 
-enum who { ROOT, MEMBER, OUTSIDER };
-
-struct run {
-	int status;
-	char out[1 << 18];
-};
-
-static char test_dir[PATH_MAX];
-
-static const char *prog_path(const char *name)
-{
-	static char path[PATH_MAX + 64];
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-	ck_assert_int_gt(n, 0);
-	self[n] = '\0';
-	snprintf(test_dir, sizeof(test_dir), "%s", dirname(self));
-	snprintf(path, sizeof(path), "%s/%s", test_dir, name);
-	return path;
-}
-
-static void child_identity(enum who who)
-{
-	gid_t member[] = { MEMBER_UID, (gid_t)bpf_gid() };
-	gid_t outsider[] = { OUTSIDER_UID };
-
-	if (who == MEMBER &&
-	    (setgroups(2, member) || setresgid(MEMBER_UID, MEMBER_UID, MEMBER_UID) ||
-	     setresuid(MEMBER_UID, MEMBER_UID, MEMBER_UID)))
-		_exit(120);
-	if (who == OUTSIDER &&
-	    (setgroups(1, outsider) ||
-	     setresgid(OUTSIDER_UID, OUTSIDER_UID, OUTSIDER_UID) ||
-	     setresuid(OUTSIDER_UID, OUTSIDER_UID, OUTSIDER_UID)))
-		_exit(121);
-}
-
-/* Run argv as @who with a clean environment plus @env, output captured. */
-static void run_as(enum who who, const char *const env[],
-		   const char *const argv[], struct run *r)
-{
-	const char *envp[16] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
-				 "HOME=/tmp" };
-	int pfd[2], n = 2, i;
-	size_t len = 0;
-	ssize_t got;
-	pid_t pid;
-
-	for (i = 0; env && env[i] && n < 15; i++)
-		envp[n++] = env[i];
-	envp[n] = NULL;
-	ck_assert_int_eq(pipe(pfd), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		close(pfd[0]);
-		dup2(pfd[1], STDOUT_FILENO);
-		dup2(pfd[1], STDERR_FILENO);
-		child_identity(who);
-		execve(argv[0], (char *const *)argv, (char *const *)envp);
-		_exit(122);
-	}
-	close(pfd[1]);
-	while ((got = read(pfd[0], r->out + len, sizeof(r->out) - 1 - len)) > 0)
-		len += (size_t)got;
-	ck_assert_msg(len < sizeof(r->out) - 1, "output too long");
-	r->out[len] = '\0';
-	close(pfd[0]);
-	ck_assert_int_eq(waitpid(pid, &r->status, 0), pid);
-}
-
-/* The end of the output, short enough for a Check message. */
-static const char *tail(const struct run *r)
-{
-	size_t len = strlen(r->out);
-
-	return len > 1500 ? r->out + len - 1500 : r->out;
-}
-
-static int exited(const struct run *r, int code)
-{
-	return WIFEXITED(r->status) && WEXITSTATUS(r->status) == code;
-}
-
-#define assert_has(r, s)						\
-	ck_assert_msg(strstr((r)->out, (s)), "missing \"%s\" in:\n%s", (s), \
-		      tail(r))
-
 static const char *const debug_env[] = { "BPFDEV_DEBUG=1", NULL };
 
 START_TEST(skeleton_program_runs_through_bpfdev_run)
@@ -124,7 +35,7 @@ START_TEST(skeleton_program_runs_through_bpfdev_run)
 	static struct run r;
 
 	run_as(MEMBER, debug_env, argv, &r);
-	ck_assert_msg(exited(&r, 0), "status %d:\n%s", r.status, tail(&r));
+	ck_assert_msg(exited(&r, 0), "status %d:\n%s", r.status, run_tail(&r));
 	assert_has(&r, "sockcount: packets=5 matched=2 events=2");
 	assert_has(&r, "sockcount: ok");
 	assert_has(&r, "bpf(BTF_LOAD) via /dev/bpf");
@@ -175,7 +86,7 @@ START_TEST(bpftool_prog_load_pins_into_group_bpffs)
 
 		run_as(MEMBER, NULL, argv, &r);
 		ck_assert_msg(exited(&r, 0), "bpftool prog load: %d\n%s",
-			      r.status, tail(&r));
+			      r.status, run_tail(&r));
 	}
 	ck_assert_int_eq(stat(pin, &st), 0);
 	ck_assert_uint_eq(st.st_uid, MEMBER_UID);
@@ -185,7 +96,7 @@ START_TEST(bpftool_prog_load_pins_into_group_bpffs)
 				       "pinned", pin, NULL };
 
 		run_as(MEMBER, NULL, argv, &r);
-		ck_assert_msg(exited(&r, 0), "%s", tail(&r));
+		ck_assert_msg(exited(&r, 0), "%s", run_tail(&r));
 		assert_has(&r, "socket_filter");
 		assert_has(&r, "count_packets");
 	}
@@ -206,7 +117,7 @@ START_TEST(bpftool_map_create_update_lookup_dump)
 				       "name", "groupmap", NULL };
 
 		run_as(MEMBER, NULL, argv, &r);
-		ck_assert_msg(exited(&r, 0), "map create:\n%s", tail(&r));
+		ck_assert_msg(exited(&r, 0), "map create:\n%s", run_tail(&r));
 	}
 	{
 		const char *argv[] = { "/usr/bin/bpfdev-run", "bpftool", "map",
@@ -215,7 +126,7 @@ START_TEST(bpftool_map_create_update_lookup_dump)
 				       NULL };
 
 		run_as(MEMBER, NULL, argv, &r);
-		ck_assert_msg(exited(&r, 0), "map update:\n%s", tail(&r));
+		ck_assert_msg(exited(&r, 0), "map update:\n%s", run_tail(&r));
 	}
 	{
 		const char *argv[] = { "/usr/bin/bpfdev-run", "bpftool", "map",
@@ -223,7 +134,7 @@ START_TEST(bpftool_map_create_update_lookup_dump)
 				       "0", "0", NULL };
 
 		run_as(MEMBER, NULL, argv, &r);
-		ck_assert_msg(exited(&r, 0), "map lookup:\n%s", tail(&r));
+		ck_assert_msg(exited(&r, 0), "map lookup:\n%s", run_tail(&r));
 		assert_has(&r, "value: 02 00 00 00");
 	}
 	{
@@ -231,7 +142,7 @@ START_TEST(bpftool_map_create_update_lookup_dump)
 				       "dump", "pinned", pin, NULL };
 
 		run_as(MEMBER, NULL, argv, &r);
-		ck_assert_msg(exited(&r, 0), "map dump:\n%s", tail(&r));
+		ck_assert_msg(exited(&r, 0), "map dump:\n%s", run_tail(&r));
 		assert_has(&r, "key: 01 00 00 00  value: 02 00 00 00");
 		assert_has(&r, "Found 1 element");
 	}
@@ -244,7 +155,7 @@ START_TEST(libbpf_feature_probes_see_delegated_types)
 	static struct run r;
 
 	run_as(MEMBER, NULL, argv, &r);
-	ck_assert_msg(exited(&r, 0), "%s", tail(&r));
+	ck_assert_msg(exited(&r, 0), "%s", run_tail(&r));
 	assert_has(&r, "prog socket_filter 1\n");
 	assert_has(&r, "prog cgroup_skb 1\n");
 	assert_has(&r, "map hash 1\n");
@@ -322,7 +233,7 @@ START_TEST(threads_load_at_once)
 	static struct run r;
 
 	run_as(MEMBER, NULL, argv, &r);
-	ck_assert_msg(exited(&r, 0), "%s", tail(&r));
+	ck_assert_msg(exited(&r, 0), "%s", run_tail(&r));
 	assert_has(&r, "threads: 4 threads x 50 rounds, 0 failures");
 }
 END_TEST
@@ -334,7 +245,7 @@ START_TEST(device_fd_replaced_under_the_interposer)
 	static struct run r;
 
 	run_as(MEMBER, debug_env, argv, &r);
-	ck_assert_msg(exited(&r, 0), "%s", tail(&r));
+	ck_assert_msg(exited(&r, 0), "%s", run_tail(&r));
 	assert_has(&r, "is no longer /dev/bpf: reopening");
 	assert_has(&r, "0 failures");
 }
@@ -351,7 +262,7 @@ START_TEST(privileged_caller_gets_plain_syscall)
 	snprintf(obj, sizeof(obj), "%s", prog_path("sockcount.bpf.o"));
 	argv[0] = prog_path("loadobj");
 	run_as(ROOT, env, argv, &r);
-	ck_assert_msg(exited(&r, 0), "%s", tail(&r));
+	ck_assert_msg(exited(&r, 0), "%s", run_tail(&r));
 	assert_has(&r, "caller is privileged: bpf(2) directly");
 	ck_assert_ptr_null(strstr(r.out, "via /dev/bpf"));
 }
@@ -377,7 +288,7 @@ START_TEST(api_linked_program)
 	static struct run r;
 
 	run_as(MEMBER, NULL, argv, &r);
-	ck_assert_msg(exited(&r, 0), "%s", tail(&r));
+	ck_assert_msg(exited(&r, 0), "%s", run_tail(&r));
 	assert_has(&r, "apitest: ok");
 }
 END_TEST

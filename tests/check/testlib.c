@@ -3,6 +3,8 @@
 #include "testlib.h"
 
 #include <dirent.h>
+#include <libgen.h>
+#include <limits.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -377,4 +379,80 @@ int kernel_is_612(void)
 	if (uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
 		abort();
 	return major > 6 || (major == 6 && minor >= 12);
+}
+
+const char *prog_path(const char *name)
+{
+	static char path[PATH_MAX + 64];
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	ck_assert_int_gt(n, 0);
+	self[n] = '\0';
+	snprintf(path, sizeof(path), "%s/%s", dirname(self), name);
+	return path;
+}
+
+static void child_identity(enum who who)
+{
+	gid_t member[] = { MEMBER_UID, (gid_t)bpf_gid() };
+	gid_t outsider[] = { OUTSIDER_UID };
+
+	if (who == MEMBER &&
+	    (setgroups(2, member) ||
+	     setresgid(MEMBER_UID, MEMBER_UID, MEMBER_UID) ||
+	     setresuid(MEMBER_UID, MEMBER_UID, MEMBER_UID)))
+		_exit(120);
+	if (who == OUTSIDER &&
+	    (setgroups(1, outsider) ||
+	     setresgid(OUTSIDER_UID, OUTSIDER_UID, OUTSIDER_UID) ||
+	     setresuid(OUTSIDER_UID, OUTSIDER_UID, OUTSIDER_UID)))
+		_exit(121);
+}
+
+/* Run argv as @who with a clean environment plus @env, output captured. */
+void run_as(enum who who, const char *const env[], const char *const argv[],
+	    struct run *r)
+{
+	const char *envp[16] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+				 "HOME=/tmp" };
+	int pfd[2], n = 2, i;
+	size_t len = 0;
+	ssize_t got;
+	pid_t pid;
+
+	for (i = 0; env && env[i] && n < 15; i++)
+		envp[n++] = env[i];
+	envp[n] = NULL;
+	ck_assert_int_eq(pipe(pfd), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(pfd[0]);
+		dup2(pfd[1], STDOUT_FILENO);
+		dup2(pfd[1], STDERR_FILENO);
+		child_identity(who);
+		execve(argv[0], (char *const *)argv, (char *const *)envp);
+		_exit(122);
+	}
+	close(pfd[1]);
+	while ((got = read(pfd[0], r->out + len, sizeof(r->out) - 1 - len)) > 0)
+		len += (size_t)got;
+	ck_assert_msg(len < sizeof(r->out) - 1, "output too long");
+	r->out[len] = '\0';
+	close(pfd[0]);
+	ck_assert_int_eq(waitpid(pid, &r->status, 0), pid);
+}
+
+int exited(const struct run *r, int code)
+{
+	return WIFEXITED(r->status) && WEXITSTATUS(r->status) == code;
+}
+
+/* The end of the output, short enough for a Check message. */
+const char *run_tail(const struct run *r)
+{
+	size_t len = strlen(r->out);
+
+	return len > 1500 ? r->out + len - 1500 : r->out;
 }

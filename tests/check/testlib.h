@@ -89,6 +89,25 @@ int fd_count(void);
 int param_write(const char *name, const char *value);
 int param_read(const char *name, char *buf, size_t len);
 
+/* Run a program as a user, output captured (test_programs in testlib.c). */
+enum who { ROOT, MEMBER, OUTSIDER };
+
+struct run {
+	int status;
+	char out[1 << 18];
+};
+
+void run_as(enum who who, const char *const env[], const char *const argv[],
+	    struct run *r);
+int exited(const struct run *r, int code);
+const char *run_tail(const struct run *r);
+/* The path of a program installed beside the test binary. */
+const char *prog_path(const char *name);
+
+#define assert_has(r, s)						\
+	ck_assert_msg(strstr((r)->out, (s)), "missing \"%s\" in:\n%s", (s), \
+		      run_tail(r))
+
 /* Suites. */
 Suite *dac_suite(void);
 Suite *load_suite(void);
@@ -97,6 +116,8 @@ Suite *btf_suite(void);
 Suite *shim_suite(void);
 Suite *policy_suite(void);
 Suite *audit_suite(void);
+Suite *cgroup_suite(void);
+TCase *broken_cgroup_tcase(void);
 Suite *input_suite(void);
 Suite *errno_suite(void);
 Suite *freeze_suite(void);

@@ -186,6 +186,13 @@ struct bpfdev_narrow {
  *   EDQUOT	the file or the user created as many programs or maps as it
  *		may, or the user has as many loads running as it may
  *   EFAULT	a pointer in the request or the attr cannot be read
+ *   EACCES	BPF_LINK_CREATE to a cgroup the caller may not write
+ *   EBUSY	BPF_LINK_CREATE from a caller whose fd table another task
+ *		shares: the cgroup checked could be swapped under the check
+ *
+ * BPF_LINK_CREATE is executed only for cgroup_skb attach types
+ * (cgroup_inet_ingress, cgroup_inet_egress), which need CAP_NET_ADMIN;
+ * every other attach type is EOPNOTSUPP.
  *
  * The ioctl's size bits are not part of the dispatch: the size of the
  * structure is its @size field.

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * BPF_LINK_CREATE of cgroup_skb programs (cgroup_inet_ingress/egress), the
+ * one attach that needs privilege (CAP_NET_ADMIN): only to a cgroup whose
+ * directory the caller may write and search, a delegated subtree as
+ * systemd's Delegate= gives a user. Opening a cgroup directory needs only
+ * read access, so without this rule a member could attach a drop-all
+ * program to the root cgroup and cut the machine off the network.
+ *
+ * The check is about a directory, the kernel attaches to whatever the fd
+ * number names when it looks it up, and another thread could dup2() the
+ * root cgroup over the number in between. So bpfdev runs this command only
+ * for a caller whose fd table no other task shares: then nothing but the
+ * caller, busy in this ioctl, can change what the number names. A
+ * multi-threaded program gets EBUSY; libbpfdev runs such requests from a
+ * forked helper, whose fd table is a private copy, and passes the link fd
+ * back over a unix socket.
+ */
+#include <linux/bpf.h>
+#include <linux/delay.h>
+#include <linux/fdtable.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/magic.h>
+#include <linux/sched.h>
+
+#include "bpfdev.h"
+
+/**
+ * bpfdev_is_cgroup_attach() - is this a cgroup attach bpfdev mediates?
+ * @attach_type: link_create.attach_type
+ */
+bool bpfdev_is_cgroup_attach(u32 attach_type)
+{
+	return attach_type == BPF_CGROUP_INET_INGRESS ||
+	       attach_type == BPF_CGROUP_INET_EGRESS;
+}
+
+/* May the caller write and search the cgroup directory @fd names? */
+static int cgroup_dir_writable(int fd)
+{
+	struct file *file = fget(fd);
+	int err;
+
+	if (!file)
+		return -EBADF;
+	/* cgroup_get_from_fd() takes only cgroup2 directories, else EBADF */
+	if (!S_ISDIR(file_inode(file)->i_mode) ||
+	    file_inode(file)->i_sb->s_magic != CGROUP2_SUPER_MAGIC)
+		err = -EBADF;
+	else
+		err = file_permission(file, MAY_WRITE | MAY_EXEC) ? -EACCES : 0;
+	fput(file);
+	return err;
+}
+
+/**
+ * bpfdev_cgroup_attach() - attach to a cgroup the caller may write
+ * @req: an accepted BPF_LINK_CREATE request for a cgroup inet attach type
+ *
+ * Return: the link fd, -EBUSY when the caller's fd table is shared,
+ * -EACCES for a cgroup the caller may not write, or bpf(2)'s errors.
+ */
+int bpfdev_cgroup_attach(struct bpfdev_request *req)
+{
+	int err;
+
+#ifndef BPFDEV_TEST_BROKEN
+	if (atomic_read(&current->files->count) != 1)
+		return bpfdev_deny(req, BPFDEV_DENY_SHARED_FDS, -EBUSY);
+#endif
+	err = cgroup_dir_writable(req->attr.link_create.target_fd);
+	if (err == -EACCES)
+		return bpfdev_deny(req, BPFDEV_DENY_CGROUP, err);
+	if (err)
+		return err;
+#ifdef BPFDEV_TEST_BROKEN
+	/*
+	 * Test-only: without the private-table rule, a window in which
+	 * another thread swaps the fd. Never built outside the harness.
+	 */
+	udelay(50);
+#endif
+	return bpfdev_call_with_caps(req, BIT_ULL(CAP_NET_ADMIN));
+}

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Cgroup attach through /dev/bpf: only to a cgroup the member may write,
+ * race-free against fd swaps, and with a real effect on traffic.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testlib.h"
+
+#define CMDS_WITH_LINK "map_create:prog_load:btf_load:map_freeze:link_create"
+
+static const struct bpf_insn drop[] = { INSN_MOV64_IMM(0, 0), INSN_EXIT() };
+
+/* A cgroup delegated to the member, as systemd's Delegate= would. */
+static void delegated_cgroup(char *path, size_t len)
+{
+	char file[300];
+
+	snprintf(path, len, "/sys/fs/cgroup/bpfdev-%d", getpid());
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	ck_assert_int_eq(chown(path, MEMBER_UID, MEMBER_UID), 0);
+	snprintf(file, sizeof(file), "%s/cgroup.procs", path);
+	ck_assert_int_eq(chown(file, MEMBER_UID, MEMBER_UID), 0);
+}
+
+static int load_drop(int dev)
+{
+	union bpf_attr a;
+
+	attr_prog(&a, BPF_PROG_TYPE_CGROUP_SKB, drop, 2);
+	a.expected_attach_type = BPF_CGROUP_INET_INGRESS;
+	return dev_bpf(dev, BPF_PROG_LOAD, &a, sizeof(a));
+}
+
+static int link_cgroup(int dev, int prog, int cgroup)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.link_create.prog_fd = (__u32)prog;
+	a.link_create.target_fd = (__u32)cgroup;
+	a.link_create.attach_type = BPF_CGROUP_INET_INGRESS;
+	return dev_bpf(dev, BPF_LINK_CREATE, &a, sizeof(a));
+}
+
+static int datagram_arrives(int rx, int tx, const struct sockaddr_in *to)
+{
+	struct pollfd p = { .fd = rx, .events = POLLIN };
+	char buf[16];
+
+	ck_assert_int_eq(sendto(tx, "ping", 4, 0, (const void *)to,
+				sizeof(*to)), 4);
+	if (poll(&p, 1, 300) != 1)
+		return 0;
+	ck_assert_int_eq(recv(rx, buf, sizeof(buf), 0), 4);
+	return 1;
+}
+
+START_TEST(attach_to_a_delegated_cgroup_filters_its_traffic)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET };
+	socklen_t alen = sizeof(addr);
+	char cg[256], procs[300], pid[16];
+	int dev, prog, dir, link, rx, tx, fd;
+
+	ck_assert_int_eq(root_param_write("delegate_cmds", CMDS_WITH_LINK), 0);
+	delegated_cgroup(cg, sizeof(cg));
+	/* this process moves into it: its sockets are the cgroup's */
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
+	fd = open(procs, O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	ck_assert_int_eq(write(fd, pid, strlen(pid)), (int)strlen(pid));
+	close(fd);
+
+	become_member();
+	dev = dev_open(O_RDWR);
+	ck_assert_int_ge(dev, 0);
+	prog = load_drop(dev);
+	ck_assert_int_ge(prog, 0);
+	dir = open(cg, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(dir, 0);
+
+	rx = socket(AF_INET, SOCK_DGRAM, 0);
+	tx = socket(AF_INET, SOCK_DGRAM, 0);
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(rx, (void *)&addr, sizeof(addr)), 0);
+	ck_assert_int_eq(getsockname(rx, (void *)&addr, &alen), 0);
+	ck_assert(datagram_arrives(rx, tx, &addr));
+
+	link = link_cgroup(dev, prog, dir);
+	ck_assert_msg(link >= 0, "link_create: %s", strerror(errno));
+	ck_assert(!datagram_arrives(rx, tx, &addr));
+	close(link);	/* the link was the only reference: detached */
+	ck_assert(datagram_arrives(rx, tx, &addr));
+}
+END_TEST
+
+START_TEST(attach_to_the_root_cgroup_is_eacces)
+{
+	struct objs before;
+	int dev, prog, root;
+
+	ck_assert_int_eq(root_param_write("delegate_cmds", CMDS_WITH_LINK), 0);
+	become_member();
+	dev = dev_open(O_RDWR);
+	ck_assert_int_ge(dev, 0);
+	prog = load_drop(dev);
+	ck_assert_int_ge(prog, 0);
+	objs_snapshot(&before);
+	/* reading it is all it takes to open it */
+	root = open("/sys/fs/cgroup", O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(root, 0);
+	ck_assert_int_eq(link_cgroup(dev, prog, root), -1);
+	ck_assert_int_eq(errno, EACCES);
+	ck_assert_int_eq(objs_created_since(&before), 0);
+	/* not a cgroup at all: as bpf(2) */
+	ck_assert_int_eq(link_cgroup(dev, prog, dev), -1);
+	ck_assert_int_eq(errno, EBADF);
+}
+END_TEST
+
+START_TEST(cgroup_attach_is_not_delegated_by_default)
+{
+	char cg[256];
+	int dev, prog, dir;
+
+	delegated_cgroup(cg, sizeof(cg));
+	become_member();
+	dev = dev_open(O_RDWR);
+	ck_assert_int_ge(dev, 0);
+	prog = load_drop(dev);
+	ck_assert_int_ge(prog, 0);
+	dir = open(cg, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_eq(link_cgroup(dev, prog, dir), -1);
+	ck_assert_int_eq(errno, EPERM);
+}
+END_TEST
+
+static void *idle_thread(void *arg)
+{
+	int *fd = arg;
+	char c;
+
+	return read(*fd, &c, 1) < 0 ? NULL : arg;
+}
+
+START_TEST(shared_fd_table_is_ebusy)
+{
+	char cg[256];
+	int dev, prog, dir, p[2];
+	pthread_t t;
+
+	ck_assert_int_eq(root_param_write("delegate_cmds", CMDS_WITH_LINK), 0);
+	delegated_cgroup(cg, sizeof(cg));
+	become_member();
+	dev = dev_open(O_RDWR);
+	prog = load_drop(dev);
+	dir = open(cg, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(prog, 0);
+	ck_assert_int_ge(dir, 0);
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(pthread_create(&t, NULL, idle_thread, &p[0]), 0);
+	ck_assert_int_eq(link_cgroup(dev, prog, dir), -1);
+	ck_assert_int_eq(errno, EBUSY);
+	close(p[1]);
+	pthread_join(t, NULL);
+}
+END_TEST
+
+static void cgrace(const char *mode, struct run *r)
+{
+	char cg[256], n[16];
+	const char *argv[] = { "/usr/bin/bpfdev-run", prog_path("cgrace"),
+			       mode, cg, n, NULL };
+
+	ck_assert_int_eq(root_param_write("delegate_cmds", CMDS_WITH_LINK), 0);
+	delegated_cgroup(cg, sizeof(cg));
+	snprintf(n, sizeof(n), "%d", 2000);
+	run_as(MEMBER, NULL, argv, r);
+	ck_assert_msg(exited(r, 0), "cgrace: %s", run_tail(r));
+	printf("%s", r->out);
+}
+
+/* Parse "cgrace M: N iterations, V violations, A attached, R refused, O other" */
+static void cgrace_counts(const struct run *r, int *v, int *a, int *f, int *o)
+{
+	const char *p = strchr(r->out, ':');
+	int n;
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(sscanf(p, ": %d iterations, %d violations, %d attached, %d refused, %d other",
+				&n, v, a, f, o), 5);
+}
+
+START_TEST(cgroup_fd_swap_race_through_the_shim)
+{
+	static struct run r;
+	int v, a, f, o;
+
+	cgrace("shim", &r);
+	cgrace_counts(&r, &v, &a, &f, &o);
+	ck_assert_int_eq(v, 0);
+	/* both fds were seen at the attach: the race ran */
+	ck_assert_int_gt(a, 0);
+	ck_assert_int_gt(f, 0);
+	ck_assert_int_eq(o, 0);
+}
+END_TEST
+
+START_TEST(cgroup_attach_from_threads_without_the_shim_is_ebusy)
+{
+	static struct run r;
+	int v, a, f, o;
+
+	cgrace("direct", &r);
+	cgrace_counts(&r, &v, &a, &f, &o);
+	ck_assert_int_eq(v, 0);
+	ck_assert_int_eq(a, 0);
+	ck_assert_int_eq(o, 2000);
+}
+END_TEST
+
+Suite *cgroup_suite(void)
+{
+	Suite *s = suite_create("cgroup");
+	TCase *tc = tcase_create("attach");
+
+	tcase_reset_grant(tc);
+	tcase_set_timeout(tc, 240);
+	tcase_add_test(tc, attach_to_a_delegated_cgroup_filters_its_traffic);
+	tcase_add_test(tc, attach_to_the_root_cgroup_is_eacces);
+	tcase_add_test(tc, cgroup_attach_is_not_delegated_by_default);
+	tcase_add_test(tc, shared_fd_table_is_ebusy);
+	tcase_add_test(tc, cgroup_fd_swap_race_through_the_shim);
+	tcase_add_test(tc, cgroup_attach_from_threads_without_the_shim_is_ebusy);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+/* Against the broken build, which lets threads attach: the race is found. */
+START_TEST(broken_cgroup_fd_swap_is_caught)
+{
+	static struct run r;
+	int v, a, f, o;
+
+	cgrace("direct", &r);
+	cgrace_counts(&r, &v, &a, &f, &o);
+	ck_assert_int_gt(v, 0);
+}
+END_TEST
+
+TCase *broken_cgroup_tcase(void)
+{
+	TCase *tc = tcase_create("cgroup_race_found");
+
+	tcase_reset_grant(tc);
+	tcase_set_timeout(tc, 240);
+	tcase_add_test(tc, broken_cgroup_fd_swap_is_caught);
+	return tc;
+}
