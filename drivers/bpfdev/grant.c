@@ -78,7 +78,7 @@ static int grant_param_set(const char *val, const struct kernel_param *kp)
 {
 	struct grant_param *gp = kp->arg;
 	const char *p, *end;
-	char buf[16];
+	char buf[24];	/* a u64 in decimal (20 digits) or hex (18) */
 	u64 mask = 0;
 	int v;
 

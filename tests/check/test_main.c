@@ -30,6 +30,7 @@ int main(int argc, char **argv)
 		srunner_add_suite(sr, policy_suite());
 		srunner_add_suite(sr, audit_suite());
 		srunner_add_suite(sr, cgroup_suite());
+		srunner_add_suite(sr, matrix_suite());
 		srunner_add_suite(sr, input_suite());
 		srunner_add_suite(sr, errno_suite());
 		srunner_add_suite(sr, freeze_suite());

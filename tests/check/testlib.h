@@ -117,6 +117,7 @@ Suite *shim_suite(void);
 Suite *policy_suite(void);
 Suite *audit_suite(void);
 Suite *cgroup_suite(void);
+Suite *matrix_suite(void);
 TCase *broken_cgroup_tcase(void);
 Suite *input_suite(void);
 Suite *errno_suite(void);
