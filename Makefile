@@ -180,6 +180,7 @@ install: userspace
 	install -D -m 0755 $(BUILD)/bin/bpfdev-run $(DESTDIR)$(BINDIR)/bpfdev-run
 	install -D -m 0644 man/bpfdev-run.1 $(DESTDIR)$(MANDIR)/man1/bpfdev-run.1
 	install -D -m 0644 man/libbpfdev.3 $(DESTDIR)$(MANDIR)/man3/libbpfdev.3
+	install -D -m 0644 man/bpfdev.4 $(DESTDIR)$(MANDIR)/man4/bpfdev.4
 
 clean:
 	rm -rf $(BUILD)

@@ -18,7 +18,8 @@ for k in "$@"; do
 		 usr/lib/x86_64-linux-gnu/libbpfdev.a \
 		 usr/lib/x86_64-linux-gnu/pkgconfig/libbpfdev.pc \
 		 usr/include/libbpfdev.h usr/bin/bpfdev-run \
-		 usr/share/man/man1/bpfdev-run.1 usr/share/man/man3/libbpfdev.3; do
+		 usr/share/man/man1/bpfdev-run.1 usr/share/man/man3/libbpfdev.3 \
+		 usr/share/man/man4/bpfdev.4; do
 		if [ ! -f "$dest/$f" ]; then
 			echo "check-install: $k: missing /$f" >&2
 			fail=1
