@@ -23,6 +23,8 @@ LIBDIR ?= $(PREFIX)/lib/$(MULTIARCH)
 BINDIR ?= $(PREFIX)/bin
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 LIB_VERSION := 0.1.0
 
 MOD_SRCS := $(wildcard drivers/bpfdev/*.c drivers/bpfdev/*.h) \
@@ -32,7 +34,7 @@ TEST_SRCS := $(wildcard tests/check/*.c tests/check/*.h)
 CFLAGS_USER := -std=c11 -O2 -g -Wall -Wextra -Werror -I$(ROOT)/include/uapi
 
 .PHONY: all modules userspace check check-vms check-install deps tests lint \
-	install clean
+	install install-system uninstall dkms-install dkms-uninstall demo clean
 
 all: modules userspace
 
@@ -126,6 +128,34 @@ $(T)/apitest: tests/libbpf/apitest.c $(BUILD)/lib/libbpfdev.so
 	@echo "  CC      $@"
 	@$(CC) $(CFLAGS_USER) -Ilib/libbpfdev -o $@ $< -L$(BUILD)/lib -lbpfdev
 
+# The demo: an unmodified libbpf program run by a member through bpfdev.
+D := $(BUILD)/demo
+DEMO_KVER ?= $(lastword $(KVERS))
+
+$(D)/portcount.bpf.o: demo/portcount.bpf.c
+	@mkdir -p $(@D)
+	@echo "  CLANG   $@"
+	@clang $(BPF_CFLAGS) -c $< -o $@
+
+$(D)/portcount.skel.h: $(D)/portcount.bpf.o
+	@bpftool gen skeleton $< > $@
+
+$(D)/portcount: demo/portcount.c $(D)/portcount.skel.h
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS_USER) -I$(D) -o $@ $< $$(pkg-config --cflags --libs libbpf)
+
+demo: deps
+	@$(MAKE) --no-print-directory modules userspace $(D)/portcount
+	@set -eo pipefail; k=$(DEMO_KVER); s=$(D)/stage; rm -rf $$s; \
+	mkdir -p $$s/lib/bpfdev $$s/opt/bpfdev-tests $$s$(LIBDIR) $$s$(BINDIR); \
+	cp $(BUILD)/mod/$$k/normal/drivers/bpfdev/bpfdev.ko $$s/lib/bpfdev/; \
+	cp demo/run-in-guest.sh $(D)/portcount $$s/opt/bpfdev-tests/; \
+	cp -P $(BUILD)/lib/libbpfdev.so* $$s$(LIBDIR)/; \
+	cp $(BUILD)/bin/bpfdev-run $$s$(BINDIR)/; \
+	tests/vm/run-vm.sh $$k $$s $(D)/vm 600 2>&1 | \
+		grep -v -e '^run-vm:' -e '^\[' -e '^BPFDEV-' -e '^guest-init:' \
+			-e '^Starting systemd-udevd' -e '^  console log'
+
 tests: $(BUILD)/tests/bpfdev_tests $(LIBBPF_PROGS) $(T)/apitest \
 	$(T)/sockcount.bpf.o $(T)/xdp_pass.bpf.o userspace
 
@@ -157,9 +187,26 @@ lint:
 	@$(ROOT)/scripts/lint.sh $(KVERS)
 	@$(ROOT)/scripts/cppcheck.sh
 
-# make install lays out the files where a packager expects them.
+# make install lays out the files where a packager expects them, and
+# DKMS builds the module for both kernels from dkms.conf.
 check-install:
 	@$(ROOT)/scripts/check-install.sh $(KVERS)
+	@$(ROOT)/scripts/check-dkms.sh $(KVERS)
+
+# DKMS, for every installed kernel with headers (as root).
+dkms-install:
+	@set -e; src=/usr/src/bpfdev-$(DKMS_VERSION); rm -rf $$src; \
+	$(ROOT)/scripts/dkms-source.sh $$src; \
+	dkms status -m bpfdev -v $(DKMS_VERSION) | grep -q bpfdev || \
+		dkms add -m bpfdev -v $(DKMS_VERSION); \
+	for b in /lib/modules/*/build; do \
+		k=$$(basename $$(dirname $$b)); \
+		dkms install -m bpfdev -v $(DKMS_VERSION) -k $$k; \
+	done
+
+dkms-uninstall:
+	-dkms remove -m bpfdev -v $(DKMS_VERSION) --all
+	rm -rf /usr/src/bpfdev-$(DKMS_VERSION)
 
 install: userspace
 	@[ -n "$(KVER)" ] || { echo "set KVER" >&2; exit 1; }
@@ -167,8 +214,6 @@ install: userspace
 		$(DESTDIR)/lib/modules/$(KVER)/updates/bpfdev.ko
 	install -D -m 0644 include/uapi/linux/bpfdev.h \
 		$(DESTDIR)$(PREFIX)/include/linux/bpfdev.h
-	install -D -m 0644 udev/60-bpfdev.rules \
-		$(DESTDIR)$(PREFIX)/lib/udev/rules.d/60-bpfdev.rules
 	install -D -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/libbpfdev.so.$(LIB_VERSION)
 	ln -sfn libbpfdev.so.$(LIB_VERSION) $(DESTDIR)$(LIBDIR)/libbpfdev.so.0
 	ln -sfn libbpfdev.so.0 $(DESTDIR)$(LIBDIR)/libbpfdev.so
@@ -181,6 +226,37 @@ install: userspace
 	install -D -m 0644 man/bpfdev-run.1 $(DESTDIR)$(MANDIR)/man1/bpfdev-run.1
 	install -D -m 0644 man/libbpfdev.3 $(DESTDIR)$(MANDIR)/man3/libbpfdev.3
 	install -D -m 0644 man/bpfdev.4 $(DESTDIR)$(MANDIR)/man4/bpfdev.4
+	$(MAKE) --no-print-directory install-system
+
+# udev rule, group, module loading, the group's bpffs directory, the
+# documented parameters (commented out: the defaults apply until edited).
+install-system:
+	install -D -m 0644 udev/60-bpfdev.rules \
+		$(DESTDIR)$(PREFIX)/lib/udev/rules.d/60-bpfdev.rules
+	install -D -m 0644 systemd/bpfdev.sysusers \
+		$(DESTDIR)$(PREFIX)/lib/sysusers.d/bpfdev.conf
+	install -D -m 0644 systemd/bpfdev.modules-load \
+		$(DESTDIR)$(PREFIX)/lib/modules-load.d/bpfdev.conf
+	install -D -m 0644 systemd/bpfdev.tmpfiles \
+		$(DESTDIR)$(PREFIX)/lib/tmpfiles.d/bpfdev.conf
+	install -D -m 0644 systemd/bpfdev.modprobe.conf \
+		$(DESTDIR)$(SYSCONFDIR)/modprobe.d/bpfdev.conf
+
+uninstall:
+	rm -f $(DESTDIR)/lib/modules/$(KVER)/updates/bpfdev.ko \
+	      $(DESTDIR)$(PREFIX)/include/linux/bpfdev.h \
+	      $(DESTDIR)$(PREFIX)/lib/udev/rules.d/60-bpfdev.rules \
+	      $(DESTDIR)$(PREFIX)/lib/sysusers.d/bpfdev.conf \
+	      $(DESTDIR)$(PREFIX)/lib/modules-load.d/bpfdev.conf \
+	      $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/bpfdev.conf \
+	      $(DESTDIR)$(SYSCONFDIR)/modprobe.d/bpfdev.conf \
+	      $(DESTDIR)$(LIBDIR)/libbpfdev.so.$(LIB_VERSION) \
+	      $(DESTDIR)$(LIBDIR)/libbpfdev.so.0 $(DESTDIR)$(LIBDIR)/libbpfdev.so \
+	      $(DESTDIR)$(LIBDIR)/libbpfdev.a \
+	      $(DESTDIR)$(LIBDIR)/pkgconfig/libbpfdev.pc \
+	      $(DESTDIR)$(INCLUDEDIR)/libbpfdev.h $(DESTDIR)$(BINDIR)/bpfdev-run \
+	      $(DESTDIR)$(MANDIR)/man1/bpfdev-run.1 \
+	      $(DESTDIR)$(MANDIR)/man3/libbpfdev.3 $(DESTDIR)$(MANDIR)/man4/bpfdev.4
 
 clean:
 	rm -rf $(BUILD)

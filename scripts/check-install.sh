@@ -19,7 +19,9 @@ for k in "$@"; do
 		 usr/lib/x86_64-linux-gnu/pkgconfig/libbpfdev.pc \
 		 usr/include/libbpfdev.h usr/bin/bpfdev-run \
 		 usr/share/man/man1/bpfdev-run.1 usr/share/man/man3/libbpfdev.3 \
-		 usr/share/man/man4/bpfdev.4; do
+		 usr/share/man/man4/bpfdev.4 usr/lib/sysusers.d/bpfdev.conf \
+		 usr/lib/modules-load.d/bpfdev.conf \
+		 usr/lib/tmpfiles.d/bpfdev.conf etc/modprobe.d/bpfdev.conf; do
 		if [ ! -f "$dest/$f" ]; then
 			echo "check-install: $k: missing /$f" >&2
 			fail=1
@@ -32,9 +34,15 @@ for k in "$@"; do
 		fi
 	done
 	echo "  INSTALL $k: $(cd "$dest" && find . ! -type d | wc -l) files"
-	if modinfo -F vermagic "$dest/lib/modules/$k/updates/bpfdev.ko" |
-	   grep -qv "^$k "; then
+	if ! modinfo -F vermagic "$dest/lib/modules/$k/updates/bpfdev.ko" |
+	   grep -q "^$k "; then
 		echo "check-install: $k: module built for another kernel" >&2
+		fail=1
+	fi
+	make -s -C "$root" uninstall DESTDIR="$dest" KVER="$k" >/dev/null
+	left=$(cd "$dest" && find . ! -type d)
+	if [ -n "$left" ]; then
+		echo "check-install: $k: uninstall left $left" >&2
 		fail=1
 	fi
 done
