@@ -33,7 +33,8 @@ TEST_SRCS := $(wildcard tests/check/*.c tests/check/*.h)
 
 CFLAGS_USER := -std=c11 -O2 -g -Wall -Wextra -Werror -I$(ROOT)/include/uapi
 
-.PHONY: all modules userspace check check-vms check-install deps tests lint \
+.PHONY: all modules userspace check check-vms check-install check-system \
+	deps tests lint \
 	install install-system uninstall dkms-install dkms-uninstall demo clean
 
 all: modules userspace
@@ -161,7 +162,12 @@ tests: $(BUILD)/tests/bpfdev_tests $(LIBBPF_PROGS) $(T)/apitest \
 
 check: deps
 	@$(MAKE) --no-print-directory modules tests
-	@$(MAKE) --no-print-directory lint check-install check-vms
+	@$(MAKE) --no-print-directory lint check-install check-vms check-system
+
+# Debian booted with systemd, bpfdev installed with make install.
+check-system: deps
+	@$(MAKE) --no-print-directory modules tests
+	@$(ROOT)/tests/system/check-system.sh $(lastword $(KVERS)) $(BUILD)
 
 # One VM boot per kernel: the module, its broken twin and the tests staged
 # into the guest's initramfs; run-vm.sh judges the run (results and kernel

@@ -1,0 +1,50 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Runs in the booted system (a systemd unit), as root, with no manual step
+# before it: checks what the installed files set up, then runs the example
+# as a member of group bpf. Prints "system-test: ..." lines and the result.
+rc=0
+ok()   { echo "system-test: ok: $*"; }
+fail() { echo "system-test: FAIL: $*"; rc=1; }
+
+if grep -q '^bpfdev ' /proc/modules; then
+	ok "systemd-modules-load loaded bpfdev"
+else
+	fail "bpfdev is not loaded"
+fi
+if getent group bpf >/dev/null; then
+	ok "systemd-sysusers created group bpf ($(getent group bpf))"
+else
+	fail "no group bpf"
+fi
+udevadm settle
+node=$(stat -c '%U:%G %a' /dev/bpf 2>/dev/null)
+[ "$node" = "root:bpf 660" ] && ok "systemd-udevd made /dev/bpf $node" ||
+	fail "/dev/bpf is '$node'"
+dir=$(stat -c '%U:%G %a' /sys/fs/bpf/bpf 2>/dev/null)
+[ "$dir" = "root:bpf 1770" ] && ok "systemd-tmpfiles made /sys/fs/bpf/bpf $dir" ||
+	fail "/sys/fs/bpf/bpf is '$dir'"
+[ -f /etc/modprobe.d/bpfdev.conf ] && ok "/etc/modprobe.d/bpfdev.conf documents the parameters"
+
+usermod -aG bpf member
+out=$(runuser -u member -- bpfdev-run /opt/bpfdev/sockcount 2>&1)
+echo "$out" | grep -q 'sockcount: ok' &&
+	ok "member ran a libbpf skeleton program through bpfdev-run: $(echo "$out" | grep packets=)" ||
+	fail "sockcount: $out"
+if runuser -u member -- bpfdev-run bpftool prog load /opt/bpfdev/sockcount.bpf.o \
+	/sys/fs/bpf/bpf/sockcount >/dev/null 2>&1 &&
+   [ -e /sys/fs/bpf/bpf/sockcount ]; then
+	ok "member pinned a program into /sys/fs/bpf/bpf with bpftool"
+else
+	fail "bpftool prog load"
+fi
+out=$(runuser -u nobody -- bpfdev-run /opt/bpfdev/sockcount 2>&1)
+echo "$out" | grep -q 'Operation not permitted' &&
+	ok "a user outside group bpf is refused" || fail "nobody: $out"
+
+echo "BPFDEV-SYSTEM-RESULT rc=$rc"
+# the whole kernel log, for the host to scan for splats
+echo BPFDEV-DMESG-BEGIN
+dmesg
+echo BPFDEV-DMESG-END
+exit $rc
