@@ -19,6 +19,7 @@
 #include "testlib.h"
 
 #define CMDS_WITH_LINK "map_create:prog_load:btf_load:map_freeze:link_create"
+#define CGRACE_ITERATIONS 5000
 
 static const struct bpf_insn drop[] = { INSN_MOV64_IMM(0, 0), INSN_EXIT() };
 
@@ -187,7 +188,7 @@ static void cgrace(const char *mode, struct run *r)
 
 	ck_assert_int_eq(root_param_write("delegate_cmds", CMDS_WITH_LINK), 0);
 	delegated_cgroup(cg, sizeof(cg));
-	snprintf(n, sizeof(n), "%d", 2000);
+	snprintf(n, sizeof(n), "%d", CGRACE_ITERATIONS);
 	run_as(MEMBER, NULL, argv, r);
 	ck_assert_msg(exited(r, 0), "cgrace: %s", run_tail(r));
 	printf("%s", r->out);
@@ -228,7 +229,7 @@ START_TEST(cgroup_attach_from_threads_without_the_shim_is_ebusy)
 	cgrace_counts(&r, &v, &a, &f, &o);
 	ck_assert_int_eq(v, 0);
 	ck_assert_int_eq(a, 0);
-	ck_assert_int_eq(o, 2000);
+	ck_assert_int_eq(o, CGRACE_ITERATIONS);
 }
 END_TEST
 
