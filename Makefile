@@ -35,7 +35,8 @@ CFLAGS_USER := -std=c11 -O2 -g -Wall -Wextra -Werror -I$(ROOT)/include/uapi
 
 .PHONY: all modules userspace check check-vms check-install check-system \
 	deps tests lint \
-	install install-system uninstall dkms-install dkms-uninstall demo clean
+	install install-system uninstall dkms-install dkms-uninstall demo fuzz \
+	clean
 
 all: modules userspace
 
@@ -96,7 +97,8 @@ $(BUILD)/tests/bpfdev_tests: $(TEST_SRCS) include/uapi/linux/bpfdev.h
 # Unmodified libbpf programs for the interposer tests, and the API test.
 T := $(BUILD)/tests
 BPF_CFLAGS := -target bpf -g -O2 -Wall -Werror -I/usr/include/$(MULTIARCH)
-LIBBPF_PROGS := $(T)/sockcount $(T)/loadobj $(T)/probe $(T)/threads $(T)/cgrace
+LIBBPF_PROGS := $(T)/sockcount $(T)/loadobj $(T)/probe $(T)/threads $(T)/cgrace \
+	$(T)/bpfdev_fuzz
 
 $(T)/%.bpf.o: tests/libbpf/%.bpf.c
 	@mkdir -p $(@D)
@@ -114,6 +116,11 @@ $(T)/loadobj $(T)/probe: $(T)/%: tests/libbpf/%.c
 	@echo "  CC      $@"
 	@mkdir -p $(@D)
 	@$(CC) $(CFLAGS_USER) -o $@ $< $$(pkg-config --cflags --libs libbpf)
+
+$(T)/bpfdev_fuzz: tests/fuzz/fuzz.c include/uapi/linux/bpfdev.h
+	@echo "  CC      $@"
+	@mkdir -p $(@D)
+	@$(CC) $(CFLAGS_USER) -o $@ $<
 
 $(T)/cgrace: tests/libbpf/cgrace.c
 	@echo "  CC      $@"
@@ -164,6 +171,14 @@ check: deps
 	@$(MAKE) --no-print-directory modules tests
 	@$(MAKE) --no-print-directory lint check-install check-vms check-system
 
+# The ioctl fuzzer alone, FUZZ_ITERATIONS requests per grant and kernel.
+FUZZ_ITERATIONS ?= 1000000
+fuzz: deps
+	@$(MAKE) --no-print-directory modules tests
+	@BPFDEV_VM_APPEND="BPFDEV_FUZZ_ITERATIONS=$(FUZZ_ITERATIONS)" \
+		$(MAKE) --no-print-directory check-vms \
+		GUEST_SCRIPT=tests/fuzz/run-in-guest.sh VM_TIMEOUT=7200
+
 # Debian booted with systemd, bpfdev installed with make install.
 check-system: deps
 	@$(MAKE) --no-print-directory modules tests
@@ -171,21 +186,24 @@ check-system: deps
 
 # One VM boot per kernel: the module, its broken twin and the tests staged
 # into the guest's initramfs; run-vm.sh judges the run (results and kernel
-# log).
+# log). GUEST_SCRIPT picks what the guest runs (make fuzz: only the fuzzer).
+GUEST_SCRIPT ?= tests/vm/run-in-guest.sh
+VM_TIMEOUT ?= 900
 check-vms:
 	@set -e; fail=0; for k in $(KVERS); do \
 		s=$(BUILD)/stage/$$k; rm -rf $$s; \
 		mkdir -p $$s/lib/bpfdev/broken $$s/opt/bpfdev-tests; \
 		cp $(BUILD)/mod/$$k/normal/drivers/bpfdev/bpfdev.ko $$s/lib/bpfdev/; \
 		cp $(BUILD)/mod/$$k/broken/drivers/bpfdev/bpfdev.ko $$s/lib/bpfdev/broken/; \
-		cp $(BUILD)/tests/bpfdev_tests tests/vm/run-in-guest.sh $$s/opt/bpfdev-tests/; \
+		cp $(BUILD)/tests/bpfdev_tests $$s/opt/bpfdev-tests/; \
+		cp $(GUEST_SCRIPT) $$s/opt/bpfdev-tests/run-in-guest.sh; \
 		cp $(LIBBPF_PROGS) $(T)/apitest $(T)/*.bpf.o $$s/opt/bpfdev-tests/; \
 		mkdir -p $$s$(LIBDIR) $$s$(BINDIR) $$s/usr/sbin; \
 		cp -P $(BUILD)/lib/libbpfdev.so* $$s$(LIBDIR)/; \
 		cp $(BUILD)/bin/bpfdev-run $$s$(BINDIR)/; \
 		cp /usr/sbin/bpftool $$s/usr/sbin/; \
 		echo "=== VM $$k"; \
-		tests/vm/run-vm.sh $$k $$s $(BUILD)/vm/$$k 900 || fail=1; \
+		tests/vm/run-vm.sh $$k $$s $(BUILD)/vm/$$k $(VM_TIMEOUT) || fail=1; \
 	done; \
 	exit $$fail
 

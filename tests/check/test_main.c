@@ -6,6 +6,7 @@
  *   bpfdev_tests          every suite against the real module
  *   bpfdev_tests broken   the race tests against the test-only broken
  *                         build, where they must find the race
+ *   bpfdev_tests fuzz     only the fuzzer ($BPFDEV_FUZZ_ITERATIONS)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,12 +17,15 @@
 int main(int argc, char **argv)
 {
 	int broken = argc > 1 && !strcmp(argv[1], "broken");
+	int fuzz = argc > 1 && !strcmp(argv[1], "fuzz");
 	SRunner *sr;
 	int failed;
 
 	root_helper_start();
 	if (broken) {
 		sr = srunner_create(broken_suite());
+	} else if (fuzz) {
+		sr = srunner_create(fuzz_suite());
 	} else {
 		sr = srunner_create(dac_suite());
 		srunner_add_suite(sr, load_suite());
@@ -31,6 +35,7 @@ int main(int argc, char **argv)
 		srunner_add_suite(sr, audit_suite());
 		srunner_add_suite(sr, cgroup_suite());
 		srunner_add_suite(sr, matrix_suite());
+		srunner_add_suite(sr, fuzz_suite());
 		srunner_add_suite(sr, input_suite());
 		srunner_add_suite(sr, errno_suite());
 		srunner_add_suite(sr, freeze_suite());

@@ -168,23 +168,6 @@ START_TEST(libbpf_feature_probes_see_delegated_types)
 }
 END_TEST
 
-/* Live objects return to @b's counts once the process's fds are gone. */
-static int objs_settle_to(const struct objs *b)
-{
-	struct timespec ts = { 0, 50 * 1000 * 1000 };
-	struct objs a;
-	int i;
-
-	for (i = 0; i < 60; i++) {
-		objs_snapshot(&a);
-		if (a.progs == b->progs && a.maps == b->maps &&
-		    a.btfs == b->btfs && a.links == b->links)
-			return 1;
-		nanosleep(&ts, NULL);
-	}
-	return 0;
-}
-
 START_TEST(denied_type_fails_like_libbpf_and_leaves_nothing)
 {
 	const char *argv[] = { "/usr/bin/bpfdev-run", prog_path("loadobj"),

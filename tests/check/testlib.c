@@ -18,6 +18,7 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 int bpf_gid(void)
@@ -456,3 +457,21 @@ const char *run_tail(const struct run *r)
 
 	return len > 1500 ? r->out + len - 1500 : r->out;
 }
+
+/* Live objects return to @b's counts once the process's fds are gone. */
+int objs_settle_to(const struct objs *b)
+{
+	struct timespec ts = { 0, 50 * 1000 * 1000 };
+	struct objs a;
+	int i;
+
+	for (i = 0; i < 60; i++) {
+		objs_snapshot(&a);
+		if (a.progs == b->progs && a.maps == b->maps &&
+		    a.btfs == b->btfs && a.links == b->links)
+			return 1;
+		nanosleep(&ts, NULL);
+	}
+	return 0;
+}
+

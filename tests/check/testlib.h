@@ -71,6 +71,8 @@ struct objs {
 void root_helper_start(void);
 void objs_snapshot(struct objs *o);
 int objs_created_since(const struct objs *before);
+/* Wait (up to 3 s) until the live counts are back to @before's. */
+int objs_settle_to(const struct objs *before);
 
 /* Module parameters, written by the root helper; reset after each test. */
 int root_param_write(const char *name, const char *value);
@@ -118,6 +120,7 @@ Suite *policy_suite(void);
 Suite *audit_suite(void);
 Suite *cgroup_suite(void);
 Suite *matrix_suite(void);
+Suite *fuzz_suite(void);
 TCase *broken_cgroup_tcase(void);
 Suite *input_suite(void);
 Suite *errno_suite(void);

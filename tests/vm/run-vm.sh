@@ -82,7 +82,9 @@ guest_timeout=$(( timeout_s - margin > 5 ? timeout_s - margin : 5 ))
 # execute the transient int3 of text_poke_bp() after the patch is done
 # ("Oops: int3" in sched_clock_cpu, seen once in ~20 boots of 6.12). Marking
 # the TSC unstable at boot means that key is never enabled, so never flipped.
-cmdline="console=ttyS0 loglevel=4 panic=-1 audit=1 log_buf_len=8M tsc=unstable bpfdev_guest_timeout=$guest_timeout"
+# BPFDEV_VM_APPEND: more words for the command line; NAME=value words reach
+# the guest's scripts as environment variables (make fuzz uses this).
+cmdline="console=ttyS0 loglevel=4 panic=-1 audit=1 log_buf_len=8M tsc=unstable bpfdev_guest_timeout=$guest_timeout ${BPFDEV_VM_APPEND:-}"
 
 # The one place the QEMU command line is defined.  -nodefaults: no NIC,
 # VGA etc. to emulate and probe; the serial port is the console, on stdio.
