@@ -47,6 +47,7 @@ static const char * const deny_names[BPFDEV_DENY_MAX] = {
 	[BPFDEV_DENY_QUOTA] = "quota",
 	[BPFDEV_DENY_CGROUP] = "cgroup",
 	[BPFDEV_DENY_SHARED_FDS] = "shared_fds",
+	[BPFDEV_DENY_SECCOMP] = "seccomp",
 };
 
 /* The commands bpfdev executes, as counter slots. */
@@ -205,6 +206,7 @@ COUNTER(denied_size, denied[BPFDEV_DENY_SIZE]);
 COUNTER(denied_quota, denied[BPFDEV_DENY_QUOTA]);
 COUNTER(denied_cgroup, denied[BPFDEV_DENY_CGROUP]);
 COUNTER(denied_shared_fds, denied[BPFDEV_DENY_SHARED_FDS]);
+COUNTER(denied_seccomp, denied[BPFDEV_DENY_SECCOMP]);
 
 static struct attribute *stats_attrs[] = {
 	&counter_executed_map_create.attr.attr,
@@ -230,6 +232,7 @@ static struct attribute *stats_attrs[] = {
 	&counter_denied_quota.attr.attr,
 	&counter_denied_cgroup.attr.attr,
 	&counter_denied_shared_fds.attr.attr,
+	&counter_denied_seccomp.attr.attr,
 	NULL,
 };
 

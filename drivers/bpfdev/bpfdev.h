@@ -82,6 +82,7 @@ void bpfdev_grant_intersect(struct bpfdev_grant *dst,
 void bpfdev_grant_show(struct seq_file *m, const struct bpfdev_grant *grant);
 void bpfdev_user_limits(struct bpfdev_user_limits *limits);
 u64 bpfdev_generation(void);
+bool bpfdev_seccomp_callers_allowed(void);
 
 /* file.c: the state of an open file, shared with the files narrowed from it */
 struct bpfdev_fstate {
@@ -150,6 +151,7 @@ enum bpfdev_deny {
 	BPFDEV_DENY_QUOTA,	/* over a count limit (EDQUOT) */
 	BPFDEV_DENY_CGROUP,	/* cgroup directory not writable (EACCES) */
 	BPFDEV_DENY_SHARED_FDS,	/* cgroup attach from a shared fd table */
+	BPFDEV_DENY_SECCOMP,	/* caller under a seccomp filter */
 	BPFDEV_DENY_MAX,
 };
 

@@ -237,6 +237,25 @@ MODULE_PARM_DESC(user_maps_max,
 		 "maps one user may create while the module is loaded (0: no limit)");
 
 /*
+ * A seccomp filter that denies bpf(2) cannot be told from one that allows
+ * it (bpfdev cannot run the filter), and the ioctl must not be a way around
+ * such a sandbox: callers under any seccomp filter are refused unless root
+ * says otherwise. no_new_privs alone restricts nothing bpf does.
+ */
+static bool allow_seccomp;
+module_param(allow_seccomp, bool, 0644);
+MODULE_PARM_DESC(allow_seccomp,
+		 "let callers under a seccomp filter use the device (default N)");
+
+/**
+ * bpfdev_seccomp_callers_allowed() - may a caller under seccomp proceed?
+ */
+bool bpfdev_seccomp_callers_allowed(void)
+{
+	return READ_ONCE(allow_seccomp);
+}
+
+/*
  * Revocation: every file opened (or narrowed from one opened) before the
  * last write to "revoke" executes nothing more. Reading it gives how many
  * times grants were revoked.

@@ -21,6 +21,8 @@
 #include <linux/cred.h>
 #include <linux/math.h>
 #include <linux/overflow.h>
+#include <linux/sched.h>
+#include <linux/seccomp.h>
 #include <linux/user_namespace.h>
 
 #include "bpfdev.h"
@@ -158,6 +160,10 @@ int bpfdev_policy_check(struct bpfdev_request *req,
 	 */
 	if (current_user_ns() != &init_user_ns)
 		return bpfdev_deny(req, BPFDEV_DENY_USERNS, -EPERM);
+	/* Not a way around a sandbox that may deny bpf(2) (grant.c). */
+	if (READ_ONCE(current->seccomp.mode) != SECCOMP_MODE_DISABLED &&
+	    !bpfdev_seccomp_callers_allowed())
+		return bpfdev_deny(req, BPFDEV_DENY_SECCOMP, -EPERM);
 	if (!bpfdev_mask_has(grant->cmds, req->cmd))
 		return bpfdev_deny(req, BPFDEV_DENY_CMD, -EPERM);
 

@@ -35,6 +35,7 @@ int main(int argc, char **argv)
 		srunner_add_suite(sr, audit_suite());
 		srunner_add_suite(sr, cgroup_suite());
 		srunner_add_suite(sr, matrix_suite());
+		srunner_add_suite(sr, sandbox_suite());
 		srunner_add_suite(sr, fuzz_suite());
 		srunner_add_suite(sr, input_suite());
 		srunner_add_suite(sr, errno_suite());

@@ -121,6 +121,7 @@ Suite *audit_suite(void);
 Suite *cgroup_suite(void);
 Suite *matrix_suite(void);
 Suite *fuzz_suite(void);
+Suite *sandbox_suite(void);
 TCase *broken_cgroup_tcase(void);
 Suite *input_suite(void);
 Suite *errno_suite(void);

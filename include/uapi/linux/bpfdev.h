@@ -176,6 +176,7 @@ struct bpfdev_narrow {
  *		the request uses something bpfdev never delegates (device
  *		offload, BPF tokens, extension/LSM/struct_ops/syscall programs,
  *		fmod_ret), or the caller is outside the initial user namespace
+ *		or under a seccomp filter (unless root allows it)
  *   EOPNOTSUPP	a known bpf command that bpfdev does not execute; it needs no
  *		privilege, use bpf(2) directly
  *   EINVAL	unknown command, non-zero @flags, @size too small, or a
