@@ -36,7 +36,7 @@ CFLAGS_USER := -std=c11 -O2 -g -Wall -Wextra -Werror -I$(ROOT)/include/uapi
 .PHONY: all modules userspace check check-vms check-install check-system \
 	deps tests lint \
 	install install-system uninstall dkms-install dkms-uninstall demo fuzz \
-	clean
+	bench clean
 
 all: modules userspace
 
@@ -98,7 +98,7 @@ $(BUILD)/tests/bpfdev_tests: $(TEST_SRCS) include/uapi/linux/bpfdev.h
 T := $(BUILD)/tests
 BPF_CFLAGS := -target bpf -g -O2 -Wall -Werror -I/usr/include/$(MULTIARCH)
 LIBBPF_PROGS := $(T)/sockcount $(T)/loadobj $(T)/probe $(T)/threads $(T)/cgrace \
-	$(T)/bpfdev_fuzz
+	$(T)/bpfdev_fuzz $(T)/bpfdev_bench
 
 $(T)/%.bpf.o: tests/libbpf/%.bpf.c
 	@mkdir -p $(@D)
@@ -121,6 +121,11 @@ $(T)/bpfdev_fuzz: tests/fuzz/fuzz.c include/uapi/linux/bpfdev.h
 	@echo "  CC      $@"
 	@mkdir -p $(@D)
 	@$(CC) $(CFLAGS_USER) -o $@ $<
+
+$(T)/bpfdev_bench: tests/bench/bench.c include/uapi/linux/bpfdev.h
+	@echo "  CC      $@"
+	@mkdir -p $(@D)
+	@$(CC) $(CFLAGS_USER) -DBPFDEV_LIBRARY='"$(LIBDIR)/libbpfdev.so.0"' -o $@ $<
 
 $(T)/cgrace: tests/libbpf/cgrace.c
 	@echo "  CC      $@"
@@ -178,6 +183,17 @@ fuzz: deps
 	@BPFDEV_VM_APPEND="BPFDEV_FUZZ_ITERATIONS=$(FUZZ_ITERATIONS)" \
 		$(MAKE) --no-print-directory check-vms \
 		GUEST_SCRIPT=tests/fuzz/run-in-guest.sh VM_TIMEOUT=7200
+
+# Benchmarks in the VM on both kernels: docs/bench.md, its CSVs and chart.
+BENCH_ROUNDS ?= 15
+bench: deps
+	@$(MAKE) --no-print-directory modules tests
+	@BPFDEV_VM_APPEND="BPFDEV_BENCH_ROUNDS=$(BENCH_ROUNDS)" \
+		$(MAKE) --no-print-directory check-vms \
+		GUEST_SCRIPT=tests/bench/run-in-guest.sh VM_TIMEOUT=3600
+	@tests/bench/report.sh $(BUILD) $(KVERS)
+	@mkdir -p docs && cp $(BUILD)/bench-*.csv $(BUILD)/bench-table.txt docs/ && \
+		{ [ ! -f $(BUILD)/bench.png ] || cp $(BUILD)/bench.png docs/; }
 
 # Debian booted with systemd, bpfdev installed with make install.
 check-system: deps

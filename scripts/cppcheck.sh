@@ -8,7 +8,7 @@ cd "$root"
 out=$(cppcheck --quiet --enable=warning,portability,performance --std=c11 \
 	--error-exitcode=1 -Iinclude/uapi -Ilib/libbpfdev \
 	-i tests/libbpf/sockcount.bpf.c -i tests/libbpf/xdp_pass.bpf.c \
-	lib/libbpfdev tools tests/check tests/libbpf tests/fuzz 2>&1) || {
+	lib/libbpfdev tools tests/check tests/libbpf tests/fuzz tests/bench 2>&1) || {
 	printf '%s\n' "$out"
 	exit 1
 }

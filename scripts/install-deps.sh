@@ -7,7 +7,7 @@ set -eu
 
 pkgs="build-essential pkg-config kmod cpio gzip xz-utils zstd
 qemu-system-x86 busybox-static udev check sparse linux-source-6.12
-clang llvm libbpf-dev bpftool cppcheck dkms debootstrap e2fsprogs
+clang llvm libbpf-dev bpftool cppcheck dkms debootstrap e2fsprogs gnuplot-nox
 linux-image-amd64 linux-headers-amd64
 linux-image-6.12-amd64 linux-headers-6.12-amd64"
 

@@ -21,6 +21,7 @@
 
 #include <linux/bpf.h>
 #include <linux/kref.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
 
@@ -85,13 +86,35 @@ u64 bpfdev_generation(void);
 bool bpfdev_seccomp_callers_allowed(void);
 
 /* file.c: the state of an open file, shared with the files narrowed from it */
+#define BPFDEV_CRED_CACHE	4	/* capability sets: bpf, +net_admin, ... */
+#define BPFDEV_NARROW_DEPTH_MAX	8	/* charges walk the chain: keep it short */
+
+/**
+ * struct bpfdev_fstate - the state of an open file (file.c)
+ * @ref: held by the file and by files narrowed from it
+ * @parent: the state this one was narrowed from, or NULL
+ * @own: the file's own grant
+ * @generation: the revocation generation it was made in
+ * @depth: how many narrowings away from a file opened from the node
+ * @progs: programs created through it and its narrowed files
+ * @maps: maps created through it and its narrowed files
+ * @cred_lock: protects the credential cache (creds.c)
+ * @cred_base: the caller's credentials the cache was made from (a ref)
+ * @cred_caps: the capability set of each cached credential
+ * @cred: the caller's credentials with those capabilities raised
+ */
 struct bpfdev_fstate {
 	struct kref ref;
 	struct bpfdev_fstate *parent;
 	struct bpfdev_grant own;
 	u64 generation;
+	u32 depth;
 	atomic_t progs;
 	atomic_t maps;
+	spinlock_t cred_lock;
+	const struct cred *cred_base;
+	u64 cred_caps[BPFDEV_CRED_CACHE];
+	const struct cred *cred[BPFDEV_CRED_CACHE];
 };
 
 struct bpfdev_fstate *bpfdev_fstate_new(struct bpfdev_fstate *parent,
@@ -107,6 +130,7 @@ void bpfdev_fstate_refund(struct bpfdev_fstate *st, int cmd);
 struct bpfdev_user;
 
 struct bpfdev_user *bpfdev_user_get(kuid_t uid);
+struct bpfdev_user *bpfdev_user_find(kuid_t uid);
 int bpfdev_user_begin(struct bpfdev_user *user, int cmd);
 void bpfdev_user_end(struct bpfdev_user *user, int cmd, bool created);
 void bpfdev_user_counts(struct bpfdev_user *user, u32 *progs, u32 *maps);
@@ -161,6 +185,7 @@ enum bpfdev_deny {
  * @deny: why the request was refused, if it was
  * @usize: the caller's attr size (bounds the write-backs)
  * @uattr: the caller's attr, written to only for bpf(2)'s write-backs
+ * @st: the state of the file the request came through
  * @in: the caller's input pointers, read once by bpfdev_request_copy_inputs()
  * @attr: the attr handed to kern_sys_bpf(): built from the fields @cmd
  *	uses; every pointer the kernel dereferences as a kernel pointer points
@@ -174,6 +199,7 @@ struct bpfdev_request {
 	enum bpfdev_deny deny;
 	u32 usize;
 	union bpf_attr __user *uattr;
+	struct bpfdev_fstate *st;
 	struct bpfdev_request_inputs in;
 	union bpf_attr attr;
 	char license[BPFDEV_LICENSE_LEN];
@@ -193,6 +219,7 @@ int bpfdev_policy_check(struct bpfdev_request *req,
 			const struct bpfdev_grant *grant);
 int bpfdev_policy_limits(struct bpfdev_request *req,
 			 const struct bpfdev_grant *grant);
+int bpfdev_policy_insns(struct bpfdev_request *req);
 
 static inline int bpfdev_deny(struct bpfdev_request *req,
 			      enum bpfdev_deny why, int err)
@@ -209,7 +236,9 @@ bool bpfdev_prog_uses_attach_type(u32 type);
 
 /* creds.c */
 u64 bpfdev_caps_needed(const struct bpfdev_request *req);
+bool bpfdev_prog_type_reads_kernel(u32 type);
 int bpfdev_call_with_caps(struct bpfdev_request *req, u64 caps);
+void bpfdev_cred_cache_drop(struct bpfdev_fstate *st);
 
 /* cgroup.c */
 bool bpfdev_is_cgroup_attach(u32 attach_type);

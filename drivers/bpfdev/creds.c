@@ -15,6 +15,8 @@
 #include <linux/bpf.h>
 #include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
 
 #include "bpfdev.h"
 #include "compat.h"
@@ -62,6 +64,15 @@ static bool prog_type_needs_perfmon(u32 type)
 	}
 }
 
+/**
+ * bpfdev_prog_type_reads_kernel() - a tracing type, loaded with CAP_PERFMON?
+ * @type: a program type
+ */
+bool bpfdev_prog_type_reads_kernel(u32 type)
+{
+	return prog_type_needs_perfmon(type);
+}
+
 /* The map types map_create() checks CAP_NET_ADMIN for. */
 static bool map_type_needs_net_admin(u32 type)
 {
@@ -106,6 +117,92 @@ u64 bpfdev_caps_needed(const struct bpfdev_request *req)
 	return caps;
 }
 
+/*
+ * Elevated credentials are the caller's own with cap_effective widened.
+ * Making them (prepare_creds()) on every call is most of bpfdev's fixed
+ * cost, so each file keeps the ones it made, one per capability set, for
+ * the credentials they were made from. The key is the identity of the
+ * caller's struct cred: credentials are immutable, and the cache holds a
+ * reference to the base, so the same pointer is the same uid, groups, LSM
+ * label and audit identity. A different caller (another process, or the
+ * receiver of an fd passed over a unix socket) misses and gets its own.
+ */
+static const struct cred *cred_make(u64 caps)
+{
+	struct cred *cred = prepare_creds();
+	int cap;
+
+	if (!cred)
+		return NULL;
+	for (cap = 0; cap <= CAP_LAST_CAP; cap++)
+		if (caps & BIT_ULL(cap))
+			cap_raise(cred->cap_effective, cap);
+	return cred;
+}
+
+/* A reference to the caller's credentials with @caps raised. */
+static const struct cred *cred_get(struct bpfdev_fstate *st, u64 caps)
+{
+	const struct cred *base = current_cred(), *cred, *stale = NULL;
+	const struct cred *old[BPFDEV_CRED_CACHE] = { NULL };
+	int i, slot = -1;
+
+	spin_lock(&st->cred_lock);
+	if (st->cred_base == base) {
+		for (i = 0; i < BPFDEV_CRED_CACHE; i++) {
+			if (st->cred[i] && st->cred_caps[i] == caps) {
+				cred = get_cred(st->cred[i]);
+				spin_unlock(&st->cred_lock);
+				return cred;
+			}
+		}
+	}
+	spin_unlock(&st->cred_lock);
+
+	cred = cred_make(caps);
+	if (!cred)
+		return NULL;
+
+	spin_lock(&st->cred_lock);
+	if (st->cred_base != base) {
+		/* another caller's cache: replaced by this caller's */
+		stale = st->cred_base;
+		memcpy(old, st->cred, sizeof(old));
+		memset(st->cred, 0, sizeof(st->cred));
+		st->cred_base = get_cred(base);
+	}
+	for (i = 0; i < BPFDEV_CRED_CACHE && slot < 0; i++)
+		if (!st->cred[i])
+			slot = i;
+	if (slot >= 0) {
+		st->cred[slot] = get_cred(cred);
+		st->cred_caps[slot] = caps;
+	}
+	spin_unlock(&st->cred_lock);
+
+	for (i = 0; i < BPFDEV_CRED_CACHE; i++)
+		if (old[i])
+			put_cred(old[i]);
+	if (stale)
+		put_cred(stale);
+	return cred;
+}
+
+/**
+ * bpfdev_cred_cache_drop() - release a file's cached credentials
+ * @st: the file's state, being freed
+ */
+void bpfdev_cred_cache_drop(struct bpfdev_fstate *st)
+{
+	int i;
+
+	for (i = 0; i < BPFDEV_CRED_CACHE; i++)
+		if (st->cred[i])
+			put_cred(st->cred[i]);
+	if (st->cred_base)
+		put_cred(st->cred_base);
+}
+
 /**
  * bpfdev_call_with_caps() - run @req through kern_sys_bpf() with @caps
  * @req: an accepted request whose inputs are kernel copies
@@ -115,17 +212,12 @@ u64 bpfdev_caps_needed(const struct bpfdev_request *req)
  */
 int bpfdev_call_with_caps(struct bpfdev_request *req, u64 caps)
 {
-	const struct cred *old;
-	struct cred *cred;
-	int cap, ret;
+	const struct cred *cred, *old;
+	int ret;
 
-	cred = prepare_creds();
+	cred = cred_get(req->st, caps);
 	if (!cred)
 		return -ENOMEM;
-	for (cap = 0; cap <= CAP_LAST_CAP; cap++)
-		if (caps & BIT_ULL(cap))
-			cap_raise(cred->cap_effective, cap);
-
 	old = override_creds(cred);
 	ret = kern_sys_bpf(req->cmd, &req->attr, sizeof(req->attr));
 	revert_creds(old);

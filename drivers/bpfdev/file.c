@@ -35,6 +35,7 @@ struct bpfdev_fstate *bpfdev_fstate_new(struct bpfdev_fstate *parent,
 	if (!st)
 		return NULL;
 	kref_init(&st->ref);
+	spin_lock_init(&st->cred_lock);
 	atomic_set(&st->progs, 0);
 	atomic_set(&st->maps, 0);
 	if (parent) {
@@ -43,6 +44,7 @@ struct bpfdev_fstate *bpfdev_fstate_new(struct bpfdev_fstate *parent,
 		st->own = parent->own;
 		bpfdev_grant_intersect(&st->own, narrow);
 		st->generation = parent->generation;
+		st->depth = parent->depth + 1;
 	} else {
 		/*
 		 * A file opened from the node has no restriction of its
@@ -66,6 +68,7 @@ static void fstate_release(struct kref *ref)
 	struct bpfdev_fstate *st = container_of(ref, struct bpfdev_fstate, ref);
 	struct bpfdev_fstate *parent = st->parent;
 
+	bpfdev_cred_cache_drop(st);
 	kfree(st);
 	if (parent)
 		bpfdev_fstate_put(parent);

@@ -100,7 +100,7 @@ static long bpfdev_info(struct file *file, void __user *arg)
 	info.own_attachs = st->own.attachs;
 	info.progs_created = atomic_read(&st->progs);
 	info.maps_created = atomic_read(&st->maps);
-	user = bpfdev_user_get(current_uid());
+	user = bpfdev_user_find(current_uid());
 	if (user)
 		bpfdev_user_counts(user, &info.user_progs_created,
 				   &info.user_maps_created);
@@ -134,6 +134,8 @@ static long bpfdev_narrow(struct file *file, void __user *arg)
 	/* A revoked grant hands out nothing, not even a narrower one. */
 	if (bpfdev_fstate_revoked(st))
 		return -EPERM;
+	if (st->depth >= BPFDEV_NARROW_DEPTH_MAX)
+		return -E2BIG;
 
 	with.cmds = nr.cmds;
 	with.progs = nr.progs;

@@ -256,3 +256,40 @@ int bpfdev_policy_limits(struct bpfdev_request *req,
 	}
 	return over ? bpfdev_deny(req, BPFDEV_DENY_SIZE, -E2BIG) : 0;
 }
+
+/**
+ * bpfdev_policy_insns() - may these instructions run under the grant?
+ * @req: a BPF_PROG_LOAD whose instructions are the kernel copy
+ *
+ * ldimm64 of a kernel symbol (BPF_PSEUDO_BTF_ID) gives a program a pointer
+ * into kernel data, typed by BTF. The verifier takes the BTF from any fd,
+ * including BTF the caller loaded (upstream needs CAP_BPF to load BTF,
+ * bpfdev delegates it), so a caller could describe init_task as a 1 MiB
+ * char array and read the kernel's memory from a socket filter. Kernel
+ * symbols are therefore never delegated through a caller's BTF, and only
+ * to tracing program types (which can read kernel memory anyway) through
+ * the kernel's own BTF. The instructions are walked as the verifier's
+ * resolve_pseudo_ldimm64() walks them.
+ *
+ * Return: 0 or -EPERM.
+ */
+int bpfdev_policy_insns(struct bpfdev_request *req)
+{
+	const union bpf_attr *k = &req->attr;
+	const struct bpf_insn *insn =
+		(const struct bpf_insn *)(uintptr_t)k->insns;
+	u32 i;
+
+	if (req->cmd != BPF_PROG_LOAD)
+		return 0;
+	for (i = 0; i + 1 < k->insn_cnt; i++) {
+		if (insn[i].code != (BPF_LD | BPF_IMM | BPF_DW))
+			continue;
+		if (insn[i].src_reg == BPF_PSEUDO_BTF_ID &&
+		    (insn[i + 1].imm ||
+		     !bpfdev_prog_type_reads_kernel(k->prog_type)))
+			return bpfdev_deny(req, BPFDEV_DENY_NEVER, -EPERM);
+		i++;
+	}
+	return 0;
+}

@@ -29,6 +29,8 @@
 #define BPFDEV_BTF_MAX		(16U << 20)
 /* kernel/bpf/verifier.c: MAX_FUNCINFO_REC_SIZE, also for line info, relos */
 #define BPFDEV_REC_SIZE_MAX	252U
+/* func/line info or CO-RE relocation bytes of one program */
+#define BPFDEV_RECORDS_MAX	(16U << 20)
 /* fd_array entries a program may index: far above what libbpf uses */
 #define BPFDEV_FD_ARRAY_MAX	(1U << 16)
 
@@ -227,16 +229,29 @@ static int request_dup(struct bpfdev_request *req, u64 uptr, size_t len,
  * map-index instructions and fd_array[off] for kfunc calls into module BTF.
  * Size the copy from the (kernel copy of the) instructions, so that every
  * index the verifier will use is inside it; a negative index would read in
- * front of the buffer.
+ * front of the buffer. Kfunc calls are looked for in every slot, the second
+ * halves of ldimm64 included: add_subprog_and_kfunc() walks every slot, and
+ * reads fd_array, before anything rejects a malformed second half.
  */
 static int request_fd_array_len(const struct bpf_insn *insn, u32 cnt,
 				 u32 *len)
 {
+	bool second_half = false;
 	u32 i, need = 0;
 
 	for (i = 0; i < cnt; i++) {
 		const struct bpf_insn *in = &insn[i];
 
+		if (in->code == (BPF_JMP | BPF_CALL) &&
+		    in->src_reg == BPF_PSEUDO_KFUNC_CALL && in->off) {
+			if (in->off < 0)
+				return -EINVAL;
+			need = max_t(u32, need, (u32)in->off + 1);
+		}
+		if (second_half) {
+			second_half = false;
+			continue;
+		}
 		if (in->code == (BPF_LD | BPF_IMM | BPF_DW)) {
 			if (in->src_reg == BPF_PSEUDO_MAP_IDX ||
 			    in->src_reg == BPF_PSEUDO_MAP_IDX_VALUE) {
@@ -244,12 +259,7 @@ static int request_fd_array_len(const struct bpf_insn *insn, u32 cnt,
 					return -EINVAL;
 				need = max_t(u32, need, (u32)in->imm + 1);
 			}
-			i++;	/* the second half of ldimm64 */
-		} else if (in->code == (BPF_JMP | BPF_CALL) &&
-			   in->src_reg == BPF_PSEUDO_KFUNC_CALL && in->off) {
-			if (in->off < 0)
-				return -EINVAL;
-			need = max_t(u32, need, (u32)in->off + 1);
+			second_half = true;
 		}
 	}
 	if (need > BPFDEV_FD_ARRAY_MAX)
@@ -268,6 +278,8 @@ static int request_dup_records(struct bpfdev_request *req, u64 uptr,
 	/* The verifier rejects these too, before reading the records. */
 	if (rec_size > BPFDEV_REC_SIZE_MAX || cnt > cnt_max)
 		return -EINVAL;
+	if ((size_t)cnt * rec_size > BPFDEV_RECORDS_MAX)
+		return -E2BIG;
 	return request_dup(req, uptr, (size_t)cnt * rec_size, kptr);
 }
 

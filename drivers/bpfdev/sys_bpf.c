@@ -85,7 +85,7 @@ static int sys_bpf_accounted(struct bpfdev_fstate *st,
 	if (ret)
 		bpfdev_deny(req, BPFDEV_DENY_MALFORMED, ret);
 	else
-		ret = sys_bpf_execute(req);
+		ret = bpfdev_policy_insns(req) ?: sys_bpf_execute(req);
 
 	bpfdev_user_end(user, req->cmd, ret >= 0);
 	if (ret < 0)
@@ -121,6 +121,7 @@ static int sys_bpf_prepare(struct file *file, void __user *arg,
 	if (!bpfdev_cmd_executable(sb.cmd))
 		return bpfdev_deny(req, BPFDEV_DENY_MALFORMED, -EOPNOTSUPP);
 
+	req->st = st;
 	ret = bpfdev_request_snapshot(req, sb.cmd, sb.attr, sb.attr_size);
 	if (ret)
 		return bpfdev_deny(req, BPFDEV_DENY_MALFORMED, ret);

@@ -41,6 +41,20 @@ static struct bpfdev_user *user_find(kuid_t uid)
 }
 
 /**
+ * bpfdev_user_find() - the accounting entry of @uid, if it has one
+ * @uid: the caller's uid
+ */
+struct bpfdev_user *bpfdev_user_find(kuid_t uid)
+{
+	struct bpfdev_user *u;
+
+	rcu_read_lock();
+	u = user_find(uid);
+	rcu_read_unlock();
+	return u;
+}
+
+/**
  * bpfdev_user_get() - the accounting entry of @uid, made on first use
  * @uid: the caller's uid
  *
@@ -58,7 +72,8 @@ struct bpfdev_user *bpfdev_user_get(kuid_t uid)
 	if (u)
 		return u;
 
-	new = kzalloc(sizeof(*new), GFP_KERNEL);
+	/* charged to the caller: entries are never freed before unload */
+	new = kzalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
 	if (!new)
 		return NULL;
 	new->uid = uid;

@@ -191,6 +191,88 @@ START_TEST(fd_array_indexes_are_bounded)
 }
 END_TEST
 
+/*
+ * A kfunc call hidden in the second half of an ldimm64: the kernel reads
+ * fd_array[off] for it before rejecting the malformed instruction, so the
+ * copy must cover it. The caller's fd_array is 4 bytes at the end of a page
+ * before an unmapped one: sized right, the copy faults (EFAULT); sized by
+ * the map index alone, the kernel would read past a 4-byte kernel buffer.
+ */
+START_TEST(fd_array_covers_kfunc_in_ldimm64_second_half)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = 1,
+		  .src_reg = BPF_PSEUDO_MAP_IDX, .imm = 0 },
+		{ .code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_KFUNC_CALL,
+		  .off = 0x7fff, .imm = 1 },
+		INSN_MOV64_IMM(0, 0),
+		INSN_EXIT(),
+	};
+	struct fixture f;
+	union bpf_attr a;
+	char *page;
+	int *fds;
+
+	page = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ck_assert_ptr_ne(page, MAP_FAILED);
+	ck_assert_int_eq(mprotect(page + 4096, 4096, PROT_NONE), 0);
+	fds = (int *)(page + 4096 - sizeof(int));
+	fds[0] = -1;
+	fixture_begin(&f);
+	attr_prog(&a, BPF_PROG_TYPE_SOCKET_FILTER, insns, ARRAY_LEN(insns));
+	a.fd_array = ptr_to_u64(fds);
+	expect_refused(&f, dev_bpf(f.dev, BPF_PROG_LOAD, &a, sizeof(a)),
+		       EFAULT);
+}
+END_TEST
+
+/*
+ * A kernel symbol through BTF the caller loaded would let a socket filter
+ * read kernel memory (a VAR "init_task" typed as a big array). Refused, and
+ * so is any ksym from a non-tracing program.
+ */
+START_TEST(ksym_through_caller_btf_is_refused)
+{
+	static const struct {
+		__u32 hdr[6];
+		__u32 type[3];
+		__u32 enc;
+		char str[5];
+	} __attribute__((packed)) btf = {
+		{ 0x0001eB9F, 24, 0, 16, 16, 5 },
+		{ 1, 1U << 24, 4 }, (1U << 24) | 32, "\0int",
+	};
+	struct bpf_insn insns[] = {
+		{ .code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = 1,
+		  .src_reg = BPF_PSEUDO_BTF_ID, .imm = 1 },
+		{ .imm = 0 },
+		INSN_MOV64_IMM(0, 0),
+		INSN_EXIT(),
+	};
+	struct fixture f;
+	union bpf_attr a;
+	int btf_fd;
+
+	fixture_begin(&f);
+	memset(&a, 0, sizeof(a));
+	a.btf = ptr_to_u64(&btf);
+	a.btf_size = sizeof(btf);
+	btf_fd = dev_bpf(f.dev, BPF_BTF_LOAD, &a, sizeof(a));
+	ck_assert_int_ge(btf_fd, 0);
+	f.fds = fd_count();
+	objs_snapshot(&f.objs);
+	insns[1].imm = btf_fd;
+	attr_prog(&a, BPF_PROG_TYPE_SOCKET_FILTER, insns, ARRAY_LEN(insns));
+	expect_refused(&f, dev_bpf(f.dev, BPF_PROG_LOAD, &a, sizeof(a)),
+		       EPERM);
+	/* the kernel's own BTF (imm 0), still from a socket filter */
+	insns[1].imm = 0;
+	expect_refused(&f, dev_bpf(f.dev, BPF_PROG_LOAD, &a, sizeof(a)),
+		       EPERM);
+}
+END_TEST
+
 Suite *input_suite(void)
 {
 	Suite *s = suite_create("input");
@@ -201,6 +283,8 @@ Suite *input_suite(void)
 	tcase_add_test(tc, attr_size_rules);
 	tcase_add_test(tc, bad_pointers_are_efault);
 	tcase_add_test(tc, fd_array_indexes_are_bounded);
+	tcase_add_test(tc, fd_array_covers_kfunc_in_ldimm64_second_half);
+	tcase_add_test(tc, ksym_through_caller_btf_is_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }

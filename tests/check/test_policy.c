@@ -160,6 +160,20 @@ START_TEST(narrowing_a_read_only_file_stays_read_only)
 }
 END_TEST
 
+START_TEST(narrowing_depth_is_bounded)
+{
+	int fd = member_dev(), i;
+
+	for (i = 0; i < 8; i++) {
+		fd = narrow(fd, ~0ULL, ~0ULL, 0, 0);
+		ck_assert_int_ge(fd, 0);
+	}
+	ck_assert_int_eq(narrow(fd, ~0ULL, ~0ULL, 0, 0), -1);
+	ck_assert_int_eq(errno, E2BIG);
+	ck_assert_int_eq(result(load_sf(fd)), 0);
+}
+END_TEST
+
 START_TEST(narrow_request_rules)
 {
 	struct {
@@ -543,6 +557,7 @@ Suite *policy_suite(void)
 	tcase_add_test(tc, narrowing_never_widens);
 	tcase_add_test(tc, narrowing_a_read_only_file_stays_read_only);
 	tcase_add_test(tc, narrow_request_rules);
+	tcase_add_test(tc, narrowing_depth_is_bounded);
 	tcase_add_test(tc, narrowed_fd_to_another_member);
 	tcase_add_test(tc, narrowed_fd_to_an_outsider_is_a_capability);
 	tcase_add_test(tc, revocation_stops_a_file_in_use_elsewhere);

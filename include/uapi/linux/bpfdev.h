@@ -171,7 +171,9 @@ struct bpfdev_narrow {
  *
  * Errors, beyond those of the bpf command itself:
  *   EBADF	the file was not opened for writing (it can only query)
- *   EPERM	the file's grant was revoked by root, or
+ *   EPERM	the file's grant was revoked by root, or a kernel symbol
+ *		(BPF_PSEUDO_BTF_ID) through the caller's BTF or from a
+ *		non-tracing program, or
  *		the command, program, map or attach type is not delegated, or
  *		the request uses something bpfdev never delegates (device
  *		offload, BPF tokens, extension/LSM/struct_ops/syscall programs,
@@ -214,7 +216,7 @@ struct bpfdev_narrow {
  * like any other: whoever receives it (SCM_RIGHTS, inheritance) may use it,
  * within its grant, even outside the device's group. It is read-only if
  * this one is. Errors: EPERM (revoked), EINVAL (unknown flags), E2BIG
- * (non-zero tail), EMFILE.
+ * (non-zero tail, or a file already narrowed 8 times over), EMFILE.
  */
 #define BPFDEV_IOC_NARROW	_IOWR(BPFDEV_IOC_MAGIC, 0x03, struct bpfdev_narrow)
 
