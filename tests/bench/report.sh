@@ -47,18 +47,20 @@ if command -v gnuplot >/dev/null; then
 	dat=$out/bench-ratios.dat
 	: >"$dat"
 	for k in "$@"; do
-		awk -v k="$k" '$2 == "dev" || $2 == "shim" { print k, $1 "/" $2, $6 }' \
+		awk -v k="${k%%[-+]*}" '$2 == "dev" || $2 == "shim" { print k, k ":" $1 "/" $2, $6 }' \
 			<(sed -n "/^Linux $k/,/^$/p" "$table" | tail -n +3) >>"$dat"
 	done
 	gnuplot <<GP
-set terminal png size 1000,500
+set terminal png size 1100,550 noenhanced
 set output "$out/bench.png"
 set title "bpfdev: median time per operation, relative to the direct path (1.0)"
 set style data histograms
 set style fill solid 0.6
 set yrange [0:*]
 set ylabel "ratio to direct"
-set xtics rotate by -30
+set xtics rotate by -35
+set grid ytics
+set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2
 plot "$dat" using 3:xtic(2) title "median ratio"
 GP
 fi
