@@ -102,22 +102,6 @@ static void listener(int ready, int stop, int out)
 	_exit(0);
 }
 
-static long counter(const char *name)
-{
-	char path[128], buf[32];
-	int fd;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), STATS "%s", name);
-	fd = open(path, O_RDONLY);
-	ck_assert_msg(fd >= 0, "%s: %s", path, strerror(errno));
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	ck_assert_int_gt(n, 0);
-	buf[n] = '\0';
-	return atol(buf);
-}
-
 #define assert_line(records, fmt, ...)					\
 	do {								\
 		char want_[256];					\
@@ -154,9 +138,9 @@ START_TEST(records_reach_an_audit_listener)
 	close(out[1]);
 	ck_assert_int_eq(read(ready[0], &c, 1), 1);
 
-	den0 = counter("denied_prog_type");
-	exe0 = counter("executed_prog_load");
-	fail0 = counter("failed_prog_load");
+	den0 = stats_counter("denied_prog_type");
+	exe0 = stats_counter("executed_prog_load");
+	fail0 = stats_counter("failed_prog_load");
 
 	become_member();
 	dev = dev_open(O_RDWR);
@@ -171,9 +155,9 @@ START_TEST(records_reach_an_audit_listener)
 	attr_map(&a, BPF_MAP_TYPE_ARRAY, 4, 4, 1);
 	ck_assert_int_ge(dev_bpf(dev, BPF_MAP_CREATE, &a, sizeof(a)), 0);
 
-	ck_assert_int_eq(counter("denied_prog_type"), den0 + 1);
-	ck_assert_int_eq(counter("executed_prog_load"), exe0 + 1);
-	ck_assert_int_eq(counter("failed_prog_load"), fail0 + 1);
+	ck_assert_int_eq(stats_counter("denied_prog_type"), den0 + 1);
+	ck_assert_int_eq(stats_counter("executed_prog_load"), exe0 + 1);
+	ck_assert_int_eq(stats_counter("failed_prog_load"), fail0 + 1);
 
 	close(stop[1]);
 	while ((n = read(out[0], records + len, sizeof(records) - 1 - len)) > 0)
@@ -203,7 +187,7 @@ END_TEST
 
 START_TEST(counters_are_read_only_files)
 {
-	ck_assert_int_ge(counter("denied_malformed"), 0);
+	ck_assert_int_ge(stats_counter("denied_malformed"), 0);
 	become_member();
 	ck_assert_int_eq(open(STATS "denied_malformed", O_WRONLY), -1);
 	ck_assert_int_eq(errno, EACCES);

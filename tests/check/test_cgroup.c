@@ -55,19 +55,6 @@ static int link_cgroup(int dev, int prog, int cgroup)
 	return dev_bpf(dev, BPF_LINK_CREATE, &a, sizeof(a));
 }
 
-static int datagram_arrives(int rx, int tx, const struct sockaddr_in *to)
-{
-	struct pollfd p = { .fd = rx, .events = POLLIN };
-	char buf[16];
-
-	ck_assert_int_eq(sendto(tx, "ping", 4, 0, (const void *)to,
-				sizeof(*to)), 4);
-	if (poll(&p, 1, 300) != 1)
-		return 0;
-	ck_assert_int_eq(recv(rx, buf, sizeof(buf), 0), 4);
-	return 1;
-}
-
 START_TEST(attach_to_a_delegated_cgroup_filters_its_traffic)
 {
 	struct sockaddr_in addr = { .sin_family = AF_INET };

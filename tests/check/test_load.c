@@ -29,30 +29,6 @@ static int load(int dev, __u32 type, __u32 eat, const struct bpf_insn *insns,
 	return dev_bpf(dev, BPF_PROG_LOAD, &a, sizeof(a));
 }
 
-static int member_dev(void)
-{
-	int dev;
-
-	become_member();
-	dev = dev_open(O_RDWR);
-	ck_assert_int_ge(dev, 0);
-	return dev;
-}
-
-/* Send one datagram over loopback; did it arrive within 300 ms? */
-static int datagram_arrives(int rx, int tx, const struct sockaddr_in *to)
-{
-	struct pollfd p = { .fd = rx, .events = POLLIN };
-	char buf[16];
-
-	ck_assert_int_eq(sendto(tx, "ping", 4, 0, (const void *)to,
-				sizeof(*to)), 4);
-	if (poll(&p, 1, 300) != 1)
-		return 0;
-	ck_assert_int_eq(recv(rx, buf, sizeof(buf), 0), 4);
-	return 1;
-}
-
 START_TEST(socket_filter_filters_traffic)
 {
 	struct sockaddr_in addr = { .sin_family = AF_INET };

@@ -9,16 +9,6 @@
 
 #include "testlib.h"
 
-static int member_dev(void)
-{
-	int dev;
-
-	become_member();
-	dev = dev_open(O_RDWR);
-	ck_assert_int_ge(dev, 0);
-	return dev;
-}
-
 static int elem(int cmd, int map, const void *key, void *value)
 {
 	union bpf_attr a;

@@ -21,22 +21,6 @@
 
 static const struct bpf_insn ret0[] = { INSN_MOV64_IMM(0, 0), INSN_EXIT() };
 
-static long counter(const char *name)
-{
-	char path[128], buf[32];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), STATS "%s", name);
-	fd = open(path, O_RDONLY);
-	ck_assert_int_ge(fd, 0);
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	ck_assert_int_gt(n, 0);
-	buf[n] = '\0';
-	return atol(buf);
-}
-
 /* The kernel's __MAX_ values: 6.1 and 6.12 differ. */
 static int kernel_max(int max_61, int max_612)
 {
@@ -63,7 +47,7 @@ static void try(int dev, int cmd, union bpf_attr *a, const char *reason,
 		struct outcome *o)
 {
 	struct objs before;
-	long c0 = counter(reason);
+	long c0 = stats_counter(reason);
 	int fd;
 
 	objs_snapshot(&before);
@@ -71,18 +55,8 @@ static void try(int dev, int cmd, union bpf_attr *a, const char *reason,
 	o->ret = fd >= 0 ? 0 : -errno;
 	if (fd >= 0)
 		close(fd);
-	o->denied = counter(reason) - c0;
+	o->denied = stats_counter(reason) - c0;
 	o->created = o->ret ? objs_created_since(&before) : 0;
-}
-
-static int member_dev(void)
-{
-	int dev;
-
-	become_member();
-	dev = dev_open(O_RDWR);
-	ck_assert_int_ge(dev, 0);
-	return dev;
 }
 
 static void prog_attr(union bpf_attr *a, __u32 type, __u32 eat)

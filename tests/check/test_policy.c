@@ -75,16 +75,6 @@ static int narrow(int dev, __u64 progs, __u64 maps, __u32 progs_max,
 	return ioctl(dev, BPFDEV_IOC_NARROW, &n);
 }
 
-static int member_dev(void)
-{
-	int dev;
-
-	become_member();
-	dev = dev_open(O_RDWR);
-	ck_assert_int_ge(dev, 0);
-	return dev;
-}
-
 START_TEST(narrowing_makes_a_new_file_and_leaves_the_original)
 {
 	struct bpfdev_info pi, ci;

@@ -51,16 +51,6 @@ static void install_filter(int deny_bpf)
 				 &prog), 0);
 }
 
-static int member_dev(void)
-{
-	int dev;
-
-	become_member();
-	dev = dev_open(O_RDWR);
-	ck_assert_int_ge(dev, 0);
-	return dev;
-}
-
 START_TEST(no_new_privs_alone_is_allowed)
 {
 	int dev = member_dev();

@@ -3,6 +3,8 @@
 #include "testlib.h"
 
 #include <dirent.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <libgen.h>
 #include <limits.h>
 #include <errno.h>
@@ -475,3 +477,42 @@ int objs_settle_to(const struct objs *b)
 	return 0;
 }
 
+
+int member_dev(void)
+{
+	int dev;
+
+	become_member();
+	dev = dev_open(O_RDWR);
+	ck_assert_int_ge(dev, 0);
+	return dev;
+}
+
+int datagram_arrives(int rx, int tx, const struct sockaddr_in *to)
+{
+	struct pollfd p = { .fd = rx, .events = POLLIN };
+	char buf[16];
+
+	ck_assert_int_eq(sendto(tx, "ping", 4, 0, (const void *)to,
+				sizeof(*to)), 4);
+	if (poll(&p, 1, 300) != 1)
+		return 0;
+	ck_assert_int_eq(recv(rx, buf, sizeof(buf), 0), 4);
+	return 1;
+}
+
+long stats_counter(const char *name)
+{
+	char path[128], buf[32];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/class/misc/bpf/stats/%s", name);
+	fd = open(path, O_RDONLY);
+	ck_assert_msg(fd >= 0, "%s: %s", path, strerror(errno));
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	ck_assert_int_gt(n, 0);
+	buf[n] = '\0';
+	return atol(buf);
+}

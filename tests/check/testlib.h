@@ -39,6 +39,16 @@ void become_member(void);
 void become_outsider(void);
 int bpf_gid(void);
 
+/* Become the member and open /dev/bpf read-write. */
+int member_dev(void);
+
+/* Send a datagram from @tx to @to; did it reach @rx within 300 ms? */
+struct sockaddr_in;
+int datagram_arrives(int rx, int tx, const struct sockaddr_in *to);
+
+/* A counter of /sys/class/misc/bpf/stats/. */
+long stats_counter(const char *name);
+
 /* bpf(2) directly, and the same command through an open /dev/bpf. */
 int sys_bpf(int cmd, union bpf_attr *attr, unsigned int size);
 int dev_bpf(int devfd, int cmd, union bpf_attr *attr, unsigned int size);
