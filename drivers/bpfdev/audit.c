@@ -1,10 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What happened: an audit record for every request that reaches the
- * delegated-command ioctl, run or refused, and counters in sysfs.
+ * delegated-command ioctl, and counters in sysfs.
  *
  * The syscall record of such a request is an ioctl(2), so audit rules on
- * bpf(2) never see it: this record is the trace. Its format (type
+ * bpf(2) never see it: this record is the trace. A refusal is always
+ * recorded (the way the kernel records an LSM denial, audit daemon or not);
+ * a request bpfdev let through (res=ok or failed) is recorded while
+ * auditing is enabled (an audit daemon enabled it, or audit=1), the rule
+ * the kernel applies to its own BPF records in bpf_audit_prog(). Without
+ * that, every map a member creates would cost a record formatted into the
+ * kernel log by kauditd's fallback: several times the cost of the map.
+ * Its format (type
  * AUDIT_KERNEL_OTHER, 1316), one line, key=value:
  *
  *   bpfdev op=prog_load prog_type=socket_filter attach_type=none
@@ -106,6 +113,8 @@ static void audit_record(const struct bpfdev_request *req, int ret,
 	const char *prog = NULL, *map = NULL, *attach = NULL;
 	struct audit_buffer *ab;
 
+	if (req->deny == BPFDEV_DENY_NONE && audit_enabled == AUDIT_OFF)
+		return;
 	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_KERNEL_OTHER);
 	if (!ab)
 		return;	/* audit is off */

@@ -24,7 +24,8 @@
 
 static const struct bpf_insn ret0[] = { INSN_MOV64_IMM(0, 0), INSN_EXIT() };
 
-static void audit_register(int sock)
+/* AUDIT_SET: auditing @enabled or not, and the audit daemon's @pid (0: none) */
+static void audit_set(int sock, unsigned int enabled, pid_t pid)
 {
 	struct {
 		struct nlmsghdr nh;
@@ -37,8 +38,8 @@ static void audit_register(int sock)
 		},
 		.st = {
 			.mask = AUDIT_STATUS_ENABLED | AUDIT_STATUS_PID,
-			.enabled = 1,
-			.pid = (__u32)getpid(),
+			.enabled = enabled,
+			.pid = (__u32)pid,
 		},
 	};
 
@@ -47,11 +48,12 @@ static void audit_register(int sock)
 }
 
 /*
- * The listener: registers, says so on @ready, then copies every bpfdev
- * record to @out until @stop is closed (and a little after, for records
- * still queued).
+ * The listener: registers with auditing @enabled or not, says so on @ready,
+ * then copies every bpfdev record to @out until @stop is closed (and a
+ * little after, for records still queued). It leaves auditing enabled, as
+ * the VM booted (audit=1), and no daemon registered.
  */
-static void listener(int ready, int stop, int out)
+static void listener(int ready, int stop, int out, unsigned int enabled)
 {
 	struct sockaddr_nl addr = { .nl_family = AF_NETLINK };
 	static char buf[65536];
@@ -61,7 +63,7 @@ static void listener(int ready, int stop, int out)
 	sock = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
 	if (sock < 0 || bind(sock, (void *)&addr, sizeof(addr)))
 		_exit(81);
-	audit_register(sock);
+	audit_set(sock, enabled, getpid());
 	if (write(ready, "r", 1) != 1)
 		_exit(82);
 	p[0] = (struct pollfd){ .fd = sock, .events = POLLIN };
@@ -99,6 +101,7 @@ static void listener(int ready, int stop, int out)
 				_exit(83);
 		}
 	}
+	audit_set(sock, 1, 0);	/* unregister, as auditd does on exit */
 	_exit(0);
 }
 
@@ -111,32 +114,65 @@ static void listener(int ready, int stop, int out)
 			      want_, records);				\
 	} while (0)
 
-START_TEST(records_reach_an_audit_listener)
+struct listening {
+	pid_t pid;
+	int stop, out;
+};
+
+static void listen_start(struct listening *l, unsigned int enabled)
 {
-	static char records[1 << 16];
-	int ready[2], stop[2], out[2], dev, status, pid = getpid();
-	long den0, exe0, fail0;
-	union bpf_attr a;
-	size_t len = 0;
-	ssize_t n;
-	pid_t l;
+	int ready[2], stop[2], out[2];
 	char c;
 
 	ck_assert_int_eq(pipe(ready), 0);
 	ck_assert_int_eq(pipe(stop), 0);
 	ck_assert_int_eq(pipe(out), 0);
-	l = fork();
-	ck_assert_int_ge(l, 0);
-	if (l == 0) {
+	l->pid = fork();
+	ck_assert_int_ge(l->pid, 0);
+	if (l->pid == 0) {
 		close(ready[0]);
 		close(stop[1]);
 		close(out[0]);
-		listener(ready[1], stop[0], out[1]);
+		listener(ready[1], stop[0], out[1], enabled);
 	}
 	close(ready[1]);
 	close(stop[0]);
 	close(out[1]);
 	ck_assert_int_eq(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	l->stop = stop[1];
+	l->out = out[0];
+}
+
+/* Stops the listener; the bpfdev records it saw, as lines. */
+static const char *listen_stop(struct listening *l)
+{
+	static char records[1 << 16];
+	size_t len = 0;
+	ssize_t n;
+	int status;
+
+	close(l->stop);
+	while ((n = read(l->out, records + len,
+			 sizeof(records) - 1 - len)) > 0)
+		len += (size_t)n;
+	records[len] = '\0';
+	close(l->out);
+	ck_assert_int_eq(waitpid(l->pid, &status, 0), l->pid);
+	ck_assert_msg(WIFEXITED(status) && !WEXITSTATUS(status),
+		      "listener status %d", status);
+	return records;
+}
+
+START_TEST(records_reach_an_audit_listener)
+{
+	int dev, pid = getpid();
+	struct listening l;
+	long den0, exe0, fail0;
+	const char *records;
+	union bpf_attr a;
+
+	listen_start(&l, 1);
 
 	den0 = stats_counter("denied_prog_type");
 	exe0 = stats_counter("executed_prog_load");
@@ -159,13 +195,7 @@ START_TEST(records_reach_an_audit_listener)
 	ck_assert_int_eq(stats_counter("executed_prog_load"), exe0 + 1);
 	ck_assert_int_eq(stats_counter("failed_prog_load"), fail0 + 1);
 
-	close(stop[1]);
-	while ((n = read(out[0], records + len, sizeof(records) - 1 - len)) > 0)
-		len += (size_t)n;
-	records[len] = '\0';
-	ck_assert_int_eq(waitpid(l, &status, 0), l);
-	ck_assert_msg(WIFEXITED(status) && !WEXITSTATUS(status),
-		      "listener status %d", status);
+	records = listen_stop(&l);
 
 	assert_line(records,
 		    "bpfdev op=prog_load prog_type=xdp attach_type=xdp map_type=none res=denied reason=prog_type errno=1 pid=%d uid=%d",
@@ -185,6 +215,46 @@ START_TEST(records_reach_an_audit_listener)
 }
 END_TEST
 
+/*
+ * With auditing disabled (audit daemon registered, enabled=0), requests
+ * that ran leave no record, as the kernel's own BPF records do not; a
+ * refusal still does. The counters count all of them.
+ */
+START_TEST(only_denials_recorded_while_audit_disabled)
+{
+	int dev, prog, pid = getpid();
+	struct listening l;
+	long den0, exe0;
+	const char *records;
+	union bpf_attr a;
+
+	listen_start(&l, 0);
+	den0 = stats_counter("denied_prog_type");
+	exe0 = stats_counter("executed_prog_load");
+
+	become_member();
+	dev = dev_open(O_RDWR);
+	ck_assert_int_ge(dev, 0);
+	attr_prog(&a, BPF_PROG_TYPE_SOCKET_FILTER, ret0, 2);
+	prog = dev_bpf(dev, BPF_PROG_LOAD, &a, sizeof(a));
+	ck_assert_int_ge(prog, 0);
+	attr_prog(&a, BPF_PROG_TYPE_XDP, ret0, 2);
+	a.expected_attach_type = BPF_XDP;
+	ck_assert_int_eq(dev_bpf(dev, BPF_PROG_LOAD, &a, sizeof(a)), -1);
+	ck_assert_int_eq(errno, EPERM);
+	ck_assert_int_eq(stats_counter("denied_prog_type"), den0 + 1);
+	ck_assert_int_eq(stats_counter("executed_prog_load"), exe0 + 1);
+
+	records = listen_stop(&l);
+	assert_line(records,
+		    "bpfdev op=prog_load prog_type=xdp attach_type=xdp map_type=none res=denied reason=prog_type errno=1 pid=%d uid=%d",
+		    pid, MEMBER_UID);
+	ck_assert_msg(!strstr(records, "res=ok"),
+		      "a request that ran was recorded with audit disabled:\n%s",
+		      records);
+}
+END_TEST
+
 START_TEST(counters_are_read_only_files)
 {
 	ck_assert_int_ge(stats_counter("denied_malformed"), 0);
@@ -201,6 +271,7 @@ Suite *audit_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, records_reach_an_audit_listener);
+	tcase_add_test(tc, only_denials_recorded_while_audit_disabled);
 	tcase_add_test(tc, counters_are_read_only_files);
 	suite_add_tcase(s, tc);
 	return s;
