@@ -83,6 +83,7 @@ void bpfdev_grant_intersect(struct bpfdev_grant *dst,
 void bpfdev_grant_show(struct seq_file *m, const struct bpfdev_grant *grant);
 void bpfdev_user_limits(struct bpfdev_user_limits *limits);
 u64 bpfdev_generation(void);
+void bpfdev_grant_exit(void);
 bool bpfdev_seccomp_callers_allowed(void);
 
 /* file.c: the state of an open file, shared with the files narrowed from it */

@@ -14,6 +14,7 @@
  */
 #include <linux/atomic.h>
 #include <linux/bpf.h>
+#include <linux/delay.h>
 #include <linux/kref.h>
 #include <linux/limits.h>
 #include <linux/slab.h>
@@ -118,6 +119,33 @@ static atomic_t *fstate_counter(struct bpfdev_fstate *st, int cmd,
 	return &st->maps;
 }
 
+#ifdef BPFDEV_TEST_BROKEN
+/*
+ * Test-only: the bug charging before the call exists to prevent. The limit
+ * is checked, then the creation counted: two steps another caller can get
+ * between, so concurrent callers overshoot. The open/narrow/execute race
+ * test must catch this build.
+ */
+static bool fstate_take(atomic_t *count, u32 limit)
+{
+	if (limit && atomic_read(count) >= limit)
+		return false;
+	udelay(200);
+	atomic_inc(count);
+	return true;
+}
+#else
+/* Count one creation if @count is below @limit (0: no limit), atomically. */
+static bool fstate_take(atomic_t *count, u32 limit)
+{
+	if (atomic_inc_return(count) > limit && limit) {
+		atomic_dec(count);
+		return false;
+	}
+	return true;
+}
+#endif
+
 /**
  * bpfdev_fstate_charge() - count a creation against @st and its parents
  * @st: the state
@@ -138,8 +166,7 @@ int bpfdev_fstate_charge(struct bpfdev_fstate *st, int cmd)
 		return 0;
 	for (s = st; s; s = s->parent) {
 		count = fstate_counter(s, cmd, &limit);
-		if (atomic_inc_return(count) > limit && limit) {
-			atomic_dec(count);
+		if (!fstate_take(count, limit)) {
 			for (; st != s; st = st->parent)
 				atomic_dec(fstate_counter(st, cmd, &limit));
 			return -EDQUOT;

@@ -20,7 +20,7 @@
 #include "bpfdev.h"
 #include "compat.h"
 
-static const struct file_operations bpfdev_fops;
+static const struct file_operations bpfdev_narrowed_fops;
 
 static int bpfdev_open(struct inode *inode, struct file *file)
 {
@@ -151,7 +151,7 @@ static long bpfdev_narrow(struct file *file, void __user *arg)
 	if (!child)
 		return -ENOMEM;
 	/* Read-only stays read-only; the anon file pins the module too. */
-	fd = anon_inode_getfd("bpfdev", &bpfdev_fops, child,
+	fd = anon_inode_getfd("bpfdev", &bpfdev_narrowed_fops, child,
 			      ((file->f_mode & FMODE_WRITE) ? O_RDWR : O_RDONLY) |
 			      ((nr.flags & BPFDEV_NARROW_F_CLOEXEC) ? O_CLOEXEC : 0));
 	if (fd < 0)
@@ -208,6 +208,28 @@ static const struct file_operations bpfdev_fops = {
 	.show_fdinfo	= bpfdev_show_fdinfo,
 };
 
+#ifdef BPFDEV_TEST_BROKEN
+/*
+ * Test-only: narrowed files that do not pin the module, so rmmod succeeds
+ * while one is open. The rmmod race test must catch this build.
+ */
+static const struct file_operations bpfdev_narrowed_fops = {
+	.release	= bpfdev_release,
+	.unlocked_ioctl	= bpfdev_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.show_fdinfo	= bpfdev_show_fdinfo,
+};
+#else
+/* A narrowed file is an anon-inode file: no open, the rest as the node's. */
+static const struct file_operations bpfdev_narrowed_fops = {
+	.owner		= THIS_MODULE,
+	.release	= bpfdev_release,
+	.unlocked_ioctl	= bpfdev_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.show_fdinfo	= bpfdev_show_fdinfo,
+};
+#endif
+
 /* Owner, group and mode come from udev (udev/60-bpfdev.rules). */
 static struct miscdevice bpfdev_misc = {
 	.minor	= MISC_DYNAMIC_MINOR,
@@ -225,6 +247,7 @@ static void __exit bpfdev_exit(void)
 {
 	misc_deregister(&bpfdev_misc);
 	/* No file is open (each pins the module): no call is running. */
+	bpfdev_grant_exit();
 	bpfdev_users_free();
 }
 

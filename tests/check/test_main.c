@@ -21,6 +21,8 @@ int main(int argc, char **argv)
 	SRunner *sr;
 	int failed;
 
+	if (argc > 1 && !strncmp(argv[1], "--exec-", 7))
+		return exec_helper_main(argc, argv);
 	root_helper_start();
 	if (broken) {
 		sr = srunner_create(broken_suite());
@@ -42,6 +44,8 @@ int main(int argc, char **argv)
 		srunner_add_suite(sr, freeze_suite());
 		srunner_add_suite(sr, race_suite());
 		srunner_add_suite(sr, shim_suite());
+		srunner_add_suite(sr, exec_suite());
+		srunner_add_suite(sr, stress_suite());
 		srunner_add_suite(sr, module_suite());
 	}
 	srunner_set_fork_status(sr, CK_FORK);

@@ -62,25 +62,12 @@ static int result(int fd)
 	return -errno;
 }
 
-static int narrow(int dev, __u64 progs, __u64 maps, __u32 progs_max,
-		  __u32 maps_max)
-{
-	struct bpfdev_narrow n = {
-		.size = sizeof(n),
-		.flags = BPFDEV_NARROW_F_CLOEXEC,
-		.cmds = ~0ULL, .progs = progs, .maps = maps, .attachs = ~0ULL,
-		.progs_max = progs_max, .maps_max = maps_max,
-	};
-
-	return ioctl(dev, BPFDEV_IOC_NARROW, &n);
-}
-
 START_TEST(narrowing_makes_a_new_file_and_leaves_the_original)
 {
 	struct bpfdev_info pi, ci;
 	int dev = member_dev(), child;
 
-	child = narrow(dev, BIT(BPF_PROG_TYPE_SOCKET_FILTER),
+	child = dev_narrow(dev, BIT(BPF_PROG_TYPE_SOCKET_FILTER),
 		       BIT(BPF_MAP_TYPE_ARRAY), 0, 0);
 	ck_assert_int_ge(child, 0);
 	ck_assert(fcntl(child, F_GETFD) & FD_CLOEXEC);
@@ -116,9 +103,9 @@ START_TEST(narrowing_never_widens)
 	int dev = member_dev(), child, grandchild;
 	struct bpfdev_info gi;
 
-	child = narrow(dev, BIT(BPF_PROG_TYPE_SOCKET_FILTER), ~0ULL, 0, 0);
+	child = dev_narrow(dev, BIT(BPF_PROG_TYPE_SOCKET_FILTER), ~0ULL, 0, 0);
 	ck_assert_int_ge(child, 0);
-	grandchild = narrow(child, ~0ULL, ~0ULL, 0, 0);
+	grandchild = dev_narrow(child, ~0ULL, ~0ULL, 0, 0);
 	ck_assert_int_ge(grandchild, 0);
 	ck_assert_int_eq(result(load_skb(grandchild)), -EPERM);
 	/* root widening the module parameters does not widen it either */
@@ -142,7 +129,7 @@ START_TEST(narrowing_a_read_only_file_stays_read_only)
 	become_member();
 	dev = dev_open(O_RDONLY);
 	ck_assert_int_ge(dev, 0);
-	child = narrow(dev, ~0ULL, ~0ULL, 0, 0);
+	child = dev_narrow(dev, ~0ULL, ~0ULL, 0, 0);
 	ck_assert_int_ge(child, 0);
 	ck_assert_int_eq(dev_info(child, &info), 0);
 	ck_assert(!(info.flags & BPFDEV_INFO_F_WRITABLE));
@@ -155,10 +142,10 @@ START_TEST(narrowing_depth_is_bounded)
 	int fd = member_dev(), i;
 
 	for (i = 0; i < 8; i++) {
-		fd = narrow(fd, ~0ULL, ~0ULL, 0, 0);
+		fd = dev_narrow(fd, ~0ULL, ~0ULL, 0, 0);
 		ck_assert_int_ge(fd, 0);
 	}
-	ck_assert_int_eq(narrow(fd, ~0ULL, ~0ULL, 0, 0), -1);
+	ck_assert_int_eq(dev_narrow(fd, ~0ULL, ~0ULL, 0, 0), -1);
 	ck_assert_int_eq(errno, E2BIG);
 	ck_assert_int_eq(result(load_sf(fd)), 0);
 }
@@ -274,7 +261,7 @@ static int hand_over(uid_t uid, const gid_t *groups, int ngroups)
 		close(sv[1]);
 		identity(MEMBER_UID, member_groups, 2);
 		dev = open(DEV_PATH, O_RDWR);
-		child = narrow(dev, BIT(BPF_PROG_TYPE_SOCKET_FILTER), ~0ULL,
+		child = dev_narrow(dev, BIT(BPF_PROG_TYPE_SOCKET_FILTER), ~0ULL,
 			       0, 0);
 		if (dev < 0 || child < 0)
 			_exit(93);
@@ -326,7 +313,7 @@ START_TEST(revocation_stops_a_file_in_use_elsewhere)
 	if (pid == 0) {
 		identity(MEMBER_UID, member_groups, 2);
 		dev = open(DEV_PATH, O_RDWR);
-		child = narrow(dev, ~0ULL, ~0ULL, 0, 0);
+		child = dev_narrow(dev, ~0ULL, ~0ULL, 0, 0);
 		m = map(dev, BPF_MAP_TYPE_ARRAY);
 		if (dev < 0 || child < 0 || m < 0 || result(load_sf(dev)))
 			_exit(94);
@@ -337,7 +324,7 @@ START_TEST(revocation_stops_a_file_in_use_elsewhere)
 			code |= 1;
 		if (result(load_sf(child)) == -EPERM)
 			code |= 2;
-		if (narrow(dev, ~0ULL, ~0ULL, 0, 0) < 0 && errno == EPERM)
+		if (dev_narrow(dev, ~0ULL, ~0ULL, 0, 0) < 0 && errno == EPERM)
 			code |= 4;
 		if (!dev_info(dev, &info) && (info.flags & BPFDEV_INFO_F_REVOKED))
 			code |= 8;
@@ -369,7 +356,7 @@ START_TEST(file_limit_from_narrowing)
 	int dev = member_dev(), child, i;
 	union bpf_attr bad;
 
-	child = narrow(dev, ~0ULL, ~0ULL, 2, 1);
+	child = dev_narrow(dev, ~0ULL, ~0ULL, 2, 1);
 	ck_assert_int_ge(child, 0);
 	/* a failed load (no exit instruction) takes nothing from the budget */
 	attr_prog(&bad, BPF_PROG_TYPE_SOCKET_FILTER, ret0, 1);
@@ -519,7 +506,7 @@ START_TEST(fdinfo_shows_revocation_and_narrowing)
 	int dev = member_dev(), child, fd;
 	ssize_t n;
 
-	child = narrow(dev, BIT(BPF_PROG_TYPE_SOCKET_FILTER), ~0ULL, 5, 0);
+	child = dev_narrow(dev, BIT(BPF_PROG_TYPE_SOCKET_FILTER), ~0ULL, 5, 0);
 	ck_assert_int_ge(child, 0);
 	ck_assert_int_eq(result(load_sf(child)), 0);
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", child);

@@ -82,6 +82,19 @@ int dev_info(int devfd, struct bpfdev_info *info)
 	return ioctl(devfd, BPFDEV_IOC_INFO, info);
 }
 
+int dev_narrow(int dev, __u64 progs, __u64 maps, __u32 progs_max,
+	       __u32 maps_max)
+{
+	struct bpfdev_narrow n = {
+		.size = sizeof(n),
+		.flags = BPFDEV_NARROW_F_CLOEXEC,
+		.cmds = ~0ULL, .progs = progs, .maps = maps, .attachs = ~0ULL,
+		.progs_max = progs_max, .maps_max = maps_max,
+	};
+
+	return ioctl(dev, BPFDEV_IOC_NARROW, &n);
+}
+
 void attr_prog(union bpf_attr *a, __u32 type, const struct bpf_insn *insns,
 	       __u32 cnt)
 {

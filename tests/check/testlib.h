@@ -54,6 +54,9 @@ int sys_bpf(int cmd, union bpf_attr *attr, unsigned int size);
 int dev_bpf(int devfd, int cmd, union bpf_attr *attr, unsigned int size);
 int dev_open(int flags);
 int dev_info(int devfd, struct bpfdev_info *info);
+/* BPFDEV_IOC_NARROW to these masks and limits (~0: keep; 0: keep), cloexec. */
+int dev_narrow(int dev, __u64 progs, __u64 maps, __u32 progs_max,
+	       __u32 maps_max);
 
 /* Attr builders. */
 void attr_prog(union bpf_attr *a, __u32 type, const struct bpf_insn *insns,
@@ -139,5 +142,9 @@ Suite *freeze_suite(void);
 Suite *race_suite(void);
 Suite *broken_suite(void);
 Suite *module_suite(void);
+Suite *stress_suite(void);
+Suite *exec_suite(void);
+/* bpfdev_tests --exec-*: the programs test_exec.c execs */
+int exec_helper_main(int argc, char **argv);
 
 #endif
