@@ -33,7 +33,7 @@ TEST_SRCS := $(wildcard tests/check/*.c tests/check/*.h)
 
 CFLAGS_USER := -std=c11 -O2 -g -Wall -Wextra -Werror -I$(ROOT)/include/uapi
 
-.PHONY: all modules userspace check check-vms check-install check-system \
+.PHONY: all modules userspace check check-vms check-install check-system check-debug \
 	deps tests lint \
 	install install-system uninstall dkms-install dkms-uninstall demo fuzz \
 	bench clean
@@ -122,10 +122,12 @@ $(T)/bpfdev_fuzz: tests/fuzz/fuzz.c include/uapi/linux/bpfdev.h
 	@mkdir -p $(@D)
 	@$(CC) $(CFLAGS_USER) -o $@ $<
 
-$(T)/bpfdev_bench: tests/bench/bench.c include/uapi/linux/bpfdev.h
+$(T)/bpfdev_bench: $(wildcard tests/bench/*.c tests/bench/*.h) \
+		include/uapi/linux/bpfdev.h
 	@echo "  CC      $@"
 	@mkdir -p $(@D)
-	@$(CC) $(CFLAGS_USER) -DBPFDEV_LIBRARY='"$(LIBDIR)/libbpfdev.so.0"' -o $@ $<
+	@$(CC) $(CFLAGS_USER) -DBPFDEV_LIBRARY='"$(LIBDIR)/libbpfdev.so.0"' \
+		-o $@ $(filter %.c,$^)
 
 $(T)/cgrace: tests/libbpf/cgrace.c
 	@echo "  CC      $@"
@@ -194,6 +196,15 @@ bench: deps
 	@tests/bench/report.sh $(BUILD) $(KVERS)
 	@mkdir -p docs && cp $(BUILD)/bench-*.csv $(BUILD)/bench-table.txt docs/ && \
 		{ [ ! -f $(BUILD)/bench.png ] || cp $(BUILD)/bench.png docs/; }
+
+# The whole suite, a longer fuzz run and a kmemleak scan on a 6.12 kernel
+# built from linux-source-6.12 with KASAN, KMEMLEAK, PROVE_LOCKING and
+# DEBUG_ATOMIC_SLEEP (tests/debug/debug.config; cached in build/debug-kernel,
+# the first build takes about an hour on two cores). Not part of make check.
+DEBUG_FUZZ_ITERATIONS ?= 100000
+check-debug: deps
+	@$(MAKE) --no-print-directory tests
+	@FUZZ_ITERATIONS=$(DEBUG_FUZZ_ITERATIONS) $(ROOT)/scripts/check-debug.sh $(BUILD)
 
 # Debian booted with systemd, bpfdev installed with make install.
 check-system: deps

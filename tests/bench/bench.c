@@ -1,278 +1,352 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bpfdev_bench ROUNDS: what delegation costs, measured in the VM.
+ * bpfdev_bench ROUNDS: what delegation costs, measured in the VM (as root).
  *
- * Workers, each its own process, run timed loops on command:
- *   dev     the member, through /dev/bpf
- *   cap     the member holding exactly CAP_BPF, bpf(2) directly: the fair
- *           baseline (the capabilities bpfdev raises for these commands)
- *   root    full root, bpf(2) directly, for reference (its verifier runs
- *           in another mode)
- *   shim    the member with libbpfdev preloaded, map operations via
- *           syscall(), which the interposer passes to the kernel
- *   plain   the member without it, the same map operations
- * The modes of one operation are interleaved round by round, in one boot.
- * Output: one CSV line per (operation, mode, round): ns per operation.
+ * The coordinator starts worker processes (worker.c: dev, cap, root, token,
+ * shim, plain) and asks them for timed samples, the modes of an operation
+ * interleaved round by round (the order alternates), in one boot. Output:
+ * CSV "op,mode,round,ns" on stdout, ns per operation; diagnostics on stderr
+ * as "bench: ..." lines.
+ *
+ * Auditing is disabled first (audit.c): the Debian default without auditd.
+ * Phases and their CSV ops:
+ *   loads etc.   prog_load_2, prog_load_4k, prog_load_100k, map_create,
+ *                btf_load; modes dev, cap, root and token (6.9+ kernels
+ *                only: skipped where BPF_TOKEN_CREATE does not exist)
+ *   map ops      map_update, map_lookup, map_delete; modes shim and plain
+ *                (started in that order), shim2 and plain2 (two more such
+ *                workers, started the other way round); and
+ *                map_update@fork etc., modes shim and plain: every sample
+ *                in a child freshly forked by the shim or plain worker, so
+ *                that no process placement lasts more than one sample
+ *   concurrency  prog_load_2@one, map_create@one: CONC_N operations by one
+ *                worker; prog_load_2@two, map_create@two: the same number
+ *                split over two workers of the mode running at once (from
+ *                the start of the first to the end of the last); modes dev,
+ *                cap, token; ns = that time / CONC_N
+ *   @auditd      prog_load_2@auditd, map_create@auditd, btf_load@auditd;
+ *                modes dev and cap; auditing enabled and a listener
+ *                registered as the audit daemon, draining its socket
+ * Exit status 1 if a sample failed (its line is left out of the CSV).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
-#include <linux/bpf.h>
-#include <linux/bpfdev.h>
-#include <linux/capability.h>
-#include <stdint.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-enum op { OP_LOAD_TINY, OP_LOAD_4K, OP_LOAD_100K, OP_MAP_CREATE, OP_BTF_LOAD,
-	  OP_MAP_UPDATE, OP_MAP_LOOKUP, OP_MAP_DELETE, OP_MAX };
-static const char *const op_names[] = {
-	"prog_load_2", "prog_load_4k", "prog_load_100k", "map_create",
-	"btf_load", "map_update", "map_lookup", "map_delete",
-};
-/* operations per timed sample */
-static const int op_reps[] = { 20, 2, 1, 50, 50, 2000, 2000, 2000 };
+#include "bench.h"
 
-static struct bpf_insn *insns;
-static int dev = -1, map = -1;
-static int use_dev;
-
-static long sys_bpf(int cmd, union bpf_attr *a)
-{
-	if (use_dev) {
-		struct bpfdev_sys_bpf r = {
-			.size = sizeof(r), .cmd = (__u32)cmd,
-			.attr_size = sizeof(*a), .attr = (uintptr_t)a,
-		};
-
-		return ioctl(dev, BPFDEV_IOC_SYS_BPF, &r);
-	}
-	/* syscall(): what libbpf calls, and what the interposer replaces */
-	return syscall(__NR_bpf, cmd, a, sizeof(*a));
-}
-
-static const struct {
-	__u32 hdr[6];
-	__u32 type[3];
-	__u32 enc;
-	char str[5];
-} __attribute__((packed)) btf = {
-	{ 0x0001eB9F, 24, 0, 16, 16, 5 },
-	{ 1, 1U << 24, 4 }, (1U << 24) | 32, "\0int",
-};
-
-static int one(enum op op)
-{
-	union bpf_attr a;
-	__u32 key = 0;
-	__u64 val = 1;
-	long fd;
-
-	memset(&a, 0, sizeof(a));
-	switch (op) {
-	case OP_LOAD_TINY:
-	case OP_LOAD_4K:
-	case OP_LOAD_100K:
-		a.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
-		a.insn_cnt = op == OP_LOAD_TINY ? 2 :
-			     op == OP_LOAD_4K ? 4000 : 100000;
-		a.insns = (uintptr_t)(insns + 100000 - a.insn_cnt);
-		a.license = (uintptr_t)"GPL";
-		fd = sys_bpf(BPF_PROG_LOAD, &a);
-		break;
-	case OP_MAP_CREATE:
-		a.map_type = BPF_MAP_TYPE_ARRAY;
-		a.key_size = 4;
-		a.value_size = 8;
-		a.max_entries = 1;
-		fd = sys_bpf(BPF_MAP_CREATE, &a);
-		break;
-	case OP_BTF_LOAD:
-		a.btf = (uintptr_t)&btf;
-		a.btf_size = sizeof(btf);
-		fd = sys_bpf(BPF_BTF_LOAD, &a);
-		break;
-	default:
-		a.map_fd = (__u32)map;
-		a.key = (uintptr_t)&key;
-		a.value = (uintptr_t)&val;
-		fd = syscall(__NR_bpf, op == OP_MAP_UPDATE ? BPF_MAP_UPDATE_ELEM :
-			     op == OP_MAP_LOOKUP ? BPF_MAP_LOOKUP_ELEM :
-			     BPF_MAP_DELETE_ELEM, &a, sizeof(a));
-		/* an array's elements cannot be deleted: EINVAL, still a call */
-		return fd < 0 && op != OP_MAP_DELETE ? -1 : 0;
-	}
-	if (fd < 0)
-		return -1;
-	close((int)fd);
-	return 0;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-/* A worker: reads an op, runs op_reps of it, writes ns per operation. */
-static void worker(int in, int out)
-{
-	int op, i;
-	uint64_t t0, per;
-
-	while (read(in, &op, sizeof(op)) == sizeof(op)) {
-		t0 = now_ns();
-		for (i = 0; i < op_reps[op]; i++)
-			if (one((enum op)op)) {
-				per = 0;
-				goto reply;
-			}
-		per = (now_ns() - t0) / (uint64_t)op_reps[op];
-reply:
-		if (write(out, &per, sizeof(per)) != sizeof(per))
-			break;
-	}
-	_exit(0);
-}
-
-static void become(int caps_bpf)
-{
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct data[2] = { { 0 } };
-	gid_t groups[2] = { 1000, 990 };
-
-	if (prctl(PR_SET_KEEPCAPS, 1) || setgroups(2, groups) ||
-	    setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000))
-		_exit(90);
-	if (caps_bpf) {
-		data[CAP_BPF / 32].effective = data[CAP_BPF / 32].permitted =
-			1U << (CAP_BPF % 32);
-		if (syscall(SYS_capset, &hdr, data))
-			_exit(91);
-	}
-}
-
-struct mode {
-	const char *name;
+struct worker {
+	const char *mode;	/* as in the CSV */
+	const char *role;	/* what worker.c sets it up as */
 	pid_t pid;
 	int to, from;
+	int up;
 };
 
-/* role: "dev", "cap", "root", "shim", "plain" */
-static void role_setup(const char *role)
+/* in the order they are started: shim2/plain2 the other way round */
+enum { W_DEV, W_CAP, W_ROOT, W_TOKEN, W_SHIM, W_PLAIN, W_PLAIN2, W_SHIM2,
+       W_DEV2, W_CAP2, W_TOKEN2, W_MAX };
+
+static struct worker workers[W_MAX] = {
+	[W_DEV] = { "dev", "dev" }, [W_CAP] = { "cap", "cap" },
+	[W_ROOT] = { "root", "root" }, [W_TOKEN] = { "token", "token" },
+	[W_SHIM] = { "shim", "shim" }, [W_PLAIN] = { "plain", "plain" },
+	[W_PLAIN2] = { "plain2", "plain" }, [W_SHIM2] = { "shim2", "shim" },
+	[W_DEV2] = { "dev", "dev" }, [W_CAP2] = { "cap", "cap" },
+	[W_TOKEN2] = { "token", "token" },
+};
+
+static int failures;
+
+static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* a diagnostic line on stderr, after what stdout has so far */
+static void note(const char *fmt, ...)
 {
-	union bpf_attr a;
-	int i;
+	va_list ap;
 
-	insns = calloc(100000, sizeof(*insns));
-	for (i = 0; i < 99999; i++)
-		insns[i] = (struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_K,
-					      .imm = i };
-	insns[99999] = (struct bpf_insn){ .code = BPF_JMP | BPF_EXIT };
-	if (!strcmp(role, "cap"))
-		become(1);
-	else if (strcmp(role, "root"))
-		become(0);
-	use_dev = !strcmp(role, "dev");
-	if (use_dev || !strcmp(role, "shim") || !strcmp(role, "plain"))
-		dev = open("/dev/bpf", O_RDWR | O_CLOEXEC);
-	/* the map the map operations use */
-	memset(&a, 0, sizeof(a));
-	a.map_type = BPF_MAP_TYPE_ARRAY;
-	a.key_size = 4;
-	a.value_size = 8;
-	a.max_entries = 1;
-	if (dev >= 0) {
-		struct bpfdev_sys_bpf r = {
-			.size = sizeof(r), .cmd = BPF_MAP_CREATE,
-			.attr_size = sizeof(a), .attr = (uintptr_t)&a,
-		};
-
-		map = ioctl(dev, BPFDEV_IOC_SYS_BPF, &r);
-	} else {
-		map = (int)syscall(__NR_bpf, BPF_MAP_CREATE, &a, sizeof(a));
-	}
+	fflush(stdout);
+	va_start(ap, fmt);
+	fprintf(stderr, "bench: ");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
 }
 
-static void start(struct mode *m, char *self)
+static void start(struct worker *w, const char *self, int with_token)
 {
-	int p1[2], p2[2];
+	int p1[2], p2[2], s[2] = { -1, -1 };
 
-	if (pipe(p1) || pipe(p2))
+	if (pipe2(p1, O_CLOEXEC) || pipe2(p2, O_CLOEXEC) ||
+	    (with_token &&
+	     socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, s)))
 		exit(92);
-	m->pid = fork();
-	if (m->pid == 0) {
-		char in[16], out[16];
+	fflush(stdout);
+	w->pid = fork();
+	if (w->pid < 0)
+		exit(92);
+	if (w->pid == 0) {
+		char in[16], out[16], sock[16];
 
-		close(p1[1]);
-		close(p2[0]);
+		/* the worker's ends, and only those, survive the exec */
+		if (fcntl(p1[0], F_SETFD, 0) || fcntl(p2[1], F_SETFD, 0) ||
+		    (s[1] >= 0 && fcntl(s[1], F_SETFD, 0)))
+			_exit(93);
 		snprintf(in, sizeof(in), "%d", p1[0]);
 		snprintf(out, sizeof(out), "%d", p2[1]);
-		if (!strcmp(m->name, "shim"))
+		snprintf(sock, sizeof(sock), "%d", s[1]);
+		if (!strcmp(w->role, "shim"))
 			setenv("LD_PRELOAD", BPFDEV_LIBRARY, 1);
-		execl(self, self, "--worker", m->name, in, out, (char *)NULL);
+		execl(self, self, "--worker", w->role, in, out, sock,
+		      (char *)NULL);
 		_exit(93);
 	}
 	close(p1[0]);
 	close(p2[1]);
-	m->to = p1[1];
-	m->from = p2[0];
+	w->to = p1[1];
+	w->from = p2[0];
+	w->up = 1;
+	if (with_token) {
+		close(s[1]);
+		if (token_broker(s[0], w->pid)) {
+			close(w->to);
+			close(w->from);
+			waitpid(w->pid, NULL, 0);
+			w->up = 0;
+		}
+		close(s[0]);
+	}
 }
 
-static uint64_t ask(struct mode *m, int op)
+static int send_req(struct worker *w, int op, int reps, int fork_each)
 {
-	uint64_t per = 0;
+	struct bench_req q = { .op = op, .reps = reps, .fork_each = fork_each };
 
-	if (write(m->to, &op, sizeof(op)) != sizeof(op) ||
-	    read(m->from, &per, sizeof(per)) != sizeof(per))
+	return write(w->to, &q, sizeof(q)) == sizeof(q) ? 0 : -1;
+}
+
+/* The worker's answer to send_req(): 0, or -1 (counted and reported). */
+static int get_rep(struct worker *w, const char *op, struct bench_rep *p)
+{
+	if (read(w->from, p, sizeof(*p)) != sizeof(*p))
+		p->err = EPIPE;
+	if (!p->err)
 		return 0;
-	return per;
+	failures++;
+	note("%s, mode %s: sample failed: %s", op, w->mode, strerror(p->err));
+	return -1;
+}
+
+static void emit(const char *op, const char *suffix, const char *mode,
+		 int round, uint64_t ns)
+{
+	printf("%s%s,%s,%d,%llu\n", op, suffix, mode, round,
+	       (unsigned long long)ns);
+}
+
+/*
+ * One round of @op for the workers @ws, in that order on even rounds and
+ * the other way round on odd ones; with @al, each sample once the audit
+ * queue is empty.
+ */
+static void round_of(const int *ws, int n, int op, const char *suffix,
+		     int fork_each, int r, struct audit_listener *al)
+{
+	struct bench_rep p;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct worker *w = &workers[ws[(r & 1) ? n - 1 - i : i]];
+
+		if (!w->up)
+			continue;
+		if (al && audit_settle(al))
+			note("%s: the audit queue did not empty", op_names[op]);
+		if (send_req(w, op, op_reps[op], fork_each))
+			p.err = EPIPE;
+		if (get_rep(w, op_names[op], &p))
+			continue;
+		emit(op_names[op], suffix, w->mode, r,
+		     (p.t1 - p.t0) / (uint64_t)op_reps[op]);
+	}
+}
+
+static void phase_single(int rounds)
+{
+	static const int ws[] = { W_DEV, W_CAP, W_ROOT, W_TOKEN };
+	int op, r;
+
+	for (op = OP_LOAD_TINY; op <= OP_BTF_LOAD; op++) {
+		for (r = 0; r < rounds; r++)
+			round_of(ws, 4, op, "", 0, r, NULL);
+		fflush(stdout);
+	}
+}
+
+static void phase_map_ops(int rounds)
+{
+	static const int pairs[] = { W_SHIM, W_PLAIN, W_SHIM2, W_PLAIN2 };
+	static const int fresh[] = { W_SHIM, W_PLAIN };
+	int op, r;
+
+	for (op = OP_MAP_UPDATE; op <= OP_MAP_DELETE; op++) {
+		for (r = 0; r < rounds; r++) {
+			round_of(pairs, 4, op, "", 0, r, NULL);
+			round_of(fresh, 2, op, "@fork", 1, r, NULL);
+		}
+		fflush(stdout);
+	}
+}
+
+/*
+ * Concurrency: CONC_N operations by one worker, then split over two of the
+ * same mode at once (the order of the two measurements alternates).
+ */
+static uint64_t conc_one(struct worker *w, int op, int n)
+{
+	struct bench_rep p;
+
+	if (send_req(w, op, n, 0))
+		p.err = EPIPE;
+	if (get_rep(w, op_names[op], &p))
+		return 0;
+	return p.t1 - p.t0;
+}
+
+static uint64_t conc_two(struct worker *a, struct worker *b, int op, int n)
+{
+	struct bench_rep pa, pb;
+	int bad = 0;
+
+	if (send_req(a, op, n / 2, 0))
+		pa.err = EPIPE;
+	if (send_req(b, op, n - n / 2, 0))
+		pb.err = EPIPE;
+	bad |= get_rep(a, op_names[op], &pa);
+	bad |= get_rep(b, op_names[op], &pb);
+	if (bad)
+		return 0;
+	return (pa.t1 > pb.t1 ? pa.t1 : pb.t1) - (pa.t0 < pb.t0 ? pa.t0 : pb.t0);
+}
+
+static void phase_concurrency(int rounds)
+{
+	static const int pairs[][2] = {
+		{ W_DEV, W_DEV2 }, { W_CAP, W_CAP2 }, { W_TOKEN, W_TOKEN2 },
+	};
+	static const struct { int op, n; } ops[] = {
+		{ OP_LOAD_TINY, 100 }, { OP_MAP_CREATE, 1000 },
+	};
+	size_t o, i;
+	int r;
+
+	for (o = 0; o < sizeof(ops) / sizeof(ops[0]); o++) {
+		int op = ops[o].op, n = ops[o].n;
+
+		for (r = 0; r < rounds; r++)
+			for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+				struct worker *a = &workers[pairs[i][0]];
+				struct worker *b = &workers[pairs[i][1]];
+				uint64_t one, two;
+
+				if (!a->up || !b->up)
+					continue;
+				if (r & 1) {
+					two = conc_two(a, b, op, n);
+					one = conc_one(b, op, n);
+				} else {
+					one = conc_one(a, op, n);
+					two = conc_two(a, b, op, n);
+				}
+				if (one)
+					emit(op_names[op], "@one", a->mode, r,
+					     one / (uint64_t)n);
+				if (two)
+					emit(op_names[op], "@two", a->mode, r,
+					     two / (uint64_t)n);
+			}
+		fflush(stdout);
+	}
+}
+
+static void phase_auditd(int rounds)
+{
+	static const int ws[] = { W_DEV, W_CAP };
+	static const int ops[] = { OP_LOAD_TINY, OP_MAP_CREATE, OP_BTF_LOAD };
+	struct audit_listener l;
+	long records;
+	size_t o;
+	int r;
+
+	if (audit_listener_start(&l)) {
+		failures++;
+		note("no audit listener, @auditd phase skipped");
+		return;
+	}
+	for (o = 0; o < sizeof(ops) / sizeof(ops[0]); o++) {
+		for (r = 0; r < rounds; r++)
+			round_of(ws, 2, ops[o], "@auditd", 0, r, &l);
+		fflush(stdout);
+	}
+	records = audit_listener_stop(&l);
+	note("the audit listener received %ld messages%s", records,
+	     records < 0 ? " (failed)" : "");
+	if (records < 0)
+		failures++;
 }
 
 int main(int argc, char **argv)
 {
-	struct mode modes[] = {
-		{ .name = "dev" }, { .name = "cap" }, { .name = "root" },
-		{ .name = "shim" }, { .name = "plain" },
-	};
-	int rounds, r, op, i;
+	int rounds, i, token;
 
-	if (argc == 5 && !strcmp(argv[1], "--worker")) {
-		role_setup(argv[2]);
-		worker(atoi(argv[3]), atoi(argv[4]));
-	}
+	if (argc == 6 && !strcmp(argv[1], "--worker"))
+		worker_main(argv[2], atoi(argv[3]), atoi(argv[4]),
+			    atoi(argv[5]));
 	rounds = argc > 1 ? atoi(argv[1]) : 15;
-	for (i = 0; i < 5; i++)
-		start(&modes[i], argv[0]);
-	printf("op,mode,round,ns\n");
-	for (op = 0; op < OP_MAX; op++) {
-		int first = op >= OP_MAP_UPDATE ? 3 : 0;
-		int last = op >= OP_MAP_UPDATE ? 5 : 3;
+	if (rounds < 1)
+		rounds = 1;
+	signal(SIGPIPE, SIG_IGN);
 
-		for (r = 0; r < rounds; r++)
-			for (i = first; i < last; i++) {
-				/* alternate which mode goes first */
-				struct mode *m = &modes[(r & 1) ?
-							last - 1 - (i - first) : i];
-
-				printf("%s,%s,%d,%llu\n", op_names[op], m->name, r,
-				       (unsigned long long)ask(m, op));
-			}
-		fflush(stdout);
+	if (audit_enable(0)) {
+		failures++;
+		note("could not disable auditing: %s", strerror(errno));
 	}
-	for (i = 0; i < 5; i++)
-		close(modes[i].to);
+	token = token_supported();
+	if (!token)
+		note("no BPF_TOKEN_CREATE in this kernel, mode token skipped");
+	for (i = 0; i < W_MAX; i++) {
+		int is_token = !strcmp(workers[i].role, "token");
+
+		if (is_token && !token)
+			continue;
+		start(&workers[i], argv[0], is_token);
+		if (!workers[i].up) {
+			failures++;
+			note("worker %s (%s) did not start", workers[i].mode,
+			     workers[i].role);
+		}
+	}
+
+	printf("op,mode,round,ns\n");
+	phase_single(rounds);
+	phase_map_ops(rounds);
+	phase_concurrency(rounds);
+	phase_auditd(rounds);
+
+	for (i = 0; i < W_MAX; i++)
+		if (workers[i].up)
+			close(workers[i].to);
 	while (wait(NULL) > 0)
 		;
-	return 0;
+	if (failures)
+		note("%d sample(s) or set-up step(s) failed", failures);
+	return failures ? 1 : 0;
 }

@@ -2,8 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # report.sh OUTDIR KVER...: from each kernel's console log, the CSV of the
 # run (OUTDIR/bench-KVER.csv), a table of min and median ns per operation
-# and their ratio to the baseline (bpfdev vs CAP_BPF direct; interposer vs
-# plain), and a chart (OUTDIR/bench.png, gnuplot).
+# and their ratio to the baseline (bpfdev and the BPF token vs CAP_BPF
+# direct; interposer vs plain of the same pair), the concurrency scaling
+# (time for N operations in one process / split over two at once; its
+# ratio to cap's), and a chart of the median ratios (OUTDIR/bench.png,
+# gnuplot). The CSV ops and modes are described in tests/bench/bench.c.
 set -euo pipefail
 out=$1
 shift
@@ -11,31 +14,80 @@ table=$out/bench-table.txt
 : >"$table"
 for k in "$@"; do
 	csv=$out/bench-$k.csv
+	# Only CSV lines: the console also carries the benchmark's own
+	# diagnostics and err-level kernel messages.
 	sed -n '/BPFDEV-BENCH-CSV-BEGIN/,/BPFDEV-BENCH-CSV-END/p' \
 		"$out/vm/$k/console.log" | tr -d '\r' |
-		grep -v BPFDEV-BENCH >"$csv"
+		grep -E '^(op,mode,round,ns|[a-z0-9_@]+,[a-z0-9]+,[0-9]+,[0-9]+)$' \
+		>"$csv" || true
+	[ "$(wc -l <"$csv")" -gt 1 ] ||
+		{ echo "report.sh: no benchmark CSV in $out/vm/$k/console.log" >&2; exit 1; }
+	: >"$out/bench-ratios-$k.dat"
 	{
-		echo "Linux $k (ns per operation; ratio = mode / baseline)"
-		printf '%-16s %-6s %12s %12s %9s %9s\n' op mode min median \
-			"min x" "median x"
+		echo "Linux $k (ns per operation; ratio = mode / baseline: cap, or plain of the same pair for map operations)"
 		tail -n +2 "$csv" | sort -t, -k1,1 -k2,2 -k4,4n |
-		awk -F, '
-		{ key = $1 "," $2; v[key, ++n[key]] = $4; ops[$1] = 1; modes[key] = $2 }
+		awk -F, -v dat="$out/bench-ratios-$k.dat" '
+		{ key = $1 "," $2; v[key, ++n[key]] = $4 }
+		function med(k, c) {
+			c = n[k]
+			return (c % 2) ? v[k, (c + 1) / 2] : (v[k, c / 2] + v[k, c / 2 + 1]) / 2
+		}
 		END {
-			for (k in n) {
-				c = n[k]
-				min[k] = v[k, 1]
-				med[k] = (c % 2) ? v[k, (c + 1) / 2] : (v[k, c / 2] + v[k, c / 2 + 1]) / 2
-			}
-			split("prog_load_2 prog_load_4k prog_load_100k map_create btf_load map_update map_lookup map_delete", order, " ")
-			for (i = 1; i <= 8; i++) {
+			printf "%-18s %-6s %12s %12s %9s %9s\n", "op", "mode", "min", "median", "min x", "median x"
+			nops = split("prog_load_2 prog_load_4k prog_load_100k map_create btf_load " \
+				"prog_load_2@auditd map_create@auditd btf_load@auditd " \
+				"map_update map_lookup map_delete map_update@fork map_lookup@fork map_delete@fork", order, " ")
+			nmodes = split("dev cap root token shim plain shim2 plain2", ms, " ")
+			for (i = 1; i <= nops; i++) {
 				o = order[i]
-				base = (o ~ /^map_(update|lookup|delete)/) ? "plain" : "cap"
-				split("dev cap root shim plain", ms, " ")
-				for (j = 1; j <= 5; j++) {
-					k = o "," ms[j]
-					if (!(k in n)) continue
-					printf "%-16s %-6s %12d %12d %9.3f %9.3f\n", o, ms[j], min[k], med[k], min[k] / min[o "," base], med[k] / med[o "," base]
+				for (j = 1; j <= nmodes; j++) {
+					m = ms[j]
+					k = o "," m
+					base = "cap"
+					if (o ~ /^map_(update|lookup|delete)/)
+						base = (m ~ /2$/) ? "plain2" : "plain"
+					b = o "," base
+					# the chart: every candidate, "-" where not measured
+					charted = (base == "cap") ? (m == "dev" || m == "token") : (m ~ /^shim/)
+					if (!(k in n) || !(b in n)) {
+						if (charted)
+							printf "%s %s/%s\t-\n", o, m, base > dat
+						continue
+					}
+					rmin = v[k, 1] / v[b, 1]
+					rmed = med(k) / med(b)
+					printf "%-18s %-6s %12d %12d %9.3f %9.3f\n", o, m, v[k, 1], med(k), rmin, rmed
+					if (charted)
+						printf "%s %s/%s\t%.3f\n", o, m, base, rmed > dat
+				}
+			}
+			print ""
+			print "Concurrency: N operations in one process (one) vs split over two of the mode at once (two),"
+			print "ns per operation; scaling = one / two (2.0: perfect); x cap = scaling / cap'"'"'s scaling (target 0.95..1.05)"
+			printf "%-12s %-6s %10s %10s %10s %10s %8s %8s %8s %8s\n", "op", "mode", "one min", "one med", "two min", "two med", "scal min", "scal med", "min x", "med x"
+			split("prog_load_2 map_create", cops, " ")
+			split("dev cap token", cms, " ")
+			for (i = 1; i <= 2; i++) {
+				o = cops[i]
+				c1 = o "@one,cap"; c2 = o "@two,cap"
+				have = (c1 in n) && (c2 in n)
+				if (have) {
+					cmin = v[c1, 1] / v[c2, 1]
+					cmed = med(c1) / med(c2)
+				}
+				for (j = 1; j <= 3; j++) {
+					m = cms[j]
+					k1 = o "@one," m; k2 = o "@two," m
+					if (!have || !(k1 in n) || !(k2 in n)) {
+						if (m != "cap")
+							printf "%s scaling %s/cap\t-\n", o, m > dat
+						continue
+					}
+					smin = v[k1, 1] / v[k2, 1]
+					smed = med(k1) / med(k2)
+					printf "%-12s %-6s %10d %10d %10d %10d %8.3f %8.3f %8.3f %8.3f\n", o, m, v[k1, 1], med(k1), v[k2, 1], med(k2), smin, smed, smin / cmin, smed / cmed
+					if (m != "cap")
+						printf "%s scaling %s/cap\t%.3f\n", o, m, smed / cmed > dat
 				}
 			}
 		}'
@@ -44,23 +96,46 @@ for k in "$@"; do
 done
 cat "$table"
 if command -v gnuplot >/dev/null; then
+	# One row per ratio, one column per kernel ("-": not measured there).
 	dat=$out/bench-ratios.dat
-	: >"$dat"
+	i=0
 	for k in "$@"; do
-		awk -v k="${k%%[-+]*}" '$2 == "dev" || $2 == "shim" { print k, k ":" $1 "/" $2, $6 }' \
-			<(sed -n "/^Linux $k/,/^$/p" "$table" | tail -n +3) >>"$dat"
-	done
+		i=$((i + 1))
+		sed "s/^/$i\t/" "$out/bench-ratios-$k.dat"
+	done | awk -F'\t' -v kernels="$*" '
+	{ if (!($2 in seen)) { seen[$2] = 1; keys[++nk] = $2 } r[$2, $1] = $3 }
+	$3 != "-" { measured[$2] = 1 }
+	END {
+		nkern = split(kernels, ks, " ")
+		printf "ratio"
+		for (i = 1; i <= nkern; i++) { kk = ks[i]; sub(/[-+].*/, "", kk); printf "\t%s", kk }
+		print ""
+		for (j = 1; j <= nk; j++) {
+			if (!(keys[j] in measured)) continue
+			printf "%s", keys[j]
+			for (i = 1; i <= nkern; i++)
+				printf "\t%s", ((keys[j], i) in r) ? r[keys[j], i] : "-"
+			print ""
+		}
+	}' >"$dat"
+	ncol=$(( $# + 1 ))
 	gnuplot <<GP
-set terminal png size 1100,550 noenhanced
+set terminal png size 1600,700 noenhanced
 set output "$out/bench.png"
-set title "bpfdev: median time per operation, relative to the direct path (1.0)"
+set title "bpfdev: median time per operation relative to the direct path (1.0; concurrency: scaling relative to cap's)"
+set datafile separator "\t"
+set datafile missing "-"
 set style data histograms
+set style histogram clustered gap 1
 set style fill solid 0.6
+set key top left
 set yrange [0:*]
-set ylabel "ratio to direct"
-set xtics rotate by -35
+set ylabel "median ratio"
+set xtics rotate by -40 font ",9"
 set grid ytics
+set bmargin 12
+set rmargin 12
 set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2
-plot "$dat" using 3:xtic(2) title "median ratio"
+plot for [i=2:$ncol] "$dat" using i:xtic(1) title columnheader(i)
 GP
 fi

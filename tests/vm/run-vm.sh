@@ -28,8 +28,6 @@ kver=$1 stage=$2 outdir=$3 timeout_s=${4:-600}
 case $timeout_s in ''|*[!0-9]*) usage ;; esac
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-vmlinuz=/boot/vmlinuz-$kver
-[ -r "$vmlinuz" ] || { echo "run-vm: $vmlinuz not found" >&2; exit 2; }
 mkdir -p "$outdir"
 outdir=$(cd "$outdir" && pwd)
 log=$outdir/console.log
@@ -39,8 +37,18 @@ log=$outdir/console.log
 # code and no in-guest decompression, which is seconds faster under TCG.
 # Extraction takes a few seconds itself, so cache it until the bzImage
 # changes (e.g. a kernel package update).
+# BPFDEV_KERNEL: boot this kernel image instead (make check-debug's own
+# bzImage: its KASAN build cannot take the PVH entry, whose early C code
+# runs before the KASAN shadow exists).
 vmlinux=$outdir/vmlinux-$kver
-if [ ! -s "$vmlinux" ] || [ "$vmlinuz" -nt "$vmlinux" ]; then
+vmlinuz=/boot/vmlinuz-$kver
+if [ -n "${BPFDEV_KERNEL:-}" ]; then
+	vmlinux=$BPFDEV_KERNEL
+	[ -r "$vmlinux" ] || { echo "run-vm: $vmlinux not found" >&2; exit 2; }
+elif [ ! -r "$vmlinuz" ]; then
+	echo "run-vm: $vmlinuz not found" >&2
+	exit 2
+elif [ ! -s "$vmlinux" ] || [ "$vmlinuz" -nt "$vmlinux" ]; then
 	tmp=$(mktemp "$outdir/.vmlinux.XXXXXX")
 	sh "$here/extract-vmlinux.sh" "$vmlinuz" >"$tmp"
 	# extract-vmlinux.sh ignores decompressor status on purpose; check

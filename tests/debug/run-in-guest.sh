@@ -1,0 +1,43 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# make check-debug, inside the VM booted from the debug kernel (KASAN,
+# KMEMLEAK, PROVE_LOCKING, DEBUG_ATOMIC_SLEEP): the whole suite, whose fuzz
+# test runs $BPFDEV_FUZZ_ITERATIONS requests per grant, then a kmemleak
+# scan. KASAN and lockdep reports go to the kernel log,
+# which run-vm.sh scans; kmemleak only reports when asked, so ask here.
+set -u
+dir=$(dirname "$0")
+kml=/sys/kernel/debug/kmemleak
+# Lockdep and KASAN make everything several times slower under TCG.
+export CK_TIMEOUT_MULTIPLIER=20
+rc=0
+
+# Leaks found so far belong to the boot, not to us: scan and forget them.
+if [ -w "$kml" ]; then
+	echo scan >"$kml"
+	echo clear >"$kml"
+else
+	echo "no $kml: is this the debug kernel?" >&2
+	exit 1
+fi
+
+insmod /lib/bpfdev/bpfdev.ko || exit 1
+udevadm settle
+cd /tmp || exit 1
+echo "--- suite: bpfdev (debug kernel)"
+"$dir/bpfdev_tests" || rc=1
+rmmod bpfdev || rc=1
+
+# kmemleak reports an object only once it has stayed unreferenced over two
+# scans (and is older than 5 s): scan, wait, scan again.
+echo "--- kmemleak"
+echo scan >"$kml"
+sleep 6
+echo scan >"$kml"
+leaks=$(grep -c '^unreferenced object' "$kml")
+echo "kmemleak: $leaks unreferenced object(s) after the run"
+if [ "$leaks" -ne 0 ]; then
+	cat "$kml"	# run-vm.sh flags these lines as well
+	rc=1
+fi
+exit $rc
