@@ -193,15 +193,18 @@ bench: deps
 	@BPFDEV_VM_APPEND="BPFDEV_BENCH_ROUNDS=$(BENCH_ROUNDS)" \
 		$(MAKE) --no-print-directory check-vms \
 		GUEST_SCRIPT=tests/bench/run-in-guest.sh VM_TIMEOUT=3600
+	@BPFDEV_VM_ACCEL=tcg,thread=single $(MAKE) --no-print-directory check-vms \
+		GUEST_SCRIPT=tests/bench/profile-in-guest.sh VM_OUT=$(BUILD)/vm-profile \
+		VM_TIMEOUT=1200
 	@tests/bench/report.sh $(BUILD) $(KVERS)
 	@mkdir -p docs && cp $(BUILD)/bench-*.csv $(BUILD)/bench-table.txt docs/ && \
 		{ [ ! -f $(BUILD)/bench.png ] || cp $(BUILD)/bench.png docs/; }
 
-# The whole suite, a longer fuzz run and a kmemleak scan on a 6.12 kernel
+# The whole suite (fuzzer included) and a kmemleak scan on a 6.12 kernel
 # built from linux-source-6.12 with KASAN, KMEMLEAK, PROVE_LOCKING and
 # DEBUG_ATOMIC_SLEEP (tests/debug/debug.config; cached in build/debug-kernel,
-# the first build takes about an hour on two cores). Not part of make check.
-DEBUG_FUZZ_ITERATIONS ?= 100000
+# the first build takes about 10 minutes on two cores). Not part of make check.
+DEBUG_FUZZ_ITERATIONS ?= 20000
 check-debug: deps
 	@$(MAKE) --no-print-directory tests
 	@FUZZ_ITERATIONS=$(DEBUG_FUZZ_ITERATIONS) $(ROOT)/scripts/check-debug.sh $(BUILD)
@@ -213,8 +216,10 @@ check-system: deps
 
 # One VM boot per kernel: the module, its broken twin and the tests staged
 # into the guest's initramfs; run-vm.sh judges the run (results and kernel
-# log). GUEST_SCRIPT picks what the guest runs (make fuzz: only the fuzzer).
+# log). GUEST_SCRIPT picks what the guest runs (make fuzz: only the fuzzer),
+# VM_OUT where each kernel's console log and cached images go.
 GUEST_SCRIPT ?= tests/vm/run-in-guest.sh
+VM_OUT ?= $(BUILD)/vm
 VM_TIMEOUT ?= 900
 check-vms:
 	@set -e; fail=0; for k in $(KVERS); do \
@@ -230,7 +235,7 @@ check-vms:
 		cp $(BUILD)/bin/bpfdev-run $$s$(BINDIR)/; \
 		cp /usr/sbin/bpftool $$s/usr/sbin/; \
 		echo "=== VM $$k"; \
-		tests/vm/run-vm.sh $$k $$s $(BUILD)/vm/$$k $(VM_TIMEOUT) || fail=1; \
+		tests/vm/run-vm.sh $$k $$s $(VM_OUT)/$$k $(VM_TIMEOUT) || fail=1; \
 	done; \
 	exit $$fail
 

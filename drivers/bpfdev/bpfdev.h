@@ -144,6 +144,8 @@ static inline bool bpfdev_mask_has(u64 mask, u32 bit)
 
 /* request.c */
 #define BPFDEV_MAX_BUFS		6	/* insns, fd_array, 3 x info, btf */
+/* inputs this small are copied into the request itself: no allocation */
+#define BPFDEV_SMALL_INPUTS	256
 #define BPFDEV_LICENSE_LEN	128	/* as bpf_prog_load()'s buffer */
 
 /* The caller's input pointers and record sizes, as it gave them. */
@@ -194,6 +196,9 @@ enum bpfdev_deny {
  * @license: the kernel copy of a program's license
  * @bufs: kernel copies of the other inputs, freed by bpfdev_request_free()
  * @nbufs: how many of @bufs are in use
+ * @small: kernel copies of small inputs (a short program, its fd_array),
+ *	which then cost no allocation and nothing to free
+ * @small_used: bytes of @small in use, a multiple of 8
  */
 struct bpfdev_request {
 	int cmd;
@@ -206,6 +211,8 @@ struct bpfdev_request {
 	char license[BPFDEV_LICENSE_LEN];
 	void *bufs[BPFDEV_MAX_BUFS];
 	unsigned int nbufs;
+	u64 small[BPFDEV_SMALL_INPUTS / sizeof(u64)];
+	size_t small_used;
 };
 
 int bpfdev_request_snapshot(struct bpfdev_request *req, u32 cmd,

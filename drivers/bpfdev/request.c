@@ -200,16 +200,27 @@ int bpfdev_request_snapshot(struct bpfdev_request *req, u32 cmd,
 /*
  * Copy @len bytes of caller memory at @uptr into a kernel buffer owned by
  * @req and return its address for the attr; 0 for an empty input, which the
- * kernel then does not read.
+ * kernel then does not read. Small inputs go into the request itself: the
+ * allocation (charged to the caller's memory cgroup) would be most of the
+ * cost of mediating a small program's load.
  */
 static int request_dup(struct bpfdev_request *req, u64 uptr, size_t len,
 		       u64 *kptr)
 {
+	size_t aligned = ALIGN(len, sizeof(u64));
 	void *buf;
 
 	*kptr = 0;
 	if (!len)
 		return 0;
+	if (aligned >= len && aligned <= sizeof(req->small) - req->small_used) {
+		buf = (u8 *)req->small + req->small_used;
+		if (copy_from_user(buf, u64_to_user_ptr(uptr), len))
+			return -EFAULT;
+		req->small_used += aligned;
+		*kptr = (u64)(uintptr_t)buf;
+		return 0;
+	}
 	if (WARN_ON_ONCE(req->nbufs >= BPFDEV_MAX_BUFS))
 		return -EFAULT;
 	buf = kvmalloc(len, GFP_KERNEL_ACCOUNT);

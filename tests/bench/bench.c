@@ -170,6 +170,12 @@ static void round_of(const int *ws, int n, int op, const char *suffix,
 			continue;
 		if (al && audit_settle(al))
 			note("%s: the audit queue did not empty", op_names[op]);
+		/*
+		 * The previous sample's objects are freed after RCU grace
+		 * periods and in work items: let that finish, or it lands
+		 * in this sample, whichever mode it is.
+		 */
+		usleep(20000);
 		if (send_req(w, op, op_reps[op], fork_each))
 			p.err = EPIPE;
 		if (get_rep(w, op_names[op], &p))
@@ -310,6 +316,8 @@ int main(int argc, char **argv)
 	if (argc == 6 && !strcmp(argv[1], "--worker"))
 		worker_main(argv[2], atoi(argv[3]), atoi(argv[4]),
 			    atoi(argv[5]));
+	if (argc == 5 && !strcmp(argv[1], "--profile"))
+		profile_main(argv[2], argv[3], atoi(argv[4]));
 	rounds = argc > 1 ? atoi(argv[1]) : 15;
 	if (rounds < 1)
 		rounds = 1;

@@ -39,6 +39,9 @@ uint64_t now_ns(void);
 /* worker.c: set up as @role, then serve requests until @in is closed */
 void worker_main(const char *role, int in, int out, int token_sock)
 	__attribute__((noreturn));
+/* worker.c: set up as @role, run @n of the operation named @op, exit */
+void profile_main(const char *role, const char *op, int n)
+	__attribute__((noreturn));
 
 /*
  * The 6.12 union bpf_attr, as far as the token needs it: Debian 12's

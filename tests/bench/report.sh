@@ -93,6 +93,20 @@ for k in "$@"; do
 		}'
 		echo
 	} >>"$table"
+	# The function_graph profile (tests/bench/profile-in-guest.sh):
+	# average ns per call of each traced step, dev beside cap.
+	prof=$out/bench-profile-$k.csv
+	sed -n '/BPFDEV-PROFILE-BEGIN/,/BPFDEV-PROFILE-END/p' \
+		"$out/vm-profile/$k/console.log" | tr -d '\r' | grep '^profile,' >"$prof" || true
+	if [ -s "$prof" ]; then
+		{
+			echo "Linux $k: where the time goes (function_graph, average ns per call, tracing included; 200 operations; outline: layers only, steps: every step traced)"
+			printf '%-8s %-16s %-34s %8s %10s\n' set op function calls "avg ns"
+			sort -t, -k2,2r -k4,4 -k3,3 -k7,7nr "$prof" |
+			awk -F, '{ printf "%-8s %-16s %-34s %8d %10d\n", $2, $4 "/" $3, $5, $6, $7 }'
+			echo
+		} >>"$table"
+	fi
 done
 cat "$table"
 if command -v gnuplot >/dev/null; then

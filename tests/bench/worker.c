@@ -233,6 +233,24 @@ static void role_setup(const char *role, int token_sock)
 	}
 }
 
+void profile_main(const char *role, const char *op, int n)
+{
+	struct bench_req q = { .op = -1, .reps = n };
+	struct bench_rep p;
+	int i;
+
+	for (i = 0; i < OP_MAX; i++)
+		if (!strcmp(op_names[i], op))
+			q.op = i;
+	if (q.op < 0 || n <= 0)
+		_exit(2);
+	if (audit_enable(0))
+		_exit(3);
+	role_setup(role, -1);
+	run(&q, &p);
+	_exit(p.err ? 1 : 0);
+}
+
 void worker_main(const char *role, int in, int out, int token_sock)
 {
 	struct bench_req q;

@@ -175,7 +175,7 @@ static void cgrace(const char *mode, struct run *r)
 
 	ck_assert_int_eq(root_param_write("delegate_cmds", CMDS_WITH_LINK), 0);
 	delegated_cgroup(cg, sizeof(cg));
-	snprintf(n, sizeof(n), "%d", CGRACE_ITERATIONS);
+	snprintf(n, sizeof(n), "%d", scaled(CGRACE_ITERATIONS));
 	run_as(MEMBER, NULL, argv, r);
 	ck_assert_msg(exited(r, 0), "cgrace: %s", run_tail(r));
 	printf("%s", r->out);
@@ -216,7 +216,7 @@ START_TEST(cgroup_attach_from_threads_without_the_shim_is_ebusy)
 	cgrace_counts(&r, &v, &a, &f, &o);
 	ck_assert_int_eq(v, 0);
 	ck_assert_int_eq(a, 0);
-	ck_assert_int_eq(o, CGRACE_ITERATIONS);
+	ck_assert_int_eq(o, scaled(CGRACE_ITERATIONS));
 }
 END_TEST
 

@@ -129,7 +129,7 @@ START_TEST(freeze_fd_swap_race)
 
 	pin_dir_setup();
 	become_member();
-	freeze_race_run(&r, RACE_ITERATIONS);
+	freeze_race_run(&r, scaled(RACE_ITERATIONS));
 	race_report("freeze fd-swap", r.iterations, r.violations, r.frozen,
 		    r.refused);
 	ck_assert_int_eq(r.violations, 0);

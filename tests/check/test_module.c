@@ -176,7 +176,7 @@ START_TEST(rmmod_open_race)
 {
 	struct rmmod_race r;
 
-	rmmod_race_run(&r, RMMOD_CYCLES);
+	rmmod_race_run(&r, scaled(RMMOD_CYCLES));
 	race_report("rmmod/open", r.cycles, r.violations, r.opened, r.busy);
 	ck_assert_int_eq(r.violations, 0);
 	ck_assert_int_eq(r.other, 0);

@@ -107,7 +107,7 @@ START_TEST(prog_type_flip_race)
 	struct type_race r;
 
 	become_member();
-	type_race_run(&r, RACE_ITERATIONS);
+	type_race_run(&r, scaled(RACE_ITERATIONS));
 	race_report("prog-type flip", r.iterations, r.violations, r.loaded,
 		    r.refused);
 	ck_assert_int_eq(r.violations, 0);
@@ -277,7 +277,7 @@ START_TEST(open_narrow_execute_close_race)
 	struct budget_race r;
 
 	become_member();
-	budget_race_run(&r, BUDGET_ROUNDS);
+	budget_race_run(&r, scaled(BUDGET_ROUNDS));
 	race_report("open/narrow/execute/close", r.rounds, r.violations,
 		    r.loaded, r.refused);
 	ck_assert_int_eq(r.violations, 0);
@@ -365,7 +365,11 @@ void revoke_race_run(struct revoke_race *r, int rounds)
 		usleep((useconds_t)(round % 7) * 100);
 		ck_assert_int_eq(param_write("revoke", "1"), 0);
 		__atomic_store_n(&sh->revoked, 1, __ATOMIC_RELEASE);
+		/* let loads start after it, at least until one is refused */
 		nanosleep(&pause, NULL);
+		for (status = 0; !__atomic_load_n(&sh->refused, __ATOMIC_ACQUIRE) &&
+		     status < 10000; status++)
+			usleep(1000);
 		__atomic_store_n(&sh->done, 1, __ATOMIC_RELEASE);
 		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 		ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -382,7 +386,7 @@ START_TEST(revocation_execution_race)
 {
 	struct revoke_race r;
 
-	revoke_race_run(&r, REVOKE_ROUNDS);
+	revoke_race_run(&r, scaled(REVOKE_ROUNDS));
 	race_report("revoke/execute", r.rounds, r.violations, r.before,
 		    r.refused);
 	ck_assert_int_eq(r.violations, 0);
@@ -415,7 +419,7 @@ START_TEST(broken_prog_type_flip_is_caught)
 	struct type_race r;
 
 	become_member();
-	type_race_run(&r, RACE_ITERATIONS);
+	type_race_run(&r, scaled(RACE_ITERATIONS));
 	race_report("prog-type flip (broken build)", r.iterations,
 		    r.violations, r.loaded, r.refused);
 	ck_assert_int_gt(r.violations, 0);
@@ -428,7 +432,7 @@ START_TEST(broken_freeze_fd_swap_is_caught)
 
 	pin_dir_setup();
 	become_member();
-	freeze_race_run(&r, RACE_ITERATIONS);
+	freeze_race_run(&r, scaled(RACE_ITERATIONS));
 	race_report("freeze fd-swap (broken build)", r.iterations,
 		    r.violations, r.frozen, r.refused);
 	ck_assert_int_gt(r.violations, 0);
@@ -440,7 +444,7 @@ START_TEST(broken_budget_is_overshot)
 	struct budget_race r;
 
 	become_member();
-	budget_race_run(&r, BUDGET_ROUNDS);
+	budget_race_run(&r, scaled(BUDGET_ROUNDS));
 	race_report("open/narrow/execute/close (broken build)", r.rounds,
 		    r.violations, r.loaded, r.refused);
 	ck_assert_int_gt(r.violations, 0);
@@ -451,7 +455,7 @@ START_TEST(broken_revocation_is_late)
 {
 	struct revoke_race r;
 
-	revoke_race_run(&r, REVOKE_ROUNDS);
+	revoke_race_run(&r, scaled(REVOKE_ROUNDS));
 	race_report("revoke/execute (broken build)", r.rounds, r.violations,
 		    r.before, r.refused);
 	ck_assert_int_gt(r.violations, 0);

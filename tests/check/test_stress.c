@@ -64,12 +64,12 @@ static long meminfo(const char *field)
 }
 
 /* One stress process: returns the number of failed creations. */
-static int stress_worker(void)
+static int stress_worker(int ops)
 {
 	union bpf_attr a;
 	int dev = member_dev(), failed = 0, i, fd;
 
-	for (i = 0; i < STRESS_OPS; i++) {
+	for (i = 0; i < ops; i++) {
 		attr_prog(&a, BPF_PROG_TYPE_SOCKET_FILTER, ret0, 2);
 		fd = dev_bpf(dev, BPF_PROG_LOAD, &a, sizeof(a));
 		if (fd < 0)
@@ -140,7 +140,7 @@ START_TEST(parallel_loads_and_maps_give_memory_back)
 {
 	struct timespec t0, t1;
 	long cg0, cg_peak, cg1, kmem0, kmem1, slab0, slab1;
-	int i, status, failed = 0;
+	int i, status, failed = 0, ops = scaled(STRESS_OPS);
 	struct objs before;
 	char pid[32];
 	pid_t pids[STRESS_PROCS];
@@ -162,7 +162,7 @@ START_TEST(parallel_loads_and_maps_give_memory_back)
 		if (pids[i] == 0) {
 			snprintf(pid, sizeof(pid), "%d", getpid());
 			write_str(CG "/cgroup.procs", pid);
-			_exit(stress_worker() ? 1 : 0);
+			_exit(stress_worker(ops) ? 1 : 0);
 		}
 	}
 	for (i = 0; i < STRESS_PROCS; i++) {
@@ -190,7 +190,7 @@ START_TEST(parallel_loads_and_maps_give_memory_back)
 	cg1 = read_long(CG "/memory.current");
 	slab1 = meminfo("SUnreclaim");
 	printf("stress: %d processes x %d programs + %d maps in %.1f s; memcg kernel memory before %ld KiB, after %ld KiB; memory.current before %ld KiB, peak %ld KiB, after %ld KiB (per-CPU charge stock included); SUnreclaim before %ld kB, after %ld kB\n",
-	       STRESS_PROCS, STRESS_OPS, STRESS_OPS,
+	       STRESS_PROCS, ops, ops,
 	       (double)(t1.tv_sec - t0.tv_sec) +
 	       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
 	       kmem0 >> 10, kmem1 >> 10, cg0 >> 10,

@@ -322,6 +322,16 @@ int objs_created_since(const struct objs *b)
 	       (a.max_btf > b->max_btf) + (a.max_link > b->max_link);
 }
 
+int scaled(int n)
+{
+	const char *env = getenv("BPFDEV_TEST_SCALE_DOWN");
+	int div = env ? atoi(env) : 1;
+
+	if (div <= 1)
+		return n;
+	return n / div > 0 ? n / div : 1;
+}
+
 int fd_count(void)
 {
 	DIR *d = opendir("/proc/self/fd");

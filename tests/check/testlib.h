@@ -97,6 +97,13 @@ void tcase_reset_grant(TCase *tc);
 /* The running kernel is 6.12 or later (else 6.1). */
 int kernel_is_612(void);
 
+/*
+ * @n, divided by $BPFDEV_TEST_SCALE_DOWN (at least 1): make check-debug
+ * shortens the long loops, which a debug kernel under TCG runs many times
+ * slower and which are there to hit race windows, not to cover paths.
+ */
+int scaled(int n);
+
 /* The number of open fds of this process. */
 int fd_count(void);
 
