@@ -2,20 +2,24 @@
 #
 # bpfdev: one entry point for everything.
 #
-#   make                 build the module for every supported kernel
+#   make                 build the module for the running kernel (or KVER)
+#                        and the userspace library and tools
 #   make check           install what is needed, then run the VM tests on
 #                        Debian's 6.1 and 6.12 kernels
-#   make install DESTDIR=... KVER=...
+#   make install [DESTDIR=...] [KVER=...]
 #   make lint            checkpatch and sparse on the module
 #
-# KVERS lists the kernels to build and test for; by default the newest
-# installed Debian 6.1 and 6.12 kernels (scripts/kvers.sh).
+# KVER is the kernel "make" and "make install" build for: by default the
+# running one (scripts/kver.sh says when bpfdev cannot be built for it).
+# KVERS lists the kernels the tests build for and boot: Debian's current
+# 6.1 and 6.12, unpacked into build/kernels by "make deps"
+# (scripts/kernels.sh), never installed on this machine.
 
 SHELL := /bin/bash
 ROOT := $(CURDIR)
 BUILD := $(ROOT)/build
-KVERS ?= $(shell $(ROOT)/scripts/kvers.sh 2>/dev/null)
-KVER ?= $(firstword $(KVERS))
+KVERS ?= $(shell $(ROOT)/scripts/kernels.sh list 2>/dev/null)
+KVER ?=
 PREFIX ?= /usr
 DESTDIR ?=
 MULTIARCH := $(shell $(CC) -print-multiarch)
@@ -33,7 +37,7 @@ TEST_SRCS := $(wildcard tests/check/*.c tests/check/*.h)
 
 CFLAGS_USER := -std=c11 -O2 -g -Wall -Wextra -Werror -I$(ROOT)/include/uapi
 
-.PHONY: all modules userspace check check-vms check-install check-system check-debug \
+.PHONY: all modules test-modules userspace check check-vms check-install check-system check-debug \
 	deps tests lint \
 	install install-system uninstall dkms-install dkms-uninstall demo fuzz \
 	bench clean
@@ -66,23 +70,29 @@ $(BUILD)/lib/libbpfdev.a: $(LIB_OBJS)
 	@echo "  AR      $@"
 	@rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/lib/libbpfdev.pc: lib/libbpfdev/libbpfdev.pc.in Makefile
-	@sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(LIB_VERSION)|' $< > $@
-
-$(BUILD)/bin/bpfdev-run: tools/bpfdev-run.c
+# bpfdev-run finds the library relative to its own location, so the
+# installed tree can be relocated (PREFIX) without a rebuild.
+LIB_FROM_BIN := $(shell realpath -m --relative-to=$(BINDIR) $(LIBDIR))
+$(BUILD)/bin/bpfdev-run: tools/bpfdev-run.c Makefile
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	@$(CC) $(CFLAGS_USER) -DBPFDEV_LIBRARY='"$(LIBDIR)/libbpfdev.so.0"' -o $@ $<
+	@$(CC) $(CFLAGS_USER) -DBPFDEV_LIBRARY_REL='"$(LIB_FROM_BIN)/libbpfdev.so.0"' \
+		-o $@ $<
 
-userspace: $(LIB_SO) $(BUILD)/lib/libbpfdev.so $(BUILD)/lib/libbpfdev.a $(BUILD)/lib/libbpfdev.pc \
+userspace: $(LIB_SO) $(BUILD)/lib/libbpfdev.so $(BUILD)/lib/libbpfdev.a \
 	$(BUILD)/bin/bpfdev-run
 
 deps:
 	@$(ROOT)/scripts/install-deps.sh
 
-# The module for each kernel, and its test-only broken twin.
+# The module for KVER (default: the running kernel).
 modules:
-	@[ -n "$(KVERS)" ] || { echo "no kernel headers: run 'make deps'" >&2; exit 1; }
+	@k=$$($(ROOT)/scripts/kver.sh $(KVER)) && \
+		$(ROOT)/scripts/build-module.sh $(BUILD) $$k normal
+
+# The module for each test kernel, and its test-only broken twin.
+test-modules:
+	@[ -n "$(KVERS)" ] || { echo "no test kernels: run 'make deps'" >&2; exit 1; }
 	@set -e; for k in $(KVERS); do \
 		$(ROOT)/scripts/build-module.sh $(BUILD) $$k normal; \
 		$(ROOT)/scripts/build-module.sh $(BUILD) $$k broken BPFDEV_TEST_BROKEN=1; \
@@ -160,7 +170,7 @@ $(D)/portcount: demo/portcount.c $(D)/portcount.skel.h
 	@$(CC) $(CFLAGS_USER) -I$(D) -o $@ $< $$(pkg-config --cflags --libs libbpf)
 
 demo: deps
-	@$(MAKE) --no-print-directory modules userspace $(D)/portcount
+	@$(MAKE) --no-print-directory test-modules userspace $(D)/portcount
 	@set -eo pipefail; k=$(DEMO_KVER); s=$(D)/stage; rm -rf $$s; \
 	mkdir -p $$s/lib/bpfdev $$s/opt/bpfdev-tests $$s$(LIBDIR) $$s$(BINDIR); \
 	cp $(BUILD)/mod/$$k/normal/drivers/bpfdev/bpfdev.ko $$s/lib/bpfdev/; \
@@ -169,19 +179,25 @@ demo: deps
 	cp $(BUILD)/bin/bpfdev-run $$s$(BINDIR)/; \
 	tests/vm/run-vm.sh $$k $$s $(D)/vm 600 2>&1 | \
 		grep -v -e '^run-vm:' -e '^\[' -e '^BPFDEV-' -e '^guest-init:' \
-			-e '^Starting systemd-udevd' -e '^  console log'
+			-e '^Starting systemd-udevd' -e '^  guest output' \
+			-e '^  kernel console'
 
-tests: $(BUILD)/tests/bpfdev_tests $(LIBBPF_PROGS) $(T)/apitest \
+$(T)/pinget: tests/system/pinget.c
+	@echo "  CC      $@"
+	@mkdir -p $(@D)
+	@$(CC) $(CFLAGS_USER) -o $@ $<
+
+tests: $(BUILD)/tests/bpfdev_tests $(LIBBPF_PROGS) $(T)/apitest $(T)/pinget \
 	$(T)/sockcount.bpf.o $(T)/xdp_pass.bpf.o userspace
 
 check: deps
-	@$(MAKE) --no-print-directory modules tests
+	@$(MAKE) --no-print-directory test-modules tests
 	@$(MAKE) --no-print-directory lint check-install check-vms check-system
 
 # The ioctl fuzzer alone, FUZZ_ITERATIONS requests per grant and kernel.
 FUZZ_ITERATIONS ?= 1000000
 fuzz: deps
-	@$(MAKE) --no-print-directory modules tests
+	@$(MAKE) --no-print-directory test-modules tests
 	@BPFDEV_VM_APPEND="BPFDEV_FUZZ_ITERATIONS=$(FUZZ_ITERATIONS)" \
 		$(MAKE) --no-print-directory check-vms \
 		GUEST_SCRIPT=tests/fuzz/run-in-guest.sh VM_TIMEOUT=7200
@@ -189,7 +205,7 @@ fuzz: deps
 # Benchmarks in the VM on both kernels: docs/bench.md, its CSVs and chart.
 BENCH_ROUNDS ?= 15
 bench: deps
-	@$(MAKE) --no-print-directory modules tests
+	@$(MAKE) --no-print-directory test-modules tests
 	@BPFDEV_VM_APPEND="BPFDEV_BENCH_ROUNDS=$(BENCH_ROUNDS)" \
 		$(MAKE) --no-print-directory check-vms \
 		GUEST_SCRIPT=tests/bench/run-in-guest.sh VM_TIMEOUT=3600
@@ -211,13 +227,13 @@ check-debug: deps
 
 # Debian booted with systemd, bpfdev installed with make install.
 check-system: deps
-	@$(MAKE) --no-print-directory modules tests
+	@$(MAKE) --no-print-directory test-modules tests
 	@$(ROOT)/tests/system/check-system.sh $(lastword $(KVERS)) $(BUILD)
 
 # One VM boot per kernel: the module, its broken twin and the tests staged
 # into the guest's initramfs; run-vm.sh judges the run (results and kernel
 # log). GUEST_SCRIPT picks what the guest runs (make fuzz: only the fuzzer),
-# VM_OUT where each kernel's console log and cached images go.
+# VM_OUT where each kernel's guest output, console log and cached images go.
 GUEST_SCRIPT ?= tests/vm/run-in-guest.sh
 VM_OUT ?= $(BUILD)/vm
 VM_TIMEOUT ?= 900
@@ -264,25 +280,40 @@ dkms-uninstall:
 	-dkms remove -m bpfdev -v $(DKMS_VERSION) --all
 	rm -rf /usr/src/bpfdev-$(DKMS_VERSION)
 
+# make install: the module for KVER (built first), the library, bpfdev-run,
+# man pages and system files. Without DESTDIR it also runs depmod and says
+# what is left to do. /etc/modprobe.d/bpfdev.conf is kept like a conffile:
+# an edited copy is never overwritten (the new one goes beside it as
+# bpfdev.conf.dist) and uninstall removes it only if it is unmodified.
+MODPROBE_CONF := $(DESTDIR)$(SYSCONFDIR)/modprobe.d/bpfdev.conf
 install: userspace
-	@[ -n "$(KVER)" ] || { echo "set KVER" >&2; exit 1; }
-	install -D -m 0644 $(BUILD)/mod/$(KVER)/normal/drivers/bpfdev/bpfdev.ko \
-		$(DESTDIR)/lib/modules/$(KVER)/updates/bpfdev.ko
+	@set -e; k=$$($(ROOT)/scripts/kver.sh $(KVER)); \
+	$(ROOT)/scripts/build-module.sh $(BUILD) $$k normal; \
+	install -D -m 0644 $(BUILD)/mod/$$k/normal/drivers/bpfdev/bpfdev.ko \
+		$(DESTDIR)/lib/modules/$$k/updates/bpfdev.ko; \
+	echo "  INSTALL /lib/modules/$$k/updates/bpfdev.ko"
 	install -D -m 0644 include/uapi/linux/bpfdev.h \
 		$(DESTDIR)$(PREFIX)/include/linux/bpfdev.h
 	install -D -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/libbpfdev.so.$(LIB_VERSION)
 	ln -sfn libbpfdev.so.$(LIB_VERSION) $(DESTDIR)$(LIBDIR)/libbpfdev.so.0
 	ln -sfn libbpfdev.so.0 $(DESTDIR)$(LIBDIR)/libbpfdev.so
 	install -D -m 0644 $(BUILD)/lib/libbpfdev.a $(DESTDIR)$(LIBDIR)/libbpfdev.a
-	install -D -m 0644 $(BUILD)/lib/libbpfdev.pc \
-		$(DESTDIR)$(LIBDIR)/pkgconfig/libbpfdev.pc
+	@mkdir -p $(DESTDIR)$(LIBDIR)/pkgconfig
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(LIB_VERSION)|' \
+		lib/libbpfdev/libbpfdev.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libbpfdev.pc
 	install -D -m 0644 lib/libbpfdev/libbpfdev.h \
 		$(DESTDIR)$(INCLUDEDIR)/libbpfdev.h
 	install -D -m 0755 $(BUILD)/bin/bpfdev-run $(DESTDIR)$(BINDIR)/bpfdev-run
 	install -D -m 0644 man/bpfdev-run.1 $(DESTDIR)$(MANDIR)/man1/bpfdev-run.1
 	install -D -m 0644 man/libbpfdev.3 $(DESTDIR)$(MANDIR)/man3/libbpfdev.3
 	install -D -m 0644 man/bpfdev.4 $(DESTDIR)$(MANDIR)/man4/bpfdev.4
-	$(MAKE) --no-print-directory install-system
+	@$(MAKE) --no-print-directory install-system
+	@set -e; [ -z "$(DESTDIR)" ] || exit 0; \
+	k=$$($(ROOT)/scripts/kver.sh $(KVER)); depmod -a $$k; \
+	echo; echo "bpfdev is installed for $$k. Left to do:"; \
+	echo "  systemd-sysusers; systemd-tmpfiles --create; udevadm control --reload"; \
+	echo "  modprobe bpfdev                (or reboot: modules-load.d loads it)"; \
+	echo "  usermod -aG bpf NAME           then NAME logs in again"
 
 # udev rule, group, module loading, the group's bpffs directory, the
 # documented parameters (commented out: the defaults apply until edited).
@@ -295,24 +326,40 @@ install-system:
 		$(DESTDIR)$(PREFIX)/lib/modules-load.d/bpfdev.conf
 	install -D -m 0644 systemd/bpfdev.tmpfiles \
 		$(DESTDIR)$(PREFIX)/lib/tmpfiles.d/bpfdev.conf
-	install -D -m 0644 systemd/bpfdev.modprobe.conf \
-		$(DESTDIR)$(SYSCONFDIR)/modprobe.d/bpfdev.conf
+	@set -e; f=$(MODPROBE_CONF); \
+	if [ ! -e $$f ] || cmp -s systemd/bpfdev.modprobe.conf $$f; then \
+		echo "install -D -m 0644 systemd/bpfdev.modprobe.conf $$f"; \
+		install -D -m 0644 systemd/bpfdev.modprobe.conf $$f; \
+		rm -f $$f.dist; \
+	else \
+		install -D -m 0644 systemd/bpfdev.modprobe.conf $$f.dist; \
+		echo "  KEEP    $$f (edited); the new one is $$f.dist"; \
+	fi
 
 uninstall:
-	rm -f $(DESTDIR)/lib/modules/$(KVER)/updates/bpfdev.ko \
-	      $(DESTDIR)$(PREFIX)/include/linux/bpfdev.h \
+	@set -e; k=$$($(ROOT)/scripts/kver.sh $(KVER)); \
+	rm -f $(DESTDIR)/lib/modules/$$k/updates/bpfdev.ko; \
+	echo "  RM      /lib/modules/$$k/updates/bpfdev.ko"; \
+	[ -n "$(DESTDIR)" ] || depmod -a $$k
+	rm -f $(DESTDIR)$(PREFIX)/include/linux/bpfdev.h \
 	      $(DESTDIR)$(PREFIX)/lib/udev/rules.d/60-bpfdev.rules \
 	      $(DESTDIR)$(PREFIX)/lib/sysusers.d/bpfdev.conf \
 	      $(DESTDIR)$(PREFIX)/lib/modules-load.d/bpfdev.conf \
 	      $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/bpfdev.conf \
-	      $(DESTDIR)$(SYSCONFDIR)/modprobe.d/bpfdev.conf \
 	      $(DESTDIR)$(LIBDIR)/libbpfdev.so.$(LIB_VERSION) \
 	      $(DESTDIR)$(LIBDIR)/libbpfdev.so.0 $(DESTDIR)$(LIBDIR)/libbpfdev.so \
 	      $(DESTDIR)$(LIBDIR)/libbpfdev.a \
 	      $(DESTDIR)$(LIBDIR)/pkgconfig/libbpfdev.pc \
 	      $(DESTDIR)$(INCLUDEDIR)/libbpfdev.h $(DESTDIR)$(BINDIR)/bpfdev-run \
 	      $(DESTDIR)$(MANDIR)/man1/bpfdev-run.1 \
-	      $(DESTDIR)$(MANDIR)/man3/libbpfdev.3 $(DESTDIR)$(MANDIR)/man4/bpfdev.4
+	      $(DESTDIR)$(MANDIR)/man3/libbpfdev.3 $(DESTDIR)$(MANDIR)/man4/bpfdev.4 \
+	      $(MODPROBE_CONF).dist
+	@set -e; f=$(MODPROBE_CONF); \
+	if [ -e $$f ] && ! cmp -s systemd/bpfdev.modprobe.conf $$f; then \
+		echo "  KEEP    $$f (edited)"; \
+	else \
+		rm -f $$f; \
+	fi
 
 clean:
 	rm -rf $(BUILD)

@@ -6,7 +6,7 @@
 # tree of links to the sources, mirroring the repository layout so that the
 # module finds the uapi header, because Kbuild writes objects next to the
 # sources. VARIANT "broken" is the test-only build with the races put back.
-# KDIR: the kernel build tree (default /lib/modules/KVER/build).
+# KDIR: the kernel build tree (default: scripts/kernels.sh kdir KVER).
 set -eu
 build=$1 kver=$2 variant=$3
 shift 3
@@ -19,7 +19,8 @@ done
 ln -sfn "$root/include/uapi/linux/bpfdev.h" "$d/include/uapi/linux/"
 echo "  KMOD    $kver $variant"
 log=$d/build.log
-if ! make -s -C "${KDIR:-/lib/modules/$kver/build}" M="$d/drivers/bpfdev" W=1 "$@" \
+kdir=${KDIR:-$("$root/scripts/kernels.sh" kdir "$kver")}
+if ! make -s -C "$kdir" M="$d/drivers/bpfdev" W=1 "$@" \
 	modules >"$log" 2>&1; then
 	cat "$log" >&2
 	exit 1

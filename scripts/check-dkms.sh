@@ -3,7 +3,8 @@
 # check-dkms.sh KVER...
 #
 # Build the module with DKMS, from dkms.conf, the way "make dkms-install"
-# does, for every kernel - but into a DKMS tree under build/, so that the
+# does, for every kernel - but into a DKMS tree under build/, against the
+# kernel headers unpacked in build/kernels (--kernelsourcedir), so that the
 # test installs nothing on this machine.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,6 +19,7 @@ dkms add -m bpfdev -v "$version" --sourcetree "$base/src" \
 fail=0
 for k in "$@"; do
 	if ! dkms build -m bpfdev -v "$version" -k "$k" \
+		--kernelsourcedir "$("$root/scripts/kernels.sh" kdir "$k")" \
 		--sourcetree "$base/src" --dkmstree "$base/tree" \
 		>"$base/build-$k.log" 2>&1; then
 		cat "$base/build-$k.log" >&2

@@ -1,15 +1,16 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Install, with apt-get, what building and testing bpfdev needs on Debian 12:
-# both Debian kernels with their headers, QEMU, and the userspace toolchain.
-# Does nothing when everything is already installed.
+# What building and testing bpfdev needs on Debian 12: QEMU and the
+# toolchain, installed with apt-get; the two test kernels, 6.1 and 6.12,
+# downloaded and unpacked into build/kernels (scripts/kernels.sh), never
+# installed, so the machine's boot is left as it is.
+# Installs nothing when everything is there already.
 set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
 
-pkgs="build-essential pkg-config kmod cpio gzip xz-utils zstd
+pkgs="build-essential pkg-config kmod cpio gzip xz-utils zstd dwarves
 qemu-system-x86 busybox-static udev check sparse linux-source-6.12
-clang llvm libbpf-dev bpftool cppcheck dkms debootstrap e2fsprogs gnuplot-nox
-linux-image-amd64 linux-headers-amd64
-linux-image-6.12-amd64 linux-headers-6.12-amd64"
+clang llvm libbpf-dev bpftool cppcheck dkms debootstrap e2fsprogs gnuplot-nox"
 
 missing=
 for p in $pkgs; do
@@ -18,14 +19,16 @@ for p in $pkgs; do
 		missing="$missing $p"
 	fi
 done
-[ -z "$missing" ] && exit 0
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "install-deps: missing packages:$missing (run as root)" >&2
-	exit 1
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "install-deps: missing packages:$missing (run as root)" >&2
+		exit 1
+	fi
+	echo "install-deps: installing$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	# shellcheck disable=SC2086
+	apt-get install -y -q --no-install-recommends $missing
 fi
-echo "install-deps: installing$missing"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
-# shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $missing
+"$root/scripts/kernels.sh" fetch

@@ -31,7 +31,7 @@ for k in "$@"; do
 	echo "  SPARSE  $k"
 	d=$root/build/mod/$k/normal/drivers/bpfdev
 	[ -d "$d" ] || { echo "lint: build the module first (make modules)" >&2; exit 1; }
-	out=$(make -s -C "/lib/modules/$k/build" M="$d" C=2 modules 2>&1 |
+	out=$(make -s -C "$("$root/scripts/kernels.sh" kdir "$k")" M="$d" C=2 modules 2>&1 |
 	      grep -v '^Skipping BTF generation' || true)
 	[ -z "$out" ] || { printf '%s\n' "$out"; fail=1; }
 done

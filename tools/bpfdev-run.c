@@ -7,13 +7,16 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#ifndef BPFDEV_LIBRARY
-#define BPFDEV_LIBRARY "/usr/lib/x86_64-linux-gnu/libbpfdev.so.0"
+/* The library, relative to the directory bpfdev-run is installed in. */
+#ifndef BPFDEV_LIBRARY_REL
+#define BPFDEV_LIBRARY_REL "../lib/x86_64-linux-gnu/libbpfdev.so.0"
 #endif
 
 static void usage(FILE *f)
@@ -22,6 +25,37 @@ static void usage(FILE *f)
 		"usage: bpfdev-run COMMAND [ARG]...\n"
 		"Run COMMAND with libbpfdev preloaded: bpf(2) commands that need\n"
 		"privilege go through /dev/bpf (see bpfdev-run(1)).\n");
+}
+
+/*
+ * The library installed with this bpfdev-run: BPFDEV_LIBRARY_REL from the
+ * directory of /proc/self/exe, with that directory's symlinks resolved (the
+ * name of the library itself is kept: it is the soname). LD_PRELOAD splits
+ * on spaces and colons, so a path with one cannot be preloaded.
+ */
+static char *own_library(void)
+{
+	char exe[PATH_MAX], dir[PATH_MAX], *lib, *slash;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n < 0)
+		return NULL;
+	exe[n] = '\0';
+	if (snprintf(dir, sizeof(dir), "%s/%s", dirname(exe),
+		     BPFDEV_LIBRARY_REL) >= (int)sizeof(dir))
+		return NULL;
+	slash = strrchr(dir, '/');
+	*slash = '\0';
+	if (!realpath(dir, exe))
+		return NULL;
+	if (asprintf(&lib, "%s/%s", exe, slash + 1) < 0)
+		return NULL;
+	if (strpbrk(lib, " :\t\n")) {
+		free(lib);
+		errno = EINVAL;
+		return NULL;
+	}
+	return lib;
 }
 
 int main(int argc, char **argv)
@@ -39,7 +73,12 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!lib || !*lib)
-		lib = BPFDEV_LIBRARY;
+		lib = own_library();
+	if (!lib) {
+		fprintf(stderr, "bpfdev-run: %s: %s\n", BPFDEV_LIBRARY_REL,
+			strerror(errno));
+		return 125;
+	}
 	if (access(lib, R_OK)) {
 		fprintf(stderr, "bpfdev-run: %s: %s\n", lib, strerror(errno));
 		return 125;

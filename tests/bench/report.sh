@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# report.sh OUTDIR KVER...: from each kernel's console log, the CSV of the
+# report.sh OUTDIR KVER...: from each kernel's guest output, the CSV of the
 # run (OUTDIR/bench-KVER.csv), a table of min and median ns per operation
 # and their ratio to the baseline (bpfdev and the BPF token vs CAP_BPF
 # direct; interposer vs plain of the same pair), the concurrency scaling
@@ -17,11 +17,11 @@ for k in "$@"; do
 	# Only CSV lines: the console also carries the benchmark's own
 	# diagnostics and err-level kernel messages.
 	sed -n '/BPFDEV-BENCH-CSV-BEGIN/,/BPFDEV-BENCH-CSV-END/p' \
-		"$out/vm/$k/console.log" | tr -d '\r' |
+		"$out/vm/$k/verdict.log" | tr -d '\r' |
 		grep -E '^(op,mode,round,ns|[a-z0-9_@]+,[a-z0-9]+,[0-9]+,[0-9]+)$' \
 		>"$csv" || true
 	[ "$(wc -l <"$csv")" -gt 1 ] ||
-		{ echo "report.sh: no benchmark CSV in $out/vm/$k/console.log" >&2; exit 1; }
+		{ echo "report.sh: no benchmark CSV in $out/vm/$k/verdict.log" >&2; exit 1; }
 	: >"$out/bench-ratios-$k.dat"
 	{
 		echo "Linux $k (ns per operation; ratio = mode / baseline: cap, or plain of the same pair for map operations)"
@@ -97,7 +97,7 @@ for k in "$@"; do
 	# average ns per call of each traced step, dev beside cap.
 	prof=$out/bench-profile-$k.csv
 	sed -n '/BPFDEV-PROFILE-BEGIN/,/BPFDEV-PROFILE-END/p' \
-		"$out/vm-profile/$k/console.log" | tr -d '\r' | grep '^profile,' >"$prof" || true
+		"$out/vm-profile/$k/verdict.log" | tr -d '\r' | grep '^profile,' >"$prof" || true
 	if [ -s "$prof" ]; then
 		{
 			echo "Linux $k: where the time goes (function_graph, average ns per call, tracing included; 200 operations; outline: layers only, steps: every step traced)"

@@ -22,11 +22,12 @@ node=$(stat -c '%U:%G %a' /dev/bpf 2>/dev/null)
 [ "$node" = "root:bpf 660" ] && ok "systemd-udevd made /dev/bpf $node" ||
 	fail "/dev/bpf is '$node'"
 dir=$(stat -c '%U:%G %a' /sys/fs/bpf/bpf 2>/dev/null)
-[ "$dir" = "root:bpf 1770" ] && ok "systemd-tmpfiles made /sys/fs/bpf/bpf $dir" ||
+[ "$dir" = "root:bpf 3770" ] && ok "systemd-tmpfiles made /sys/fs/bpf/bpf $dir" ||
 	fail "/sys/fs/bpf/bpf is '$dir'"
 [ -f /etc/modprobe.d/bpfdev.conf ] && ok "/etc/modprobe.d/bpfdev.conf documents the parameters"
 
 usermod -aG bpf member
+usermod -aG bpf member2
 out=$(runuser -u member -- bpfdev-run /opt/bpfdev/sockcount 2>&1)
 echo "$out" | grep -q 'sockcount: ok' &&
 	ok "member ran a libbpf skeleton program through bpfdev-run: $(echo "$out" | grep packets=)" ||
@@ -38,9 +39,33 @@ if runuser -u member -- bpfdev-run bpftool prog load /opt/bpfdev/sockcount.bpf.o
 else
 	fail "bpftool prog load"
 fi
-out=$(runuser -u nobody -- bpfdev-run /opt/bpfdev/sockcount 2>&1)
+out=$(runuser -u outsider -- bpfdev-run /opt/bpfdev/sockcount 2>&1)
 echo "$out" | grep -q 'Operation not permitted' &&
-	ok "a user outside group bpf is refused" || fail "nobody: $out"
+	ok "a user outside group bpf is refused" || fail "outsider: $out"
+
+# Sharing pins in the group, as README says: the directory is setgid, so
+# pins belong to group bpf; a map pin at 0640 opens read-only, a program
+# pin needs 0660; a user outside the group opens neither.
+p=/sys/fs/bpf/bpf
+runuser -u member -- bpfdev-run bpftool map create $p/shared type hash \
+	key 4 value 4 entries 8 name shared >/dev/null 2>&1 ||
+	fail "member could not create and pin a map"
+pins=$(stat -c '%U:%G %a' $p/shared $p/sockcount 2>&1 | tr '\n' ' ')
+[ "$pins" = "member:bpf 600 member:bpf 600 " ] &&
+	ok "pins are created member:bpf 0600 in the setgid directory" ||
+	fail "pins are '$pins'"
+runuser -u member -- chmod 0640 $p/shared
+runuser -u member -- chmod 0660 $p/sockcount
+expect() {	# expect WHO PATH MODE RESULT
+	got=$(runuser -u "$1" -- /opt/bpfdev/pinget "$2" "$3" 2>&1)
+	[ "$got" = "pinget: $4" ] && ok "$1 opens ${2##*/} $3: $4" ||
+		fail "$1 opens ${2##*/} $3: '$got', expected '$4'"
+}
+expect member2 $p/shared rdonly ok
+expect member2 $p/shared rdwr EACCES
+expect member2 $p/sockcount rdwr ok
+expect outsider $p/shared rdonly EACCES
+expect outsider $p/sockcount rdwr EACCES
 
 echo "BPFDEV-SYSTEM-RESULT rc=$rc"
 # the whole kernel log, for the host to scan for splats

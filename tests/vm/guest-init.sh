@@ -5,9 +5,11 @@
 # mkinitramfs.sh.  Sets up just enough of a system for the tests (kernel file
 # systems, loopback, udevd so /dev/bpf gets its owner/group/mode from the real
 # udev rule), runs /opt/bpfdev-tests/run-in-guest.sh, reports its exit code
-# and the whole kernel log on the console (ttyS0), and powers off.
+# and the whole kernel log on the guest's own channel, the second serial
+# port (ttyS1), and powers off. The console (ttyS0) carries only what the
+# kernel prints.
 #
-# Console protocol, parsed by run-vm.sh on the host:
+# Channel protocol, parsed by run-vm.sh on the host:
 #   BPFDEV-GUEST-START <uname -r>
 #   ... test output ...
 #   BPFDEV-GUEST-RESULT rc=<N>
@@ -39,9 +41,11 @@ mnt() {	# mnt TYPE DIR [OPTIONS]: mount, creating DIR; report but survive errors
 mnt proc /proc nosuid,nodev,noexec
 mnt sysfs /sys nosuid,nodev,noexec
 mnt devtmpfs /dev mode=0755,nosuid
-# Re-open stdio on the devtmpfs console: the kernel opened the initramfs
-# /dev/console for us, which is now hidden under the new /dev mount.
-exec </dev/console >/dev/console 2>&1
+# Everything from here on goes to the guest's channel, ttyS1: the kernel
+# opened the initramfs /dev/console for us, and nothing of ours belongs on
+# the console. Raw mode: no echo, no newline translation.
+exec </dev/null >/dev/ttyS1 2>&1
+stty -F /dev/ttyS1 raw -echo 2>/dev/null || true
 mnt devpts /dev/pts mode=0620,ptmxmode=0666
 mnt tmpfs /dev/shm mode=1777,nosuid,nodev
 mnt tmpfs /run mode=0755,nosuid,nodev

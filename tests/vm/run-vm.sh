@@ -3,9 +3,10 @@
 #
 # run-vm.sh KVER STAGE_DIR OUTDIR [TIMEOUT_SECONDS]
 #
-# Boot /boot/vmlinuz-KVER under QEMU (TCG, no KVM needed) with an initramfs
-# built from STAGE_DIR (see mkinitramfs.sh), let guest-init.sh run
-# /opt/bpfdev-tests/run-in-guest.sh, and judge the run:
+# Boot Debian's kernel KVER (scripts/kernels.sh image KVER) under QEMU (TCG,
+# no KVM needed) with an initramfs built from STAGE_DIR (see
+# mkinitramfs.sh), let guest-init.sh run /opt/bpfdev-tests/run-in-guest.sh,
+# and judge the run:
 #
 #   exit 0  "VM KVER: clean" - the guest script exited 0 and the kernel log
 #           shows no splat.
@@ -14,9 +15,15 @@
 #           (the matching lines are printed too).
 #   exit 2  usage or setup error.
 #
-# OUTDIR receives console.log (the whole serial console, including the
-# kernel log dumped at the end), the cached vmlinux-KVER and the initramfs.
-# Use one OUTDIR per kernel when running several kernels at once.
+# Two serial ports, so that nothing the kernel or a test does can cut or
+# interleave the verdict:
+#   ttyS0  the kernel console: kernel messages only -> OUTDIR/console.log
+#   ttyS1  the guest's channel: test output, the result line and the
+#          whole kernel log dumped at the end -> OUTDIR/verdict.log (and
+#          shown live, without the dump)
+# Both are scanned whole for kernel splats. OUTDIR also receives the cached
+# vmlinux-KVER and the initramfs. Use one OUTDIR per kernel when running
+# several kernels at once.
 #
 # bash, not sh: PIPESTATUS is needed to get QEMU's/timeout's exit status out
 # of the console pipeline.
@@ -30,7 +37,9 @@ case $timeout_s in ''|*[!0-9]*) usage ;; esac
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 mkdir -p "$outdir"
 outdir=$(cd "$outdir" && pwd)
-log=$outdir/console.log
+log=$outdir/verdict.log
+console=$outdir/console.log
+root=$(cd "$here/../.." && pwd)
 
 # --- kernel -----------------------------------------------------------------
 # QEMU boots the uncompressed ELF vmlinux through PVH: no real-mode setup
@@ -41,12 +50,11 @@ log=$outdir/console.log
 # bzImage: its KASAN build cannot take the PVH entry, whose early C code
 # runs before the KASAN shadow exists).
 vmlinux=$outdir/vmlinux-$kver
-vmlinuz=/boot/vmlinuz-$kver
 if [ -n "${BPFDEV_KERNEL:-}" ]; then
 	vmlinux=$BPFDEV_KERNEL
 	[ -r "$vmlinux" ] || { echo "run-vm: $vmlinux not found" >&2; exit 2; }
-elif [ ! -r "$vmlinuz" ]; then
-	echo "run-vm: $vmlinuz not found" >&2
+elif ! vmlinuz=$("$root/scripts/kernels.sh" image "$kver"); then
+	echo "run-vm: no kernel image for $kver (make deps)" >&2
 	exit 2
 elif [ ! -s "$vmlinux" ] || [ "$vmlinuz" -nt "$vmlinux" ]; then
 	tmp=$(mktemp "$outdir/.vmlinux.XXXXXX")
@@ -95,7 +103,9 @@ guest_timeout=$(( timeout_s - margin > 5 ? timeout_s - margin : 5 ))
 cmdline="console=ttyS0 loglevel=4 panic=-1 audit=1 log_buf_len=8M tsc=unstable bpfdev_guest_timeout=$guest_timeout ${BPFDEV_VM_APPEND:-}"
 
 # The one place the QEMU command line is defined.  -nodefaults: no NIC,
-# VGA etc. to emulate and probe; the serial port is the console, on stdio.
+# VGA etc. to emulate and probe; the first serial port (ttyS0) is the
+# kernel console, written to a file; the second (ttyS1, a 16550 like the
+# first: 8250 is built into both kernels) is the guest's channel, on stdio.
 # -accel tcg: never KVM, so runs behave the same on every host.  The bios is
 # qboot: minimal and fast.  -no-reboot: a guest reboot (panic=-1, or
 # guest-init's fallback) ends QEMU.
@@ -107,21 +117,23 @@ qemu_cmd=(
 	qemu-system-x86_64
 	-machine q35 -accel "${BPFDEV_VM_ACCEL:-tcg}" -bios /usr/share/qemu/qboot.rom
 	-cpu max -smp 2 -m 1536
-	-nodefaults -display none -monitor none -serial stdio
+	-nodefaults -display none -monitor none
+	-serial "file:$console" -serial stdio
 	-no-reboot
 	-kernel "$vmlinux" -initrd "$initrd" -append "$cmdline"
 )
 
-# Show the console live, minus the (long) kernel log dump at the end, which
-# is only kept in console.log.  fflush: mawk buffers its output otherwise.
+# Show the guest's output live, minus the (long) kernel log dump at the
+# end, which is only kept in verdict.log.  fflush: mawk buffers its output otherwise.
 live_filter() {
 	awk '{ sub(/\r$/, "") }
-	     /BPFDEV-DMESG-BEGIN/ { skip = 1; print "[kernel log: see console.log]"; fflush(); next }
+	     /BPFDEV-DMESG-BEGIN/ { skip = 1; print "[kernel log: see verdict.log]"; fflush(); next }
 	     /BPFDEV-DMESG-END/   { skip = 0; next }
 	     !skip { print; fflush() }'
 }
 
-echo "run-vm: booting $kver (timeout ${timeout_s} s, console in $log)"
+rm -f "$console"
+echo "run-vm: booting $kver (timeout ${timeout_s} s, output in $log, kernel console in $console)"
 t0=$(date +%s)
 set +e
 # -k: QEMU gets SIGTERM at the limit and SIGKILL 10 s later if stuck.
@@ -137,6 +149,7 @@ echo "run-vm: $kver: boot+run took ${elapsed} s"
 reasons=()
 # Carriage returns from the serial line would otherwise end up in matches.
 clean_log=$(tr -d '\r' <"$log")
+clean_console=$(tr -d '\r' <"$console" 2>/dev/null || true)
 
 case $qemu_rc in
 0) ;;
@@ -166,9 +179,11 @@ else
 	fi
 fi
 
-# Kernel splats, anywhere in the console: lines printed live (err and worse)
-# and the dmesg dump (everything, including WARN()s, which are printed at
-# KERN_WARNING and so not shown live with loglevel=4).
+# Kernel splats, anywhere on either port: the console's live lines (err
+# and worse: a panic or an oops before the end is there even if the guest
+# never dumps its log) and the dmesg dump on the guest's channel
+# (everything, including WARN()s, which are printed at KERN_WARNING and so
+# not shown live with loglevel=4).
 patterns=(
 	'BUG:' 'WARNING:' 'Oops' 'general protection' 'refcount_t'
 	'list_del corruption' 'possible circular locking'
@@ -179,10 +194,11 @@ patterns=(
 )
 grep_args=()
 for p in "${patterns[@]}"; do grep_args+=(-e "$p"); done
-splats=$(grep -a -n -F "${grep_args[@]}" <<<"$clean_log" || true)
+splats=$( { grep -a -n -F "${grep_args[@]}" <<<"$clean_console" | sed 's/^/console.log:/'
+	   grep -a -n -F "${grep_args[@]}" <<<"$clean_log" | sed 's/^/verdict.log:/'; } || true)
 if [ -n "$splats" ]; then
 	n=$(wc -l <<<"$splats")
-	first=$(head -n1 <<<"$splats" | cut -d: -f2-)
+	first=$(head -n1 <<<"$splats" | cut -d: -f3-)
 	reasons+=("kernel log has $n suspicious line(s), first: $first")
 fi
 
@@ -195,10 +211,11 @@ fi
 	echo "VM $kver: FAIL: ${reasons[0]}"
 	for r in "${reasons[@]:1}"; do echo "  also: $r"; done
 	if [ -n "$splats" ]; then
-		echo "  suspicious lines (console.log line: text):"
+		echo "  suspicious lines (file:line: text):"
 		head -n 50 <<<"$splats" | sed 's/^/    /'
 		[ "$(wc -l <<<"$splats")" -le 50 ] || echo "    ... (more in $log)"
 	fi
-	echo "  console log: $log"
+	echo "  guest output: $log"
+	echo "  kernel console: $console"
 } >&2
 exit 1

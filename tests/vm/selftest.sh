@@ -4,7 +4,7 @@
 # selftest.sh [KVER...]
 #
 # Prove the VM harness itself works, without the bpfdev module: boot each
-# kernel (default: every /boot/vmlinuz-*) with a guest script that checks the
+# kernel (default: the test kernels, scripts/kernels.sh list) with a guest script that checks the
 # environment the real tests rely on, then check that run-vm.sh really fails
 # on a kernel splat, a failing guest script, a hung guest script and a
 # kernel panic.  Needs gcc (for a tiny uid-switching helper).  Exits non-zero
@@ -15,8 +15,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 if [ $# -gt 0 ]; then
 	kvers=("$@")
 else
-	kvers=()
-	for k in /boot/vmlinuz-*; do kvers+=("${k#/boot/vmlinuz-}"); done
+	mapfile -t kvers < <("$here/../../scripts/kernels.sh" list)
 fi
 [ ${#kvers[@]} -gt 0 ] || { echo "selftest: no kernels" >&2; exit 2; }
 
@@ -31,8 +30,9 @@ mkdir -p "$pos/opt/bpfdev-tests" "$pos/usr/lib/udev/rules.d"
 
 # Any rule in the stage is installed as-is; this one proves that udevd loads
 # rules and resolves GROUP names via NSS, on a node devtmpfs creates at boot
-# (ttyS1 is registered by the 8250 driver even without the hardware port).
-echo 'KERNEL=="ttyS1", GROUP="bpf", MODE="0660"' >"$pos/usr/lib/udev/rules.d/99-selftest.rules"
+# (ttyS3 is registered by the 8250 driver even without the hardware port;
+# ttyS1 is the harness's own channel).
+echo 'KERNEL=="ttyS3", GROUP="bpf", MODE="0660"' >"$pos/usr/lib/udev/rules.d/99-selftest.rules"
 
 # runas USER CMD...: switch to USER with its supplementary groups (busybox
 # setpriv/chpst-free).  Built dynamically on purpose: it also proves that
@@ -95,11 +95,11 @@ check "getent passwd member" eq "member:x:1000:1000:bpf group member:/home/membe
 check "udevd running" pidof systemd-udevd
 check "udevadm info /dev/null" eq "N: null" "$(udevadm info /dev/null | grep '^N:')"
 check "60-bpfdev.rules installed" grep -q 'GROUP="bpf"' /usr/lib/udev/rules.d/60-bpfdev.rules
-check "udev rule applied: ttyS1 root:bpf 660" eq "root:bpf 660" "$(stat -c '%U:%G %a' /dev/ttyS1)"
+check "udev rule applied: ttyS3 root:bpf 660" eq "root:bpf 660" "$(stat -c '%U:%G %a' /dev/ttyS3)"
 check "runas member: uid/gid/groups" eq "1000 1000 1000 990" "$(./runas member sh -c 'echo $(id -u) $(id -g) $(id -G)')"
 check "runas outsider: uid/gid/groups" eq "1001 1001 1001" "$(./runas outsider sh -c 'echo $(id -u) $(id -g) $(id -G)')"
-check "member may write a root:bpf 0660 node" ./runas member test -w /dev/ttyS1
-check "outsider may not" ./runas outsider sh -c '! test -w /dev/ttyS1'
+check "member may write a root:bpf 0660 node" ./runas member test -w /dev/ttyS3
+check "outsider may not" ./runas outsider sh -c '! test -w /dev/ttyS3'
 check "busybox su keeps supplementary groups" eq "1000 990" "$(su -s /bin/sh -c 'id -G' member)"
 check "member's HOME is theirs" ./runas member sh -c 'touch "$HOME/x"'
 check "/tmp is 1777" eq 1777 "$(stat -c %a /tmp)"
