@@ -55,6 +55,7 @@ static const char * const deny_names[BPFDEV_DENY_MAX] = {
 	[BPFDEV_DENY_CGROUP] = "cgroup",
 	[BPFDEV_DENY_SHARED_FDS] = "shared_fds",
 	[BPFDEV_DENY_SECCOMP] = "seccomp",
+	[BPFDEV_DENY_INSNS] = "insns",
 };
 
 /* The commands bpfdev executes, as counter slots. */
@@ -216,6 +217,7 @@ COUNTER(denied_quota, denied[BPFDEV_DENY_QUOTA]);
 COUNTER(denied_cgroup, denied[BPFDEV_DENY_CGROUP]);
 COUNTER(denied_shared_fds, denied[BPFDEV_DENY_SHARED_FDS]);
 COUNTER(denied_seccomp, denied[BPFDEV_DENY_SECCOMP]);
+COUNTER(denied_insns, denied[BPFDEV_DENY_INSNS]);
 
 static struct attribute *stats_attrs[] = {
 	&counter_executed_map_create.attr.attr,
@@ -242,6 +244,7 @@ static struct attribute *stats_attrs[] = {
 	&counter_denied_cgroup.attr.attr,
 	&counter_denied_shared_fds.attr.attr,
 	&counter_denied_seccomp.attr.attr,
+	&counter_denied_insns.attr.attr,
 	NULL,
 };
 

@@ -7,6 +7,7 @@
  *   request.c  the snapshot: the caller's request copied once, rebuilt into
  *              the attr the kernel will consume, pointers into kernel copies
  *   policy.c   the decision, made on the snapshot only
+ *   insns.c    what a program's instructions contain: one pass
  *   creds.c    the capabilities a command needs, raised for that call only
  *   freeze.c   BPF_MAP_FREEZE on the object that was checked
  *   cgroup.c   cgroup attach, only to a cgroup the caller may write
@@ -22,10 +23,14 @@
 #include <linux/bpf.h>
 #include <linux/kref.h>
 #include <linux/spinlock.h>
+#include <linux/srcu.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
 
+#include <linux/bpfdev.h>
+
 struct attribute_group;
+struct cred;
 struct file;
 struct seq_file;
 
@@ -40,6 +45,10 @@ extern const struct bpfdev_vocab bpfdev_vocab_cmds;
 extern const struct bpfdev_vocab bpfdev_vocab_progs;
 extern const struct bpfdev_vocab bpfdev_vocab_maps;
 extern const struct bpfdev_vocab bpfdev_vocab_attachs;
+extern const struct bpfdev_vocab bpfdev_vocab_insns;
+
+/* delegate_insns: the uapi's BPFDEV_INSN_* bits (insns.c) */
+#define BPFDEV_INSN_MAX		(BPFDEV_INSN_LOOP + 1)
 
 const char *bpfdev_vocab_name(const struct bpfdev_vocab *vocab, u32 v);
 int bpfdev_vocab_lookup(const struct bpfdev_vocab *vocab, const char *name,
@@ -52,6 +61,7 @@ int bpfdev_vocab_lookup(const struct bpfdev_vocab *vocab, const char *name,
  * @progs: bit per enum bpf_prog_type
  * @maps: bit per enum bpf_map_type
  * @attachs: bit per enum bpf_attach_type
+ * @insns: bit per BPFDEV_INSN_*
  * @insn_max: largest program, in instructions
  * @btf_max: largest BTF, in bytes
  * @map_mem_max: largest map, in bytes of memory
@@ -63,6 +73,7 @@ struct bpfdev_grant {
 	u64 progs;
 	u64 maps;
 	u64 attachs;
+	u64 insns;
 	u32 insn_max;
 	u32 btf_max;
 	u64 map_mem_max;
@@ -75,6 +86,8 @@ struct bpfdev_user_limits {
 	u32 loads_max;	/* concurrent program and BTF loads */
 	u32 progs_max;	/* programs created since the module was loaded */
 	u32 maps_max;	/* maps created since the module was loaded */
+	u64 jit_max;	/* bytes of JIT images of live programs */
+	u64 btf_max;	/* bytes of BTF loaded since the module was loaded */
 };
 
 void bpfdev_grant_global(struct bpfdev_grant *grant);
@@ -84,6 +97,7 @@ void bpfdev_grant_show(struct seq_file *m, const struct bpfdev_grant *grant);
 void bpfdev_user_limits(struct bpfdev_user_limits *limits);
 u64 bpfdev_generation(void);
 void bpfdev_grant_exit(void);
+extern struct srcu_struct bpfdev_grant_srcu;
 bool bpfdev_seccomp_callers_allowed(void);
 
 /* file.c: the state of an open file, shared with the files narrowed from it */
@@ -135,6 +149,12 @@ struct bpfdev_user *bpfdev_user_find(kuid_t uid);
 int bpfdev_user_begin(struct bpfdev_user *user, int cmd);
 void bpfdev_user_end(struct bpfdev_user *user, int cmd, bool created);
 void bpfdev_user_counts(struct bpfdev_user *user, u32 *progs, u32 *maps);
+int bpfdev_user_jit_reserve(struct bpfdev_user *user, u32 bytes, u64 max);
+void bpfdev_user_jit_commit(struct bpfdev_user *user, u32 reserved, int fd,
+			    const struct cred *cred);
+int bpfdev_user_btf_charge(struct bpfdev_user *user, u64 bytes, u64 max);
+void bpfdev_user_btf_refund(struct bpfdev_user *user, u64 bytes);
+void bpfdev_user_budgets(struct bpfdev_user *user, u64 *jit, u64 *btf);
 void bpfdev_users_free(void);
 
 static inline bool bpfdev_mask_has(u64 mask, u32 bit)
@@ -179,8 +199,22 @@ enum bpfdev_deny {
 	BPFDEV_DENY_CGROUP,	/* cgroup directory not writable (EACCES) */
 	BPFDEV_DENY_SHARED_FDS,	/* cgroup attach from a shared fd table */
 	BPFDEV_DENY_SECCOMP,	/* caller under a seccomp filter */
+	BPFDEV_DENY_INSNS,	/* calls, callbacks, kfuncs or loops not delegated */
 	BPFDEV_DENY_MAX,
 };
+
+/* insns.c: what one pass over a program's instructions found */
+struct bpfdev_insns {
+	u64 found;		/* bit per BPFDEV_INSN_*, less loops */
+	u32 fd_array_len;	/* entries of fd_array the verifier may read */
+	bool backward;		/* a jump to itself or an earlier instruction */
+	bool ksym;		/* ldimm64 of a kernel symbol, kernel BTF */
+	bool ksym_user_btf;	/* ldimm64 of a kernel symbol, caller's BTF */
+};
+
+int bpfdev_insns_scan(const struct bpf_insn *insn, u32 cnt,
+		      struct bpfdev_insns *out);
+int bpfdev_insns_have_loop(const struct bpf_insn *insn, u32 cnt);
 
 /**
  * struct bpfdev_request - one bpf command, as the kernel will consume it
@@ -190,6 +224,7 @@ enum bpfdev_deny {
  * @uattr: the caller's attr, written to only for bpf(2)'s write-backs
  * @st: the state of the file the request came through
  * @in: the caller's input pointers, read once by bpfdev_request_copy_inputs()
+ * @insns: what the program's instructions contain (BPF_PROG_LOAD)
  * @attr: the attr handed to kern_sys_bpf(): built from the fields @cmd
  *	uses; every pointer the kernel dereferences as a kernel pointer points
  *	at a buffer below, the log buffers stay the caller's
@@ -207,6 +242,7 @@ struct bpfdev_request {
 	union bpf_attr __user *uattr;
 	struct bpfdev_fstate *st;
 	struct bpfdev_request_inputs in;
+	struct bpfdev_insns insns;
 	union bpf_attr attr;
 	char license[BPFDEV_LICENSE_LEN];
 	void *bufs[BPFDEV_MAX_BUFS];
@@ -227,7 +263,8 @@ int bpfdev_policy_check(struct bpfdev_request *req,
 			const struct bpfdev_grant *grant);
 int bpfdev_policy_limits(struct bpfdev_request *req,
 			 const struct bpfdev_grant *grant);
-int bpfdev_policy_insns(struct bpfdev_request *req);
+int bpfdev_policy_insns(struct bpfdev_request *req,
+			const struct bpfdev_grant *grant);
 
 static inline int bpfdev_deny(struct bpfdev_request *req,
 			      enum bpfdev_deny why, int err)
@@ -245,7 +282,8 @@ bool bpfdev_prog_uses_attach_type(u32 type);
 /* creds.c */
 u64 bpfdev_caps_needed(const struct bpfdev_request *req);
 bool bpfdev_prog_type_reads_kernel(u32 type);
-int bpfdev_call_with_caps(struct bpfdev_request *req, u64 caps);
+int bpfdev_call_with_caps(struct bpfdev_request *req, u64 caps,
+			  const struct cred **own);
 void bpfdev_cred_cache_drop(struct bpfdev_fstate *st);
 
 /* cgroup.c */

@@ -81,5 +81,5 @@ int bpfdev_cgroup_attach(struct bpfdev_request *req)
 	 */
 	udelay(50);
 #endif
-	return bpfdev_call_with_caps(req, BIT_ULL(CAP_NET_ADMIN));
+	return bpfdev_call_with_caps(req, BIT_ULL(CAP_NET_ADMIN), NULL);
 }

@@ -207,20 +207,27 @@ void bpfdev_cred_cache_drop(struct bpfdev_fstate *st)
  * bpfdev_call_with_caps() - run @req through kern_sys_bpf() with @caps
  * @req: an accepted request whose inputs are kernel copies
  * @caps: a bit per capability to raise in cap_effective
+ * @own: NULL, or where to return a reference to credentials made for this
+ *	call alone (not from the cache): the file of an object the call
+ *	creates is then the one file whose f_cred they are
  *
  * Return: what bpf(2) returns: a new fd, 0, or a negative errno.
  */
-int bpfdev_call_with_caps(struct bpfdev_request *req, u64 caps)
+int bpfdev_call_with_caps(struct bpfdev_request *req, u64 caps,
+			  const struct cred **own)
 {
 	const struct cred *cred, *old;
 	int ret;
 
-	cred = cred_get(req->st, caps);
+	cred = own ? cred_make(caps) : cred_get(req->st, caps);
 	if (!cred)
 		return -ENOMEM;
 	old = override_creds(cred);
 	ret = kern_sys_bpf(req->cmd, &req->attr, sizeof(req->attr));
 	revert_creds(old);
-	put_cred(cred);
+	if (own)
+		*own = cred;
+	else
+		put_cred(cred);
 	return ret;
 }

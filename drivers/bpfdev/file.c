@@ -56,6 +56,7 @@ struct bpfdev_fstate *bpfdev_fstate_new(struct bpfdev_fstate *parent,
 		st->own.progs = ~0ULL;
 		st->own.maps = ~0ULL;
 		st->own.attachs = ~0ULL;
+		st->own.insns = ~0ULL;
 		st->own.insn_max = U32_MAX;
 		st->own.btf_max = U32_MAX;
 		st->own.map_mem_max = U64_MAX;

@@ -47,7 +47,7 @@ static int freeze_checked_map(struct bpfdev_request *req)
 	if (!writable)
 		return -EPERM;
 	udelay(50);
-	return bpfdev_call_with_caps(req, BIT_ULL(CAP_BPF));
+	return bpfdev_call_with_caps(req, BIT_ULL(CAP_BPF), NULL);
 }
 #else
 static int freeze_checked_map(struct bpfdev_request *req)

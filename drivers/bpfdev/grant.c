@@ -11,6 +11,13 @@
  * The defaults delegate what bpf(2) let any user do while
  * kernel.unprivileged_bpf_disabled was 0, plus the commands libbpf needs for
  * every object (BTF, and freezing .rodata on 6.1).
+ *
+ * A change of the grant, or a revocation, takes effect before the write
+ * returns: every request makes its final decision and its call inside an
+ * SRCU read section (sys_bpf.c), which takes no fault on caller memory, and
+ * a write waits for the sections that began before it. A request parked on
+ * a page fault is parked before its final decision, so the write does not
+ * wait for it, and it is then decided under the new grant.
  */
 #include <linux/bpf.h>
 #include <linux/ctype.h>
@@ -20,12 +27,22 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/srcu.h>
 #include <linux/sysfs.h>
 #include <linux/atomic.h>
 
 #include "bpfdev.h"
 
 #define MASK_ANY	(~0ULL)
+
+/* Read-held by each request's final decision and call (sys_bpf.c). */
+DEFINE_SRCU(bpfdev_grant_srcu);
+
+/* After a change: no request decided under the old grant is still running. */
+static void grant_changed(void)
+{
+	synchronize_srcu(&bpfdev_grant_srcu);
+}
 
 struct grant_param {
 	const struct bpfdev_vocab *vocab;
@@ -72,6 +89,15 @@ static struct grant_param delegate_attachs = {
 		BIT_ULL(BPF_CGROUP_INET_EGRESS),
 };
 
+/*
+ * What the verifier allows only in its CAP_BPF mode (insns.c): none by
+ * default, so that a delegated program is as bounded as an unprivileged one.
+ */
+static struct grant_param delegate_insns = {
+	.vocab = &bpfdev_vocab_insns,
+	.mask = 0,
+};
+
 /* BPF_MAXINSNS: what an unprivileged bpf(2) caller may load. */
 static unsigned int insn_max = BPF_MAXINSNS;
 
@@ -89,13 +115,11 @@ static int grant_param_set(const char *val, const struct kernel_param *kp)
 		end--;
 
 	if (end - val == 3 && !strncmp(val, "any", 3)) {
-		WRITE_ONCE(gp->mask, MASK_ANY);
-		return 0;
+		mask = MASK_ANY;
+		goto set;
 	}
-	if (end - val == 4 && !strncmp(val, "none", 4)) {
-		WRITE_ONCE(gp->mask, 0);
-		return 0;
-	}
+	if (end - val == 4 && !strncmp(val, "none", 4))
+		goto set;
 	if (end > val && isdigit(*val)) {
 		if (end - val >= sizeof(buf))
 			return -EINVAL;
@@ -103,8 +127,7 @@ static int grant_param_set(const char *val, const struct kernel_param *kp)
 		buf[end - val] = '\0';
 		if (kstrtou64(buf, 0, &mask))
 			return -EINVAL;
-		WRITE_ONCE(gp->mask, mask);
-		return 0;
+		goto set;
 	}
 	for (p = val; p < end; p = p + 1) {
 		const char *sep = memchr(p, ':', end - p) ?: end;
@@ -118,7 +141,9 @@ static int grant_param_set(const char *val, const struct kernel_param *kp)
 		mask |= BIT_ULL(v);
 		p = sep;
 	}
+set:
 	WRITE_ONCE(gp->mask, mask);
+	grant_changed();
 	return 0;
 }
 
@@ -169,10 +194,17 @@ MODULE_PARM_DESC(delegate_maps, "map types members may create");
 module_param_cb(delegate_attachs, &grant_param_ops, &delegate_attachs, 0644);
 MODULE_PARM_DESC(delegate_attachs,
 		 "expected attach types members' programs may be loaded for");
+module_param_cb(delegate_insns, &grant_param_ops, &delegate_insns, 0644);
+MODULE_PARM_DESC(delegate_insns,
+		 "what programs may use beyond unprivileged bpf(2): bpf_call, callback, kfunc_call, loop (default none)");
 
 static int insn_max_set(const char *val, const struct kernel_param *kp)
 {
-	return param_set_uint_minmax(val, kp, 1, BPF_COMPLEXITY_LIMIT_INSNS);
+	int ret = param_set_uint_minmax(val, kp, 1, BPF_COMPLEXITY_LIMIT_INSNS);
+
+	if (!ret)
+		grant_changed();
+	return ret;
 }
 
 static const struct kernel_param_ops insn_max_ops = {
@@ -191,7 +223,11 @@ static unsigned int btf_max = 4U << 20;
 
 static int btf_max_set(const char *val, const struct kernel_param *kp)
 {
-	return param_set_uint_minmax(val, kp, 1, BPFDEV_BTF_MAX_SIZE);
+	int ret = param_set_uint_minmax(val, kp, 1, BPFDEV_BTF_MAX_SIZE);
+
+	if (!ret)
+		grant_changed();
+	return ret;
 }
 
 static const struct kernel_param_ops btf_max_ops = {
@@ -202,40 +238,104 @@ static const struct kernel_param_ops btf_max_ops = {
 module_param_cb(btf_max, &btf_max_ops, &btf_max, 0644);
 MODULE_PARM_DESC(btf_max, "largest BTF members may load, in bytes (default 4 MiB)");
 
+/* The other parameters: set as usual, then wait as the masks do. */
+static int grant_set_ulong(const char *val, const struct kernel_param *kp)
+{
+	int ret = param_set_ulong(val, kp);
+
+	if (!ret)
+		grant_changed();
+	return ret;
+}
+
+static const struct kernel_param_ops grant_ulong_ops = {
+	.set = grant_set_ulong,
+	.get = param_get_ulong,
+};
+
+static int grant_set_uint(const char *val, const struct kernel_param *kp)
+{
+	int ret = param_set_uint(val, kp);
+
+	if (!ret)
+		grant_changed();
+	return ret;
+}
+
+static const struct kernel_param_ops grant_uint_ops = {
+	.set = grant_set_uint,
+	.get = param_get_uint,
+};
+
+static int grant_set_bool(const char *val, const struct kernel_param *kp)
+{
+	int ret = param_set_bool(val, kp);
+
+	if (!ret)
+		grant_changed();
+	return ret;
+}
+
+static const struct kernel_param_ops grant_bool_ops = {
+	.flags = KERNEL_PARAM_OPS_FL_NOARG,
+	.set = grant_set_bool,
+	.get = param_get_bool,
+};
+
 /*
  * One map's memory: enough for ordinary maps and ring buffers, far from what
  * takes a small machine into the OOM killer.
  */
 static unsigned long map_mem_max = 64UL << 20;
-module_param(map_mem_max, ulong, 0644);
+module_param_cb(map_mem_max, &grant_ulong_ops, &map_mem_max, 0644);
 MODULE_PARM_DESC(map_mem_max,
 		 "largest map members may create, in bytes of memory (default 64 MiB)");
 
 static unsigned int file_progs_max;
-module_param(file_progs_max, uint, 0644);
+module_param_cb(file_progs_max, &grant_uint_ops, &file_progs_max, 0644);
 MODULE_PARM_DESC(file_progs_max,
 		 "programs one open file may create in its lifetime (0: no limit)");
 
 static unsigned int file_maps_max;
-module_param(file_maps_max, uint, 0644);
+module_param_cb(file_maps_max, &grant_uint_ops, &file_maps_max, 0644);
 MODULE_PARM_DESC(file_maps_max,
 		 "maps one open file may create in its lifetime (0: no limit)");
 
 /* The verifier can use a lot of memory: a few loads at a time per user. */
 static unsigned int user_loads_max = 4;
-module_param(user_loads_max, uint, 0644);
+module_param_cb(user_loads_max, &grant_uint_ops, &user_loads_max, 0644);
 MODULE_PARM_DESC(user_loads_max,
 		 "program and BTF loads one user may run at once (0: no limit, default 4)");
 
 static unsigned int user_progs_max;
-module_param(user_progs_max, uint, 0644);
+module_param_cb(user_progs_max, &grant_uint_ops, &user_progs_max, 0644);
 MODULE_PARM_DESC(user_progs_max,
 		 "programs one user may create while the module is loaded (0: no limit)");
 
 static unsigned int user_maps_max;
-module_param(user_maps_max, uint, 0644);
+module_param_cb(user_maps_max, &grant_uint_ops, &user_maps_max, 0644);
 MODULE_PARM_DESC(user_maps_max,
 		 "maps one user may create while the module is loaded (0: no limit)");
+
+/*
+ * JIT images are not charged to a memory cgroup, and with CAP_BPF raised
+ * not to the kernel's bpf_jit_limit either: a live budget per user
+ * (users.c). 16 MiB is some 400 programs of 4,096 instructions.
+ */
+static unsigned long user_jit_max = 16UL << 20;
+module_param_cb(user_jit_max, &grant_ulong_ops, &user_jit_max, 0644);
+MODULE_PARM_DESC(user_jit_max,
+		 "bytes of JIT images one user's live programs may take (0: no limit, default 16 MiB)");
+
+/*
+ * BTF is parsed into memory no cgroup is charged for, and outlives its fds
+ * in the maps and programs that use it: a budget per user for the module's
+ * lifetime (users.c), in bytes as the kernel allocates them.
+ */
+static unsigned long user_btf_max = 64UL << 20;
+module_param_cb(user_btf_max, &grant_ulong_ops, &user_btf_max, 0644);
+MODULE_PARM_DESC(user_btf_max,
+		 "bytes of BTF one user may load while the module is loaded (0: no limit, default 64 MiB)");
 
 /*
  * A seccomp filter that denies bpf(2) cannot be told from one that allows
@@ -244,7 +344,7 @@ MODULE_PARM_DESC(user_maps_max,
  * says otherwise. no_new_privs alone restricts nothing bpf does.
  */
 static bool allow_seccomp;
-module_param(allow_seccomp, bool, 0644);
+module_param_cb(allow_seccomp, &grant_bool_ops, &allow_seccomp, 0644);
 MODULE_PARM_DESC(allow_seccomp,
 		 "let callers under a seccomp filter use the device (default N)");
 
@@ -286,10 +386,14 @@ void bpfdev_grant_exit(void)
 	flush_delayed_work(&revoke_work);
 }
 #else
-/* Before the write returns: no request that starts after it runs. */
+/*
+ * Before the write returns: no request that starts after it runs, and none
+ * that decided before it is still running.
+ */
 static void revoke_apply(void)
 {
 	atomic64_inc(&generation);
+	grant_changed();
 }
 
 void bpfdev_grant_exit(void)
@@ -337,6 +441,7 @@ void bpfdev_grant_global(struct bpfdev_grant *grant)
 	grant->progs = READ_ONCE(delegate_progs.mask);
 	grant->maps = READ_ONCE(delegate_maps.mask);
 	grant->attachs = READ_ONCE(delegate_attachs.mask);
+	grant->insns = READ_ONCE(delegate_insns.mask);
 	grant->insn_max = READ_ONCE(insn_max);
 	grant->btf_max = READ_ONCE(btf_max);
 	grant->map_mem_max = READ_ONCE(map_mem_max);
@@ -353,6 +458,8 @@ void bpfdev_user_limits(struct bpfdev_user_limits *limits)
 	limits->loads_max = READ_ONCE(user_loads_max);
 	limits->progs_max = READ_ONCE(user_progs_max);
 	limits->maps_max = READ_ONCE(user_maps_max);
+	limits->jit_max = READ_ONCE(user_jit_max);
+	limits->btf_max = READ_ONCE(user_btf_max);
 }
 
 /* The smaller of two limits where 0 means none. */
@@ -377,6 +484,7 @@ void bpfdev_grant_intersect(struct bpfdev_grant *dst,
 	dst->progs &= with->progs;
 	dst->maps &= with->maps;
 	dst->attachs &= with->attachs;
+	dst->insns &= with->insns;
 	dst->insn_max = min(dst->insn_max, with->insn_max);
 	dst->btf_max = min(dst->btf_max, with->btf_max);
 	dst->map_mem_max = min(dst->map_mem_max, with->map_mem_max);
@@ -411,6 +519,7 @@ void bpfdev_grant_show(struct seq_file *m, const struct bpfdev_grant *grant)
 	grant_show_mask(m, "allowed_progs", grant->progs, &bpfdev_vocab_progs);
 	grant_show_mask(m, "allowed_attachs", grant->attachs,
 			&bpfdev_vocab_attachs);
+	grant_show_mask(m, "allowed_insns", grant->insns, &bpfdev_vocab_insns);
 	seq_printf(m, "insn_max:\t%u\n", grant->insn_max);
 	seq_printf(m, "btf_max:\t%u\n", grant->btf_max);
 	seq_printf(m, "map_mem_max:\t%llu\n", grant->map_mem_max);

@@ -98,6 +98,8 @@ static long bpfdev_info(struct file *file, void __user *arg)
 	info.own_progs = st->own.progs;
 	info.own_maps = st->own.maps;
 	info.own_attachs = st->own.attachs;
+	info.insns = grant.insns;
+	info.own_insns = st->own.insns;
 	info.progs_created = atomic_read(&st->progs);
 	info.maps_created = atomic_read(&st->maps);
 	user = bpfdev_user_find(current_uid());
@@ -106,6 +108,11 @@ static long bpfdev_info(struct file *file, void __user *arg)
 				   &info.user_maps_created);
 	info.user_progs_max = ulim.progs_max;
 	info.user_maps_max = ulim.maps_max;
+	if (user)
+		bpfdev_user_budgets(user, &info.user_jit_bytes,
+				    &info.user_btf_bytes);
+	info.user_jit_max = ulim.jit_max;
+	info.user_btf_max = ulim.btf_max;
 	if (copy_to_user(arg, &info, info.size))
 		return -EFAULT;
 	return 0;
@@ -141,6 +148,7 @@ static long bpfdev_narrow(struct file *file, void __user *arg)
 	with.progs = nr.progs;
 	with.maps = nr.maps;
 	with.attachs = nr.attachs;
+	with.insns = nr.insns;
 	with.insn_max = narrow_limit(nr.insn_max, st->own.insn_max);
 	with.btf_max = narrow_limit(nr.btf_max, st->own.btf_max);
 	with.map_mem_max = nr.map_mem_max ?: st->own.map_mem_max;
@@ -188,10 +196,14 @@ static long bpfdev_ioctl(struct file *file, unsigned int cmd,
 static void bpfdev_show_fdinfo(struct seq_file *m, struct file *file)
 {
 	struct bpfdev_fstate *st = file->private_data;
+	struct bpfdev_user_limits ulim;
 	struct bpfdev_grant grant;
 
 	bpfdev_fstate_effective(st, &grant);
 	bpfdev_grant_show(m, &grant);
+	bpfdev_user_limits(&ulim);
+	seq_printf(m, "user_jit_max:\t%llu\n", ulim.jit_max);
+	seq_printf(m, "user_btf_max:\t%llu\n", ulim.btf_max);
 	seq_printf(m, "writable:\t%d\n", !!(file->f_mode & FMODE_WRITE));
 	seq_printf(m, "narrowed:\t%d\n", !!st->parent);
 	seq_printf(m, "revoked:\t%d\n", bpfdev_fstate_revoked(st));

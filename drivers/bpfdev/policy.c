@@ -259,37 +259,44 @@ int bpfdev_policy_limits(struct bpfdev_request *req,
 
 /**
  * bpfdev_policy_insns() - may these instructions run under the grant?
- * @req: a BPF_PROG_LOAD whose instructions are the kernel copy
+ * @req: a BPF_PROG_LOAD whose instructions are the kernel copy, scanned
+ * @grant: the effective grant
  *
- * ldimm64 of a kernel symbol (BPF_PSEUDO_BTF_ID) gives a program a pointer
+ * Kernel symbols: ldimm64 of BPF_PSEUDO_BTF_ID gives a program a pointer
  * into kernel data, typed by BTF. The verifier takes the BTF from any fd,
  * including BTF the caller loaded (upstream needs CAP_BPF to load BTF,
  * bpfdev delegates it), so a caller could describe init_task as a 1 MiB
  * char array and read the kernel's memory from a socket filter. Kernel
  * symbols are therefore never delegated through a caller's BTF, and only
  * to tracing program types (which can read kernel memory anyway) through
- * the kernel's own BTF. The instructions are walked as the verifier's
- * resolve_pseudo_ldimm64() walks them.
+ * the kernel's own BTF.
  *
- * Return: 0 or -EPERM.
+ * Calls, callbacks, kfunc calls and loops: what the verifier allows only
+ * in the CAP_BPF mode bpfdev's raised capability puts it in, and what makes
+ * a program's run time unbounded, only if delegate_insns says so (insns.c).
+ * The search for a loop runs only when a jump goes backwards.
+ *
+ * Return: 0, -EPERM, or -ENOMEM.
  */
-int bpfdev_policy_insns(struct bpfdev_request *req)
+int bpfdev_policy_insns(struct bpfdev_request *req,
+			const struct bpfdev_grant *grant)
 {
 	const union bpf_attr *k = &req->attr;
-	const struct bpf_insn *insn =
-		(const struct bpf_insn *)(uintptr_t)k->insns;
-	u32 i;
+	const struct bpfdev_insns *in = &req->insns;
+	int loop;
 
 	if (req->cmd != BPF_PROG_LOAD)
 		return 0;
-	for (i = 0; i + 1 < k->insn_cnt; i++) {
-		if (insn[i].code != (BPF_LD | BPF_IMM | BPF_DW))
-			continue;
-		if (insn[i].src_reg == BPF_PSEUDO_BTF_ID &&
-		    (insn[i + 1].imm ||
-		     !bpfdev_prog_type_reads_kernel(k->prog_type)))
-			return bpfdev_deny(req, BPFDEV_DENY_NEVER, -EPERM);
-		i++;
-	}
-	return 0;
+	if (in->ksym_user_btf ||
+	    (in->ksym && !bpfdev_prog_type_reads_kernel(k->prog_type)))
+		return bpfdev_deny(req, BPFDEV_DENY_NEVER, -EPERM);
+	if (in->found & ~grant->insns)
+		return bpfdev_deny(req, BPFDEV_DENY_INSNS, -EPERM);
+	if (!in->backward || bpfdev_mask_has(grant->insns, BPFDEV_INSN_LOOP))
+		return 0;
+	loop = bpfdev_insns_have_loop((const struct bpf_insn *)(uintptr_t)k->insns,
+				      k->insn_cnt);
+	if (loop < 0)
+		return loop;
+	return loop ? bpfdev_deny(req, BPFDEV_DENY_INSNS, -EPERM) : 0;
 }

@@ -31,8 +31,6 @@
 #define BPFDEV_REC_SIZE_MAX	252U
 /* func/line info or CO-RE relocation bytes of one program */
 #define BPFDEV_RECORDS_MAX	(16U << 20)
-/* fd_array entries a program may index: far above what libbpf uses */
-#define BPFDEV_FD_ARRAY_MAX	(1U << 16)
 
 /* Is any byte after @field non-zero?  bpf(2)'s CHECK_ATTR(). */
 #define attr_tail_nonzero(attr, field)					\
@@ -238,46 +236,10 @@ static int request_dup(struct bpfdev_request *req, u64 uptr, size_t len,
 /*
  * fd_array has no length: the verifier reads fd_array[imm] for ldimm64
  * map-index instructions and fd_array[off] for kfunc calls into module BTF.
- * Size the copy from the (kernel copy of the) instructions, so that every
- * index the verifier will use is inside it; a negative index would read in
- * front of the buffer. Kfunc calls are looked for in every slot, the second
- * halves of ldimm64 included: add_subprog_and_kfunc() walks every slot, and
- * reads fd_array, before anything rejects a malformed second half.
+ * The copy is sized from the (kernel copy of the) instructions, by the one
+ * pass over them (insns.c), so that every index the verifier will use is
+ * inside it; a negative index would read in front of the buffer.
  */
-static int request_fd_array_len(const struct bpf_insn *insn, u32 cnt,
-				 u32 *len)
-{
-	bool second_half = false;
-	u32 i, need = 0;
-
-	for (i = 0; i < cnt; i++) {
-		const struct bpf_insn *in = &insn[i];
-
-		if (in->code == (BPF_JMP | BPF_CALL) &&
-		    in->src_reg == BPF_PSEUDO_KFUNC_CALL && in->off) {
-			if (in->off < 0)
-				return -EINVAL;
-			need = max_t(u32, need, (u32)in->off + 1);
-		}
-		if (second_half) {
-			second_half = false;
-			continue;
-		}
-		if (in->code == (BPF_LD | BPF_IMM | BPF_DW)) {
-			if (in->src_reg == BPF_PSEUDO_MAP_IDX ||
-			    in->src_reg == BPF_PSEUDO_MAP_IDX_VALUE) {
-				if (in->imm < 0)
-					return -EINVAL;
-				need = max_t(u32, need, (u32)in->imm + 1);
-			}
-			second_half = true;
-		}
-	}
-	if (need > BPFDEV_FD_ARRAY_MAX)
-		return -E2BIG;
-	*len = need;
-	return 0;
-}
 
 /* A func_info/line_info/core_relo array: cnt records of rec_size bytes. */
 static int request_dup_records(struct bpfdev_request *req, u64 uptr,
@@ -297,7 +259,6 @@ static int request_dup_records(struct bpfdev_request *req, u64 uptr,
 static int request_prog_load_inputs(struct bpfdev_request *req)
 {
 	union bpf_attr *k = &req->attr;
-	u32 fd_cnt = 0;
 	long len;
 	int err;
 
@@ -316,13 +277,14 @@ static int request_prog_load_inputs(struct bpfdev_request *req)
 	req->license[len] = '\0';
 	k->license = (u64)(uintptr_t)req->license;
 
-	err = request_fd_array_len((const struct bpf_insn *)(uintptr_t)k->insns,
-				   k->insn_cnt, &fd_cnt);
+	err = bpfdev_insns_scan((const struct bpf_insn *)(uintptr_t)k->insns,
+				k->insn_cnt, &req->insns);
 	if (err)
 		return err;
 	if (req->in.fd_array) {
 		err = request_dup(req, req->in.fd_array,
-				  (size_t)fd_cnt * sizeof(int), &k->fd_array);
+				  (size_t)req->insns.fd_array_len * sizeof(int),
+				  &k->fd_array);
 		if (err)
 			return err;
 	}

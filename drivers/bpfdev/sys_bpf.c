@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * One delegated bpf command, in order: read the request once, snapshot the
- * attr, decide, copy the inputs the kernel will read, run with the
- * capabilities the command needs, copy bpf(2)'s write-backs out.
+ * attr, decide (early: a denial copies and allocates nothing), copy the
+ * inputs the kernel will read and fault in the log, then decide again and
+ * run with the capabilities the command needs, in one section that no
+ * fault on caller memory can hold open, and copy bpf(2)'s write-backs out.
  */
 #include <linux/bpf.h>
 #include <linux/cred.h>
 #include <linux/delay.h>
 #include <linux/fs.h>
+#include <linux/pagemap.h>
 #include <linux/uaccess.h>
 
 #include <linux/bpfdev.h>
@@ -18,9 +21,9 @@
 #ifdef BPFDEV_TEST_BROKEN
 /*
  * Test-only: the bug the snapshot exists to prevent. After the policy has
- * accepted the request, the program type and expected attach type are read
- * again from the caller's memory, where a second thread may have changed
- * them. The race test must catch this build. Never built outside the test
+ * made its final decision, the program type and expected attach type are
+ * read again from the caller's memory, where a second thread may have
+ * changed them. The race test must catch this build. Never built outside the test
  * harness.
  */
 static void sys_bpf_reread_types(struct bpfdev_request *req)
@@ -43,7 +46,48 @@ static inline void sys_bpf_reread_types(struct bpfdev_request *req)
 }
 #endif
 
-static int sys_bpf_execute(struct bpfdev_request *req)
+/*
+ * Estimates of the kernel memory a load takes that no memory cgroup is
+ * charged for (users.c): the JIT image of a program, checked before the load
+ * and corrected after, and BTF as btf_parse() allocates it (the data, up to
+ * 16 bytes of index per type of at least 12 bytes, the struct).
+ */
+#define SYS_BPF_JIT_BYTES_PER_INSN	16
+#define SYS_BPF_BTF_OVERHEAD		512
+
+static u64 sys_bpf_btf_bytes(const struct bpfdev_request *req)
+{
+	return 3ULL * req->attr.btf_size + SYS_BPF_BTF_OVERHEAD;
+}
+
+/*
+ * The verifier writes its log into the caller's buffer during the call, and
+ * the call runs where no fault on caller memory may wait (below): fault the
+ * log in first, without changing it. A caller that unmaps it again in the
+ * meantime gets EFAULT from the call.
+ */
+static int sys_bpf_prefault_log(const struct bpfdev_request *req)
+{
+	const union bpf_attr *k = &req->attr;
+	u64 buf = 0;
+	u32 size = 0;
+
+	if (req->cmd == BPF_PROG_LOAD && k->log_level) {
+		buf = k->log_buf;
+		size = k->log_size;
+	} else if (req->cmd == BPF_BTF_LOAD && k->btf_log_level) {
+		buf = k->btf_log_buf;
+		size = k->btf_log_size;
+	}
+	if (!buf || !size)
+		return 0;
+	if (fault_in_safe_writeable(u64_to_user_ptr(buf), size))
+		return -EFAULT;
+	return 0;
+}
+
+/* The call itself, for @user; @own: see bpfdev_call_with_caps(). */
+static int sys_bpf_call(struct bpfdev_request *req, const struct cred **own)
 {
 	int ret;
 
@@ -51,11 +95,89 @@ static int sys_bpf_execute(struct bpfdev_request *req)
 		return bpfdev_map_freeze(req);
 	if (req->cmd == BPF_LINK_CREATE)
 		return bpfdev_cgroup_attach(req);
+	/*
+	 * No fault on caller memory: one would wait, and a userfaultfd or
+	 * FUSE page could make it wait for as long as its holder likes,
+	 * inside the section a revocation waits for. The inputs are kernel
+	 * copies; the log was faulted in.
+	 */
+	pagefault_disable();
+	ret = bpfdev_call_with_caps(req, bpfdev_caps_needed(req), own);
+	pagefault_enable();
+	return ret;
+}
+
+/*
+ * The final decision and the call, in one SRCU read section of the grant
+ * (grant.c): a revocation or a change of the grant whose write has returned
+ * is never followed by an object created under the old one. Decided again
+ * here, on the kernel copies, after everything that could wait on caller
+ * memory.
+ */
+static int sys_bpf_decide_and_call(struct bpfdev_request *req,
+				   struct bpfdev_user *user,
+				   const struct cred **own)
+{
+	struct bpfdev_user_limits lim;
+	struct bpfdev_grant grant;
+	u32 jit = 0, jit_reserved = 0;
+	u64 btf = 0;
+	int idx, ret;
+
+	idx = srcu_read_lock(&bpfdev_grant_srcu);
+	if (bpfdev_fstate_revoked(req->st)) {
+		ret = bpfdev_deny(req, BPFDEV_DENY_REVOKED, -EPERM);
+		goto out;
+	}
+	bpfdev_fstate_effective(req->st, &grant);
+	ret = bpfdev_policy_check(req, &grant) ?:
+	      bpfdev_policy_limits(req, &grant) ?:
+	      bpfdev_policy_insns(req, &grant);
+	if (ret)
+		goto out;
+
+	bpfdev_user_limits(&lim);
+	if (req->cmd == BPF_PROG_LOAD) {
+		jit = req->attr.insn_cnt * SYS_BPF_JIT_BYTES_PER_INSN;
+		ret = bpfdev_user_jit_reserve(user, jit, lim.jit_max);
+		if (!ret)
+			jit_reserved = jit;
+	} else if (req->cmd == BPF_BTF_LOAD) {
+		btf = sys_bpf_btf_bytes(req);
+		ret = bpfdev_user_btf_charge(user, btf, lim.btf_max);
+	}
+	if (ret) {
+		ret = bpfdev_deny(req, BPFDEV_DENY_QUOTA, ret);
+		goto out;
+	}
+
+	sys_bpf_reread_types(req);
+	ret = sys_bpf_call(req, req->cmd == BPF_PROG_LOAD ? own : NULL);
+	if (req->cmd == BPF_BTF_LOAD && ret < 0)
+		bpfdev_user_btf_refund(user, btf);
+out:
+	srcu_read_unlock(&bpfdev_grant_srcu, idx);
+	/* outside the section: it looks at the new file, sleeps, allocates */
+	if (jit_reserved)
+		bpfdev_user_jit_commit(user, jit_reserved, ret, *own);
+	return ret;
+}
+
+static int sys_bpf_execute(struct bpfdev_request *req,
+			   struct bpfdev_user *user)
+{
+	const struct cred *own = NULL;
+	int ret;
 
 	ret = bpfdev_request_prepare_writeback(req);
 	if (ret)
 		return ret;
-	ret = bpfdev_call_with_caps(req, bpfdev_caps_needed(req));
+	ret = sys_bpf_prefault_log(req);
+	if (ret)
+		return bpfdev_deny(req, BPFDEV_DENY_MALFORMED, ret);
+	ret = sys_bpf_decide_and_call(req, user, &own);
+	if (own)
+		put_cred(own);
 	bpfdev_request_writeback(req);
 	return ret;
 }
@@ -85,7 +207,7 @@ static int sys_bpf_accounted(struct bpfdev_fstate *st,
 	if (ret)
 		bpfdev_deny(req, BPFDEV_DENY_MALFORMED, ret);
 	else
-		ret = bpfdev_policy_insns(req) ?: sys_bpf_execute(req);
+		ret = sys_bpf_execute(req, user);
 
 	bpfdev_user_end(user, req->cmd, ret >= 0);
 	if (ret < 0)
@@ -149,7 +271,6 @@ long bpfdev_sys_bpf(struct file *file, void __user *arg)
 
 	ret = sys_bpf_prepare(file, arg, &req);
 	if (!ret) {
-		sys_bpf_reread_types(&req);
 		ret = sys_bpf_accounted(file->private_data, &req);
 		bpfdev_request_free(&req);
 	}

@@ -9,15 +9,50 @@
  * are counted for the module's lifetime: bpfdev sees an object created, but
  * not its last fd closed, so a live count is not something it can keep.
  * The entries are a few bytes per user that ever called, freed at unload.
+ *
+ * Two kinds of kernel memory are not charged to the caller's memory cgroup,
+ * so each user has a budget of them:
+ *
+ * JIT images. Without CAP_BPF a load is charged against the kernel's
+ * bpf_jit_limit; with it, as bpfdev raises it, nothing limits them. The
+ * budget is live: each program a user created through bpfdev is remembered
+ * by the address and kernel symbol name of its JIT image (the kernel lists
+ * a program's image among its symbols, "bpf_prog_<tag>_<name>", from load
+ * until it is freed), and entries whose address no longer resolves to the
+ * same name are dropped, lazily, when the budget would be exceeded. A
+ * program whose symbol cannot be seen (net.core.bpf_jit_kallsyms off, or
+ * bpf_jit_harden on, or its fd closed before bpfdev could look) stays
+ * charged for the module's lifetime: the budget fails closed. A load is
+ * checked against an estimate of its image before it runs and charged what
+ * the JIT produced after.
+ *
+ * BTF. The kernel parses BTF into memory it does not account, and a map or
+ * program keeps its BTF alive after every fd is closed. Nothing a module
+ * can call tells whether a BTF object still exists, so this budget counts
+ * what a user loaded since the module was loaded.
  */
 #include <linux/atomic.h>
 #include <linux/bpf.h>
+#include <linux/file.h>
+#include <linux/filter.h>
 #include <linux/hashtable.h>
+#include <linux/kallsyms.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/stringhash.h>
 
 #include "bpfdev.h"
+
+/* One program's JIT image, charged to its user while it exists. */
+struct user_jit {
+	struct list_head node;
+	unsigned long addr;	/* the image; 0: cannot be checked, lifetime */
+	u32 name_hash;		/* of its kernel symbol at load */
+	u32 bytes;
+};
 
 struct bpfdev_user {
 	struct hlist_node node;
@@ -25,6 +60,10 @@ struct bpfdev_user {
 	atomic_t loads;
 	atomic_t progs;
 	atomic_t maps;
+	struct mutex budget_lock;	/* the two budgets below */
+	struct list_head jits;		/* struct user_jit */
+	u64 jit_bytes;			/* charged and reserved */
+	u64 btf_bytes;			/* charged since module load */
 };
 
 static DEFINE_HASHTABLE(users, 6);
@@ -77,6 +116,8 @@ struct bpfdev_user *bpfdev_user_get(kuid_t uid)
 	if (!new)
 		return NULL;
 	new->uid = uid;
+	mutex_init(&new->budget_lock);
+	INIT_LIST_HEAD(&new->jits);
 	spin_lock(&users_lock);
 	u = user_find(uid);
 	if (!u) {
@@ -166,7 +207,12 @@ void bpfdev_users_free(void)
 	int bkt;
 
 	hash_for_each_safe(users, bkt, tmp, u, node) {
+		struct user_jit *j, *jn;
+
 		hash_del(&u->node);
+		list_for_each_entry_safe(j, jn, &u->jits, node)
+			kfree(j);
+		mutex_destroy(&u->budget_lock);
 		kfree(u);
 	}
 }
@@ -181,4 +227,168 @@ void bpfdev_user_counts(struct bpfdev_user *user, u32 *progs, u32 *maps)
 {
 	*progs = atomic_read(&user->progs);
 	*maps = atomic_read(&user->maps);
+}
+
+/*
+ * The kernel symbol of the JIT image at @addr, hashed; 0 if the address is
+ * not a BPF program's image (sprint_symbol() then prints the address, or
+ * another symbol).
+ */
+static u32 jit_symbol_hash(unsigned long addr)
+{
+	char *buf = kmalloc(KSYM_SYMBOL_LEN, GFP_KERNEL);
+	u32 hash = 0;
+
+	if (!buf)
+		return 0;
+	sprint_symbol(buf, addr);
+	if (!strncmp(buf, "bpf_prog_", 9))
+		hash = full_name_hash(NULL, buf, strlen(buf)) ?: 1;
+	kfree(buf);
+	return hash;
+}
+
+/* Drop the entries of programs that no longer exist. budget_lock held. */
+static void user_jit_prune(struct bpfdev_user *user)
+{
+	struct user_jit *j, *jn;
+
+	list_for_each_entry_safe(j, jn, &user->jits, node) {
+		if (!j->addr || jit_symbol_hash(j->addr) == j->name_hash)
+			continue;
+		user->jit_bytes -= j->bytes;
+		list_del(&j->node);
+		kfree(j);
+	}
+}
+
+/**
+ * bpfdev_user_jit_reserve() - reserve JIT memory for a program load
+ * @user: the caller's entry
+ * @bytes: the estimate of the image
+ * @max: the budget (0: none)
+ *
+ * Return: 0, or -EDQUOT when even the programs still alive leave no room.
+ */
+int bpfdev_user_jit_reserve(struct bpfdev_user *user, u32 bytes, u64 max)
+{
+	int ret = 0;
+
+	mutex_lock(&user->budget_lock);
+	if (max && user->jit_bytes + bytes > max)
+		user_jit_prune(user);
+	if (max && user->jit_bytes + bytes > max)
+		ret = -EDQUOT;
+	else
+		user->jit_bytes += bytes;
+	mutex_unlock(&user->budget_lock);
+	return ret;
+}
+
+/*
+ * The JIT image of the program @file holds: its address and its size, the
+ * images of all its functions.
+ */
+static void jit_image(struct file *file, unsigned long *addr, u32 *bytes)
+{
+	const struct bpf_prog *prog = file->private_data;
+	u32 i, n = prog->aux->func_cnt;
+
+	*addr = (unsigned long)prog->bpf_func;
+	*bytes = prog->jited_len;
+	if (n && prog->aux->func) {
+		*bytes = 0;
+		for (i = 0; i < n; i++)
+			*bytes += prog->aux->func[i]->jited_len;
+	}
+}
+
+/**
+ * bpfdev_user_jit_commit() - charge the program a load created
+ * @user: the caller's entry
+ * @reserved: what bpfdev_user_jit_reserve() reserved
+ * @fd: the program's fd, or a negative errno if the load failed
+ * @cred: the credentials the load ran with, made for that call alone
+ *
+ * The file at @fd is the program only if it was created with @cred:
+ * another thread may have closed the number or dup2()ed another file over
+ * it since. Then the reservation stays, for the module's lifetime.
+ */
+void bpfdev_user_jit_commit(struct bpfdev_user *user, u32 reserved, int fd,
+			    const struct cred *cred)
+{
+	struct user_jit *j = NULL;
+	struct file *file;
+
+	if (fd < 0) {
+		mutex_lock(&user->budget_lock);
+		user->jit_bytes -= reserved;
+		mutex_unlock(&user->budget_lock);
+		return;
+	}
+	j = kzalloc(sizeof(*j), GFP_KERNEL_ACCOUNT);
+	if (!j)
+		return;		/* the reservation stays: fail closed */
+	j->bytes = reserved;
+	file = fget(fd);
+	if (file && file->f_cred == cred) {
+		jit_image(file, &j->addr, &j->bytes);
+		j->name_hash = jit_symbol_hash(j->addr);
+		if (!j->name_hash)
+			j->addr = 0;
+	}
+	if (file)
+		fput(file);
+	mutex_lock(&user->budget_lock);
+	user->jit_bytes += (u64)j->bytes - reserved;
+	list_add(&j->node, &user->jits);
+	mutex_unlock(&user->budget_lock);
+}
+
+/**
+ * bpfdev_user_btf_charge() - charge a BTF load
+ * @user: the caller's entry
+ * @bytes: the estimate of what the kernel will allocate
+ * @max: the budget (0: none)
+ *
+ * Return: 0, or -EDQUOT.
+ */
+int bpfdev_user_btf_charge(struct bpfdev_user *user, u64 bytes, u64 max)
+{
+	int ret = 0;
+
+	mutex_lock(&user->budget_lock);
+	if (max && user->btf_bytes + bytes > max)
+		ret = -EDQUOT;
+	else
+		user->btf_bytes += bytes;
+	mutex_unlock(&user->budget_lock);
+	return ret;
+}
+
+/**
+ * bpfdev_user_btf_refund() - give back the charge of a BTF load that failed
+ * @user: the caller's entry
+ * @bytes: what bpfdev_user_btf_charge() charged
+ */
+void bpfdev_user_btf_refund(struct bpfdev_user *user, u64 bytes)
+{
+	mutex_lock(&user->budget_lock);
+	user->btf_bytes -= bytes;
+	mutex_unlock(&user->budget_lock);
+}
+
+/**
+ * bpfdev_user_budgets() - what @user has charged to its budgets
+ * @user: the entry
+ * @jit: JIT memory of its live programs (pruned first)
+ * @btf: BTF memory loaded since the module was loaded
+ */
+void bpfdev_user_budgets(struct bpfdev_user *user, u64 *jit, u64 *btf)
+{
+	mutex_lock(&user->budget_lock);
+	user_jit_prune(user);
+	*jit = user->jit_bytes;
+	*btf = user->btf_bytes;
+	mutex_unlock(&user->budget_lock);
 }

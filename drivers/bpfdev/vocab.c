@@ -2,7 +2,8 @@
 /*
  * The vocabulary of a grant: the names of bpf commands, program, map and
  * attach types, as the BPF token's bpffs mount options spell them
- * (delegate_cmds=map_create:prog_load, ...).
+ * (delegate_cmds=map_create:prog_load, ...), and of the instruction kinds
+ * of delegate_insns, bpfdev's own (insns.c).
  *
  * The tables follow the uapi enums by position, up to Linux 6.12. A kernel
  * knows only the values below its own __MAX_BPF_* bound; bpfdev_vocab_*()
@@ -193,6 +194,15 @@ static const char * const attach_names[] = {
 };
 
 /* A table shorter than the kernel's enum would leave values unnamed. */
+/* enum bpfdev_insn_kind: delegate_insns (insns.c) */
+static const char * const insn_names[] = {
+	"bpf_call",	/* 0 */
+	"callback",	/* 1 */
+	"kfunc_call",	/* 2 */
+	"loop",	/* 3 */
+};
+
+static_assert(ARRAY_SIZE(insn_names) == BPFDEV_INSN_MAX);
 static_assert(ARRAY_SIZE(cmd_names) >= BPFDEV_MAX_CMD);
 static_assert(ARRAY_SIZE(prog_names) >= BPFDEV_MAX_PROG_TYPE);
 static_assert(ARRAY_SIZE(map_names) >= BPFDEV_MAX_MAP_TYPE);
@@ -212,6 +222,10 @@ const struct bpfdev_vocab bpfdev_vocab_maps = {
 
 const struct bpfdev_vocab bpfdev_vocab_attachs = {
 	.kind = "attach", .names = attach_names, .count = __MAX_BPF_ATTACH_TYPE,
+};
+
+const struct bpfdev_vocab bpfdev_vocab_insns = {
+	.kind = "insn", .names = insn_names, .count = BPFDEV_INSN_MAX,
 };
 
 /**

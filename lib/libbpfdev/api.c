@@ -101,6 +101,7 @@ EXPORT int bpfdev_narrow(int dev_fd, const struct bpfdev_narrow_opts *opts)
 		.size = sizeof(n),
 		.flags = BPFDEV_NARROW_F_CLOEXEC,
 		.cmds = ~0ULL, .progs = ~0ULL, .maps = ~0ULL, .attachs = ~0ULL,
+		.insns = ~0ULL,
 	};
 
 	if (opts) {
@@ -120,6 +121,9 @@ EXPORT int bpfdev_narrow(int dev_fd, const struct bpfdev_narrow_opts *opts)
 		n.maps_max = opts->maps_max;
 		if (opts->keep_on_exec)
 			n.flags = 0;
+		if (opts->sz >= offsetof(struct bpfdev_narrow_opts, insns) +
+			       sizeof(opts->insns))
+			n.insns = keep_mask(opts->insns);
 	}
 	return err_errno(ioctl(dev_fd, BPFDEV_IOC_NARROW, &n));
 }

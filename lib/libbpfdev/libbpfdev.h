@@ -68,6 +68,8 @@ int bpfdev_get_info(int dev_fd, struct bpfdev_info *info);
  * @progs_max: programs the new file may create; 0 keeps the file's limit
  * @maps_max: maps the new file may create; 0 keeps the file's limit
  * @keep_on_exec: leave the new fd open across execve() (default: closed)
+ * @insns: BPFDEV_INSN_* bits to keep (calls, callbacks, kfunc calls,
+ *	loops); 0 keeps all
  */
 struct bpfdev_narrow_opts {
 	size_t sz;
@@ -81,6 +83,7 @@ struct bpfdev_narrow_opts {
 	__u32 progs_max;
 	__u32 maps_max;
 	int keep_on_exec;
+	__u64 insns;
 	size_t :0;
 };
 

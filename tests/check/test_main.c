@@ -34,6 +34,7 @@ int main(int argc, char **argv)
 		srunner_add_suite(sr, maps_suite());
 		srunner_add_suite(sr, btf_suite());
 		srunner_add_suite(sr, policy_suite());
+		srunner_add_suite(sr, boundary_suite());
 		srunner_add_suite(sr, audit_suite());
 		srunner_add_suite(sr, cgroup_suite());
 		srunner_add_suite(sr, matrix_suite());

@@ -178,6 +178,7 @@ static const char *const param_names[] = {
 	"delegate_cmds", "delegate_progs", "delegate_maps", "delegate_attachs",
 	"insn_max", "btf_max", "map_mem_max", "file_progs_max", "file_maps_max",
 	"user_loads_max", "user_progs_max", "user_maps_max", "allow_seccomp",
+	"delegate_insns", "user_jit_max", "user_btf_max",
 };
 
 static char param_defaults[ARRAY_LEN(param_names)][1024];
@@ -214,8 +215,11 @@ static int helper_reset_params(void)
 	int err = 0;
 
 	for (i = 0; i < ARRAY_LEN(param_names); i++) {
-		int ret = param_write(param_names[i], param_defaults[i]);
+		int ret;
 
+		if (!param_defaults[i][0])
+			continue;	/* a module without it */
+		ret = param_write(param_names[i], param_defaults[i]);
 		if (ret)
 			err = ret;
 	}
@@ -257,10 +261,15 @@ void root_helper_start(void)
 	int sv[2];
 	pid_t pid;
 
+	/*
+	 * A parameter the module does not have stays empty and is not reset:
+	 * the suite then also runs against an older module, whose failures
+	 * show what a fix fixed.
+	 */
 	for (i = 0; i < ARRAY_LEN(param_names); i++)
 		if (param_read(param_names[i], param_defaults[i],
 			       sizeof(param_defaults[i])))
-			abort();
+			param_defaults[i][0] = '\0';
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
 		abort();
 	pid = fork();

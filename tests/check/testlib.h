@@ -151,6 +151,7 @@ Suite *broken_suite(void);
 Suite *module_suite(void);
 Suite *stress_suite(void);
 Suite *exec_suite(void);
+Suite *boundary_suite(void);
 /* bpfdev_tests --exec-*: the programs test_exec.c execs */
 int exec_helper_main(int argc, char **argv);
 

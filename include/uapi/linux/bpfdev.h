@@ -87,6 +87,15 @@ struct bpfdev_sys_bpf {
  * @user_maps_created: out: as @user_progs_created, for maps.
  * @user_progs_max: out: the per-user limit on @user_progs_created; 0: none.
  * @user_maps_max: out: the per-user limit on @user_maps_created; 0: none.
+ * @insns: out: effective grant, bit N set for BPFDEV_INSN_* N: what
+ *	programs may use beyond what unprivileged bpf(2) allows.
+ * @own_insns: out: as @own_cmds.
+ * @user_jit_bytes: out: JIT memory of the calling user's live programs
+ *	created through bpfdev, in bytes.
+ * @user_jit_max: out: the per-user limit on @user_jit_bytes; 0: none.
+ * @user_btf_bytes: out: kernel memory of the BTF the calling user loaded
+ *	through bpfdev since the module was loaded (estimated), in bytes.
+ * @user_btf_max: out: the per-user limit on @user_btf_bytes; 0: none.
  *
  * The effective grant is what a call made now would be checked against:
  * the global module parameters intersected with the file's own grant. It
@@ -119,10 +128,29 @@ struct bpfdev_info {
 	__u32	user_maps_created;
 	__u32	user_progs_max;
 	__u32	user_maps_max;
+	/* BPFDEV_INFO_SIZE_VER2 */
+	__u64	insns;
+	__u64	own_insns;
+	__u64	user_jit_bytes;
+	__u64	user_jit_max;
+	__u64	user_btf_bytes;
+	__u64	user_btf_max;
 };
 
 #define BPFDEV_INFO_SIZE_VER0		56	/* sizeof first published struct */
 #define BPFDEV_INFO_SIZE_VER1		136	/* limits, own grant, counts */
+#define BPFDEV_INFO_SIZE_VER2		184	/* insns, JIT and BTF budgets */
+
+/*
+ * What a program may use beyond what unprivileged bpf(2) allows, bits of
+ * @insns (module parameter delegate_insns): the verifier allows these only
+ * to CAP_BPF, which bpfdev raises for the load, so bpfdev refuses them
+ * itself unless delegated.
+ */
+#define BPFDEV_INSN_BPF_CALL		0	/* BPF_PSEUDO_CALL */
+#define BPFDEV_INSN_CALLBACK		1	/* ldimm64 of BPF_PSEUDO_FUNC */
+#define BPFDEV_INSN_KFUNC_CALL		2	/* BPF_PSEUDO_KFUNC_CALL */
+#define BPFDEV_INSN_LOOP		3	/* a back-edge: a loop */
 
 /* The file was opened for writing: it may execute commands. */
 #define BPFDEV_INFO_F_WRITABLE		(1U << 0)
@@ -146,6 +174,8 @@ struct bpfdev_info {
  *	files narrowed from it); they count against this file's limit too.
  *	0 keeps this file's limit.
  * @maps_max: as @progs_max, for maps.
+ * @insns: BPFDEV_INSN_* bits to keep. A caller built before this field
+ *	existed (@size %BPFDEV_NARROW_SIZE_VER0) keeps none.
  *
  * Pass ~0 in a mask to keep it unchanged: nothing can widen a grant.
  */
@@ -161,9 +191,12 @@ struct bpfdev_narrow {
 	__u64	map_mem_max;
 	__u32	progs_max;
 	__u32	maps_max;
+	/* BPFDEV_NARROW_SIZE_VER1 */
+	__u64	insns;
 };
 
 #define BPFDEV_NARROW_SIZE_VER0		64
+#define BPFDEV_NARROW_SIZE_VER1		72	/* insns */
 #define BPFDEV_NARROW_F_CLOEXEC		(1U << 0)
 
 /*
@@ -171,7 +204,9 @@ struct bpfdev_narrow {
  *
  * Errors, beyond those of the bpf command itself:
  *   EBADF	the file was not opened for writing (it can only query)
- *   EPERM	the file's grant was revoked by root, or a kernel symbol
+ *   EPERM	the file's grant was revoked by root, or the program uses
+ *		bpf-to-bpf calls, callbacks, kfunc calls or loops that the
+ *		grant does not delegate (BPFDEV_INSN_*), or a kernel symbol
  *		(BPF_PSEUDO_BTF_ID) through the caller's BTF or from a
  *		non-tracing program, or
  *		the command, program, map or attach type is not delegated, or
@@ -187,7 +222,8 @@ struct bpfdev_narrow {
  *		non-zero tail, or a program, BTF or map larger than the
  *		file's limit
  *   EDQUOT	the file or the user created as many programs or maps as it
- *		may, or the user has as many loads running as it may
+ *		may, the user's budget of JIT or BTF memory is spent, or the
+ *		user has as many loads running as it may
  *   EFAULT	a pointer in the request or the attr cannot be read
  *   EACCES	BPF_LINK_CREATE to a cgroup the caller may not write
  *   EBUSY	BPF_LINK_CREATE from a caller whose fd table another task
