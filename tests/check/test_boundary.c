@@ -214,6 +214,25 @@ static int result(int fd)
 	return -errno;
 }
 
+/* A counter of /sys/class/misc/bpf/stats/, or -1 if the module has none. */
+static long counter(const char *name)
+{
+	char path[128], buf[32];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/class/misc/bpf/stats/%s", name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return atol(buf);
+}
+
 struct prog {
 	const struct bpf_insn *insns;
 	__u32 cnt;
@@ -236,7 +255,7 @@ static void check_insns(const struct bpf_insn *insns, __u32 cnt,
 			const char *delegate, int loads)
 {
 	struct prog p = { .insns = insns, .cnt = cnt };
-	long denied = stats_counter("denied_insns");
+	long denied = counter("denied_insns");
 	struct objs before, after;
 	int dev, capped = 0, got;
 
@@ -245,7 +264,8 @@ static void check_insns(const struct bpf_insn *insns, __u32 cnt,
 	objs_snapshot(&before);
 	dev = member_dev();
 	ck_assert_int_eq(result(load_sf(dev, insns, cnt)), -EPERM);
-	ck_assert_int_eq(stats_counter("denied_insns"), denied + 1);
+	ck_assert_int_ge(denied, 0);
+	ck_assert_int_eq(counter("denied_insns"), denied + 1);
 	objs_snapshot(&after);
 	ck_assert_uint_eq(after.max_prog, before.max_prog);
 	if (!delegate)
