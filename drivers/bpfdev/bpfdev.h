@@ -139,6 +139,7 @@ bool bpfdev_fstate_revoked(const struct bpfdev_fstate *st);
 void bpfdev_fstate_effective(const struct bpfdev_fstate *st,
 			     struct bpfdev_grant *grant);
 int bpfdev_fstate_charge(struct bpfdev_fstate *st, int cmd);
+bool bpfdev_fstate_within(struct bpfdev_fstate *st, int cmd);
 void bpfdev_fstate_refund(struct bpfdev_fstate *st, int cmd);
 
 /* users.c: per-user accounting, by the caller's uid */
@@ -150,8 +151,10 @@ int bpfdev_user_begin(struct bpfdev_user *user, int cmd);
 void bpfdev_user_end(struct bpfdev_user *user, int cmd, bool created);
 void bpfdev_user_counts(struct bpfdev_user *user, u32 *progs, u32 *maps);
 int bpfdev_user_jit_reserve(struct bpfdev_user *user, u32 bytes, u64 max);
-void bpfdev_user_jit_commit(struct bpfdev_user *user, u32 reserved, int fd,
-			    const struct cred *cred);
+void bpfdev_user_jit_commit(struct bpfdev_user *user, u32 reserved,
+			    u32 worst, int fd, const struct cred *cred);
+void bpfdev_users_init(void);
+bool bpfdev_user_within(struct bpfdev_user *user, int cmd);
 int bpfdev_user_btf_charge(struct bpfdev_user *user, u64 bytes, u64 max);
 void bpfdev_user_btf_refund(struct bpfdev_user *user, u64 bytes);
 void bpfdev_user_budgets(struct bpfdev_user *user, u64 *jit, u64 *btf);

@@ -177,6 +177,31 @@ int bpfdev_fstate_charge(struct bpfdev_fstate *st, int cmd)
 }
 
 /**
+ * bpfdev_fstate_within() - is what @st and its parents counted within limits?
+ * @st: the file's state, @cmd already charged to it
+ * @cmd: the command
+ *
+ * For the final decision: a limit root lowered after the charge applies.
+ */
+bool bpfdev_fstate_within(struct bpfdev_fstate *st, int cmd)
+{
+	atomic_t *count;
+	u32 limit;
+
+	/* the broken build's check-then-count charging must stay visible */
+	if (IS_ENABLED(BPFDEV_TEST_BROKEN))
+		return true;
+	if (cmd != BPF_PROG_LOAD && cmd != BPF_MAP_CREATE)
+		return true;
+	for (; st; st = st->parent) {
+		count = fstate_counter(st, cmd, &limit);
+		if (limit && atomic_read(count) > limit)
+			return false;
+	}
+	return true;
+}
+
+/**
  * bpfdev_fstate_refund() - undo bpfdev_fstate_charge() for a failed call
  * @st: the state
  * @cmd: the command charged

@@ -16,9 +16,11 @@
  *   callback    ldimm64 of BPF_PSEUDO_FUNC: a function's address, which is
  *               what every callback-taking helper needs
  *   kfunc_call  BPF_PSEUDO_KFUNC_CALL: a call to a kernel function
- *   loop        a back-edge of the control-flow graph: a jump to an
- *               instruction on the current depth-first path, as the
- *               verifier's check_cfg() finds it. A backward jump to a
+ *   loop        a back-edge of the control-flow graph: an edge, of any
+ *               kind, to an instruction on the current depth-first path,
+ *               as the verifier's check_cfg() finds it (a search may
+ *               enter a cycle in its middle, and then the edge that
+ *               closes it is a fall-through). A backward jump to a
  *               shared exit is not one. 6.12's gotol (offset in imm) and
  *               may_goto are jumps like the others.
  *
@@ -146,9 +148,16 @@ int bpfdev_insns_scan(const struct bpf_insn *insn, u32 cnt,
 				else
 					out->ksym = true;
 			}
+			to = insn_callee(in, i);
+			if (to >= 0 && to <= i)
+				out->backward = true;
 			continue;
 		}
+		/* a cycle needs an edge that does not go forwards */
 		to = insn_jump_target(in, i);
+		if (to >= 0 && to <= i)
+			out->backward = true;
+		to = insn_callee(in, i);
 		if (to >= 0 && to <= i)
 			out->backward = true;
 	}
@@ -188,9 +197,10 @@ static s64 insn_successor(const struct bpf_insn *insn, u32 i, u32 k)
  * @cnt: how many
  *
  * A depth-first search from the first instruction, following fall-through,
- * jump and callee edges, iterative as the verifier's check_cfg(): a jump to
- * an instruction on the current path is a loop. A call back to a function
- * on the path is recursion, which the verifier refuses in any mode.
+ * jump and callee edges, iterative as the verifier's check_cfg(): any edge
+ * to an instruction on the current path closes a cycle. (One through a
+ * call is recursion, which the verifier refuses in any mode; calling it a
+ * loop only refuses it sooner.)
  *
  * Return: 1 for a loop, 0 for none, -ENOMEM.
  */
@@ -229,12 +239,8 @@ int bpfdev_insns_have_loop(const struct bpf_insn *insn, u32 cnt)
 		    state[w] == INSN_DONE)
 			continue;
 		if (state[w] == INSN_ON_PATH) {
-			/* a back-edge: a loop if it is a jump */
-			if (next[t] - 1 == 1) {
-				ret = 1;
-				break;
-			}
-			continue;
+			ret = 1;
+			break;
 		}
 		state[w] = INSN_ON_PATH;
 		stack[sp++] = w;

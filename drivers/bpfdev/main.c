@@ -252,6 +252,7 @@ static struct miscdevice bpfdev_misc = {
 
 static int __init bpfdev_init(void)
 {
+	bpfdev_users_init();
 	return misc_register(&bpfdev_misc);
 }
 

@@ -47,46 +47,58 @@ static inline void sys_bpf_reread_types(struct bpfdev_request *req)
 #endif
 
 /*
- * Estimates of the kernel memory a load takes that no memory cgroup is
- * charged for (users.c): the JIT image of a program, checked before the load
- * and corrected after, and BTF as btf_parse() allocates it (the data, up to
- * 16 bytes of index per type of at least 12 bytes, the struct).
+ * Kernel memory a load takes that no memory cgroup is charged for
+ * (users.c): the JIT image of a program, reserved at 16 bytes per
+ * instruction before the load and corrected after, or charged at 512 if
+ * the program cannot be looked at (the x86 JIT's bound is 128 bytes per
+ * instruction, and the verifier's rewrites may add instructions); and BTF
+ * as btf_parse() allocates it (the data, up to 16 bytes of index per type
+ * of at least 12 bytes, the struct).
  */
 #define SYS_BPF_JIT_BYTES_PER_INSN	16
+#define SYS_BPF_JIT_WORST_PER_INSN	512
 #define SYS_BPF_BTF_OVERHEAD		512
+/* loads whose log was unmapped between the prefault and the call */
+#define SYS_BPF_LOG_TRIES		3
 
 static u64 sys_bpf_btf_bytes(const struct bpfdev_request *req)
 {
 	return 3ULL * req->attr.btf_size + SYS_BPF_BTF_OVERHEAD;
 }
 
+/* The caller's log buffer, if the command writes one. */
+static void __user *sys_bpf_log(const struct bpfdev_request *req, u32 *size)
+{
+	const union bpf_attr *k = &req->attr;
+
+	*size = 0;
+	if (req->cmd == BPF_PROG_LOAD && k->log_level && k->log_buf) {
+		*size = k->log_size;
+		return u64_to_user_ptr(k->log_buf);
+	}
+	if (req->cmd == BPF_BTF_LOAD && k->btf_log_level && k->btf_log_buf) {
+		*size = k->btf_log_size;
+		return u64_to_user_ptr(k->btf_log_buf);
+	}
+	return NULL;
+}
+
 /*
  * The verifier writes its log into the caller's buffer during the call, and
  * the call runs where no fault on caller memory may wait (below): fault the
- * log in first, without changing it. A caller that unmaps it again in the
- * meantime gets EFAULT from the call.
+ * log in first, without changing it.
  */
 static int sys_bpf_prefault_log(const struct bpfdev_request *req)
 {
-	const union bpf_attr *k = &req->attr;
-	u64 buf = 0;
-	u32 size = 0;
+	u32 size;
+	void __user *log = sys_bpf_log(req, &size);
 
-	if (req->cmd == BPF_PROG_LOAD && k->log_level) {
-		buf = k->log_buf;
-		size = k->log_size;
-	} else if (req->cmd == BPF_BTF_LOAD && k->btf_log_level) {
-		buf = k->btf_log_buf;
-		size = k->btf_log_size;
-	}
-	if (!buf || !size)
-		return 0;
-	if (fault_in_safe_writeable(u64_to_user_ptr(buf), size))
+	if (log && size && fault_in_safe_writeable(log, size))
 		return -EFAULT;
 	return 0;
 }
 
-/* The call itself, for @user; @own: see bpfdev_call_with_caps(). */
+/* The call itself; @own: see bpfdev_call_with_caps(). */
 static int sys_bpf_call(struct bpfdev_request *req, const struct cred **own)
 {
 	int ret;
@@ -112,16 +124,13 @@ static int sys_bpf_call(struct bpfdev_request *req, const struct cred **own)
  * (grant.c): a revocation or a change of the grant whose write has returned
  * is never followed by an object created under the old one. Decided again
  * here, on the kernel copies, after everything that could wait on caller
- * memory.
+ * memory; nothing in the section waits for anything a caller controls.
  */
 static int sys_bpf_decide_and_call(struct bpfdev_request *req,
 				   struct bpfdev_user *user,
 				   const struct cred **own)
 {
-	struct bpfdev_user_limits lim;
 	struct bpfdev_grant grant;
-	u32 jit = 0, jit_reserved = 0;
-	u64 btf = 0;
 	int idx, ret;
 
 	idx = srcu_read_lock(&bpfdev_grant_srcu);
@@ -135,49 +144,75 @@ static int sys_bpf_decide_and_call(struct bpfdev_request *req,
 	      bpfdev_policy_insns(req, &grant);
 	if (ret)
 		goto out;
+	if (!bpfdev_fstate_within(req->st, req->cmd) ||
+	    !bpfdev_user_within(user, req->cmd)) {
+		ret = bpfdev_deny(req, BPFDEV_DENY_QUOTA, -EDQUOT);
+		goto out;
+	}
+	sys_bpf_reread_types(req);
+	ret = sys_bpf_call(req, req->cmd == BPF_PROG_LOAD ? own : NULL);
+out:
+	srcu_read_unlock(&bpfdev_grant_srcu, idx);
+	return ret;
+}
+
+/*
+ * One try: the budgets of what no memory cgroup is charged for, reserved
+ * before the section (pruning them may take the user's time, not root's),
+ * settled after it.
+ */
+static int sys_bpf_try(struct bpfdev_request *req, struct bpfdev_user *user)
+{
+	struct bpfdev_user_limits lim;
+	const struct cred *own = NULL;
+	u32 jit = 0;
+	u64 btf = 0;
+	int ret = 0;
 
 	bpfdev_user_limits(&lim);
 	if (req->cmd == BPF_PROG_LOAD) {
 		jit = req->attr.insn_cnt * SYS_BPF_JIT_BYTES_PER_INSN;
 		ret = bpfdev_user_jit_reserve(user, jit, lim.jit_max);
-		if (!ret)
-			jit_reserved = jit;
 	} else if (req->cmd == BPF_BTF_LOAD) {
 		btf = sys_bpf_btf_bytes(req);
 		ret = bpfdev_user_btf_charge(user, btf, lim.btf_max);
 	}
-	if (ret) {
-		ret = bpfdev_deny(req, BPFDEV_DENY_QUOTA, ret);
-		goto out;
-	}
+	if (ret)
+		return bpfdev_deny(req, BPFDEV_DENY_QUOTA, ret);
 
-	sys_bpf_reread_types(req);
-	ret = sys_bpf_call(req, req->cmd == BPF_PROG_LOAD ? own : NULL);
-	if (req->cmd == BPF_BTF_LOAD && ret < 0)
+	ret = sys_bpf_decide_and_call(req, user, &own);
+
+	if (req->cmd == BPF_PROG_LOAD)
+		bpfdev_user_jit_commit(user, jit, req->attr.insn_cnt *
+				       SYS_BPF_JIT_WORST_PER_INSN, ret, own);
+	else if (req->cmd == BPF_BTF_LOAD && ret < 0)
 		bpfdev_user_btf_refund(user, btf);
-out:
-	srcu_read_unlock(&bpfdev_grant_srcu, idx);
-	/* outside the section: it looks at the new file, sleeps, allocates */
-	if (jit_reserved)
-		bpfdev_user_jit_commit(user, jit_reserved, ret, *own);
+	if (own)
+		put_cred(own);
 	return ret;
 }
 
 static int sys_bpf_execute(struct bpfdev_request *req,
 			   struct bpfdev_user *user)
 {
-	const struct cred *own = NULL;
-	int ret;
+	int ret, tries = 0;
+	u32 size;
 
 	ret = bpfdev_request_prepare_writeback(req);
 	if (ret)
 		return ret;
-	ret = sys_bpf_prefault_log(req);
-	if (ret)
-		return bpfdev_deny(req, BPFDEV_DENY_MALFORMED, ret);
-	ret = sys_bpf_decide_and_call(req, user, &own);
-	if (own)
-		put_cred(own);
+	/*
+	 * A log page reclaimed, migrated or unmapped between the prefault and
+	 * the call fails the call with EFAULT, having created nothing: fault
+	 * it in again and retry, a few times.
+	 */
+	do {
+		ret = sys_bpf_prefault_log(req);
+		if (ret)
+			return bpfdev_deny(req, BPFDEV_DENY_MALFORMED, ret);
+		ret = sys_bpf_try(req, user);
+	} while (ret == -EFAULT && sys_bpf_log(req, &size) &&
+		 ++tries < SYS_BPF_LOG_TRIES);
 	bpfdev_request_writeback(req);
 	return ret;
 }

@@ -24,7 +24,9 @@
  * bpf_jit_harden on, or its fd closed before bpfdev could look) stays
  * charged for the module's lifetime: the budget fails closed. A load is
  * checked against an estimate of its image before it runs and charged what
- * the JIT produced after.
+ * the JIT produced after. The entries themselves are charged to the budget
+ * too (JIT_ENTRY_COST), not to the memory cgroup of whoever happened to
+ * load: they outlive the programs until the next pruning.
  *
  * BTF. The kernel parses BTF into memory it does not account, and a map or
  * program keeps its BTF alive after every fd is closed. Nothing a module
@@ -41,8 +43,9 @@
 #include <linux/mutex.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
+#include <linux/random.h>
+#include <linux/siphash.h>
 #include <linux/spinlock.h>
-#include <linux/stringhash.h>
 
 #include "bpfdev.h"
 
@@ -50,9 +53,16 @@
 struct user_jit {
 	struct list_head node;
 	unsigned long addr;	/* the image; 0: cannot be checked, lifetime */
-	u32 name_hash;		/* of its kernel symbol at load */
+	u64 name_hash;		/* of its kernel symbol at load, keyed */
 	u32 bytes;
 };
+
+/* Keys the symbol hashes: names are public, collisions must not be made. */
+static siphash_key_t jit_key;
+
+/* What an entry takes (kmalloc-64), charged to the JIT budget with it. */
+#define JIT_ENTRY_COST	64
+static_assert(sizeof(struct user_jit) <= JIT_ENTRY_COST);
 
 struct bpfdev_user {
 	struct hlist_node node;
@@ -172,6 +182,29 @@ int bpfdev_user_begin(struct bpfdev_user *user, int cmd)
 }
 
 /**
+ * bpfdev_user_within() - is what @user counted within the limits now?
+ * @user: the caller's entry, @cmd already begun
+ * @cmd: the command
+ *
+ * For the final decision: a limit root lowered after the charge applies.
+ */
+bool bpfdev_user_within(struct bpfdev_user *user, int cmd)
+{
+	struct bpfdev_user_limits lim;
+
+	bpfdev_user_limits(&lim);
+	switch (cmd) {
+	case BPF_PROG_LOAD:
+		return !lim.progs_max ||
+		       atomic_read(&user->progs) <= lim.progs_max;
+	case BPF_MAP_CREATE:
+		return !lim.maps_max || atomic_read(&user->maps) <= lim.maps_max;
+	default:
+		return true;
+	}
+}
+
+/**
  * bpfdev_user_end() - account the end of @cmd for @user
  * @user: the caller's entry
  * @cmd: the command
@@ -230,22 +263,31 @@ void bpfdev_user_counts(struct bpfdev_user *user, u32 *progs, u32 *maps)
 }
 
 /*
- * The kernel symbol of the JIT image at @addr, hashed; 0 if the address is
- * not a BPF program's image (sprint_symbol() then prints the address, or
- * another symbol).
+ * The kernel symbol of the JIT image at @addr ("bpf_prog_<tag>_<name>" and
+ * its size), hashed with a key of this module's; 0 if the address is not a
+ * BPF program's image (sprint_symbol() then prints the address, or another
+ * symbol) or without memory.
  */
-static u32 jit_symbol_hash(unsigned long addr)
+static u64 jit_symbol_hash(unsigned long addr)
 {
 	char *buf = kmalloc(KSYM_SYMBOL_LEN, GFP_KERNEL);
-	u32 hash = 0;
+	u64 hash = 0;
 
 	if (!buf)
 		return 0;
 	sprint_symbol(buf, addr);
 	if (!strncmp(buf, "bpf_prog_", 9))
-		hash = full_name_hash(NULL, buf, strlen(buf)) ?: 1;
+		hash = siphash(buf, strlen(buf), &jit_key) ?: 1;
 	kfree(buf);
 	return hash;
+}
+
+/**
+ * bpfdev_users_init() - make the key of the symbol hashes, at module load
+ */
+void bpfdev_users_init(void)
+{
+	get_random_bytes(&jit_key, sizeof(jit_key));
 }
 
 /* Drop the entries of programs that no longer exist. budget_lock held. */
@@ -285,9 +327,15 @@ int bpfdev_user_jit_reserve(struct bpfdev_user *user, u32 bytes, u64 max)
 	return ret;
 }
 
+/* What one image of @len bytes takes: bpf_jit_binary_pack_alloc()'s size. */
+static u32 jit_alloc_size(u32 len)
+{
+	return round_up(len + 64, 64);
+}
+
 /*
- * The JIT image of the program @file holds: its address and its size, the
- * images of all its functions.
+ * The JIT image of the program @file holds: its address and the memory it
+ * takes, the images of all its functions.
  */
 static void jit_image(struct file *file, unsigned long *addr, u32 *bytes)
 {
@@ -295,11 +343,11 @@ static void jit_image(struct file *file, unsigned long *addr, u32 *bytes)
 	u32 i, n = prog->aux->func_cnt;
 
 	*addr = (unsigned long)prog->bpf_func;
-	*bytes = prog->jited_len;
+	*bytes = jit_alloc_size(prog->jited_len);
 	if (n && prog->aux->func) {
 		*bytes = 0;
 		for (i = 0; i < n; i++)
-			*bytes += prog->aux->func[i]->jited_len;
+			*bytes += jit_alloc_size(prog->aux->func[i]->jited_len);
 	}
 }
 
@@ -307,15 +355,17 @@ static void jit_image(struct file *file, unsigned long *addr, u32 *bytes)
  * bpfdev_user_jit_commit() - charge the program a load created
  * @user: the caller's entry
  * @reserved: what bpfdev_user_jit_reserve() reserved
+ * @worst: what to charge if the program cannot be looked at
  * @fd: the program's fd, or a negative errno if the load failed
  * @cred: the credentials the load ran with, made for that call alone
  *
  * The file at @fd is the program only if it was created with @cred:
  * another thread may have closed the number or dup2()ed another file over
- * it since. Then the reservation stays, for the module's lifetime.
+ * it since. Then @worst is charged, for the module's lifetime: a caller
+ * racing against itself must not be charged less than its image takes.
  */
-void bpfdev_user_jit_commit(struct bpfdev_user *user, u32 reserved, int fd,
-			    const struct cred *cred)
+void bpfdev_user_jit_commit(struct bpfdev_user *user, u32 reserved,
+			    u32 worst, int fd, const struct cred *cred)
 {
 	struct user_jit *j = NULL;
 	struct file *file;
@@ -326,13 +376,14 @@ void bpfdev_user_jit_commit(struct bpfdev_user *user, u32 reserved, int fd,
 		mutex_unlock(&user->budget_lock);
 		return;
 	}
-	j = kzalloc(sizeof(*j), GFP_KERNEL_ACCOUNT);
+	j = kzalloc(sizeof(*j), GFP_KERNEL);
 	if (!j)
 		return;		/* the reservation stays: fail closed */
-	j->bytes = reserved;
+	j->bytes = worst + JIT_ENTRY_COST;
 	file = fget(fd);
 	if (file && file->f_cred == cred) {
 		jit_image(file, &j->addr, &j->bytes);
+		j->bytes += JIT_ENTRY_COST;
 		j->name_hash = jit_symbol_hash(j->addr);
 		if (!j->name_hash)
 			j->addr = 0;

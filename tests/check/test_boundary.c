@@ -97,6 +97,28 @@ static const struct bpf_insn gotol_loop[] = {
 	INSN_EXIT(),
 };
 
+/*
+ * A loop the depth-first search enters in its middle: the edge that
+ * closes it is a fall-through (3 -> 4), not the backward jump.
+ */
+static const struct bpf_insn mid_entry_loop[] = {
+	INSN_MOV64_IMM(0, 0),
+	INSN(BPF_JMP | BPF_JA, 0, 0, 2, 0),			/* to 4 */
+	INSN(BPF_ALU64 | BPF_ADD | BPF_K, 0, 0, 0, 1),		/* 2 */
+	INSN(BPF_ALU64 | BPF_ADD | BPF_K, 0, 0, 0, 0),
+	INSN(BPF_JMP | BPF_JGT | BPF_K, 0, 0, 1, 1000),		/* 4: to 6 */
+	INSN(BPF_JMP | BPF_JA, 0, 0, -4, 0),			/* to 2 */
+	INSN_EXIT(),
+};
+
+/* 6.12's may_goto (BPF_JMP | BPF_JCOND) bounding a loop the kernel accepts. */
+static const struct bpf_insn may_goto_loop[] = {
+	INSN_MOV64_IMM(0, 0),
+	INSN(BPF_JMP | 0xe0, 0, 0, 1, 0),			/* 1: to 3 */
+	INSN(BPF_JMP | BPF_JA, 0, 0, -2, 0),			/* to 1 */
+	INSN_EXIT(),
+};
+
 /* No loop: a backward jump to a shared exit. */
 static const struct bpf_insn shared_exit[] = {
 	INSN(BPF_LDX | BPF_MEM | BPF_W, 2, 1, 0, 0),	/* r2 = skb->len */
@@ -308,6 +330,19 @@ END_TEST
 START_TEST(gotol_loops_need_delegating)
 {
 	check_insns(gotol_loop, ARRAY_LEN(gotol_loop), "loop", 0);
+}
+END_TEST
+
+START_TEST(a_loop_entered_in_its_middle_is_a_loop)
+{
+	check_insns(mid_entry_loop, ARRAY_LEN(mid_entry_loop), "loop", 0);
+}
+END_TEST
+
+START_TEST(may_goto_loops_need_delegating)
+{
+	check_insns(may_goto_loop, ARRAY_LEN(may_goto_loop), "loop",
+		    kernel_is_612());
 }
 END_TEST
 
@@ -789,6 +824,8 @@ Suite *boundary_suite(void)
 	tcase_add_test(insns, bpf_to_bpf_calls_need_delegating);
 	tcase_add_test(insns, bounded_loops_need_delegating);
 	tcase_add_test(insns, gotol_loops_need_delegating);
+	tcase_add_test(insns, a_loop_entered_in_its_middle_is_a_loop);
+	tcase_add_test(insns, may_goto_loops_need_delegating);
 	tcase_add_test(insns, kfunc_calls_are_refused_by_default);
 	tcase_add_test(insns, every_slot_is_scanned);
 	tcase_add_test(insns, a_backward_jump_to_a_shared_exit_is_not_a_loop);
