@@ -176,6 +176,13 @@ int bpfdev_fstate_charge(struct bpfdev_fstate *st, int cmd)
 	return 0;
 }
 
+#ifdef BPFDEV_TEST_BROKEN
+/* Test-only: no second look, so check-then-count charging overshoots. */
+bool bpfdev_fstate_within(struct bpfdev_fstate *st, int cmd)
+{
+	return true;
+}
+#else
 /**
  * bpfdev_fstate_within() - is what @st and its parents counted within limits?
  * @st: the file's state, @cmd already charged to it
@@ -188,9 +195,6 @@ bool bpfdev_fstate_within(struct bpfdev_fstate *st, int cmd)
 	atomic_t *count;
 	u32 limit;
 
-	/* the broken build's check-then-count charging must stay visible */
-	if (IS_ENABLED(BPFDEV_TEST_BROKEN))
-		return true;
 	if (cmd != BPF_PROG_LOAD && cmd != BPF_MAP_CREATE)
 		return true;
 	for (; st; st = st->parent) {
@@ -200,6 +204,7 @@ bool bpfdev_fstate_within(struct bpfdev_fstate *st, int cmd)
 	}
 	return true;
 }
+#endif
 
 /**
  * bpfdev_fstate_refund() - undo bpfdev_fstate_charge() for a failed call
