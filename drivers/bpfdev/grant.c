@@ -44,6 +44,14 @@ static void grant_changed(void)
 	synchronize_srcu(&bpfdev_grant_srcu);
 }
 
+/* A parameter's setter returned @ret: if it changed the grant, wait. */
+static int grant_set_done(int ret)
+{
+	if (!ret)
+		grant_changed();
+	return ret;
+}
+
 struct grant_param {
 	const struct bpfdev_vocab *vocab;
 	u64 mask;
@@ -200,11 +208,8 @@ MODULE_PARM_DESC(delegate_insns,
 
 static int insn_max_set(const char *val, const struct kernel_param *kp)
 {
-	int ret = param_set_uint_minmax(val, kp, 1, BPF_COMPLEXITY_LIMIT_INSNS);
-
-	if (!ret)
-		grant_changed();
-	return ret;
+	return grant_set_done(param_set_uint_minmax(val, kp, 1,
+						    BPF_COMPLEXITY_LIMIT_INSNS));
 }
 
 static const struct kernel_param_ops insn_max_ops = {
@@ -223,11 +228,8 @@ static unsigned int btf_max = 4U << 20;
 
 static int btf_max_set(const char *val, const struct kernel_param *kp)
 {
-	int ret = param_set_uint_minmax(val, kp, 1, BPFDEV_BTF_MAX_SIZE);
-
-	if (!ret)
-		grant_changed();
-	return ret;
+	return grant_set_done(param_set_uint_minmax(val, kp, 1,
+						    BPFDEV_BTF_MAX_SIZE));
 }
 
 static const struct kernel_param_ops btf_max_ops = {
@@ -241,11 +243,7 @@ MODULE_PARM_DESC(btf_max, "largest BTF members may load, in bytes (default 4 MiB
 /* The other parameters: set as usual, then wait as the masks do. */
 static int grant_set_ulong(const char *val, const struct kernel_param *kp)
 {
-	int ret = param_set_ulong(val, kp);
-
-	if (!ret)
-		grant_changed();
-	return ret;
+	return grant_set_done(param_set_ulong(val, kp));
 }
 
 static const struct kernel_param_ops grant_ulong_ops = {
@@ -255,11 +253,7 @@ static const struct kernel_param_ops grant_ulong_ops = {
 
 static int grant_set_uint(const char *val, const struct kernel_param *kp)
 {
-	int ret = param_set_uint(val, kp);
-
-	if (!ret)
-		grant_changed();
-	return ret;
+	return grant_set_done(param_set_uint(val, kp));
 }
 
 static const struct kernel_param_ops grant_uint_ops = {
@@ -269,11 +263,7 @@ static const struct kernel_param_ops grant_uint_ops = {
 
 static int grant_set_bool(const char *val, const struct kernel_param *kp)
 {
-	int ret = param_set_bool(val, kp);
-
-	if (!ret)
-		grant_changed();
-	return ret;
+	return grant_set_done(param_set_bool(val, kp));
 }
 
 static const struct kernel_param_ops grant_bool_ops = {
