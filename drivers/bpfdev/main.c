@@ -250,8 +250,26 @@ static struct miscdevice bpfdev_misc = {
 	.groups	= bpfdev_stats_groups,
 };
 
+/*
+ * The uapi structures are extended by appending: each published size must
+ * still end at the field it ended at (Landlock's build_check_abi()).
+ */
+static void __init build_check_abi(void)
+{
+	BUILD_BUG_ON(sizeof(struct bpfdev_sys_bpf) != BPFDEV_SYS_BPF_SIZE_VER0);
+	BUILD_BUG_ON(offsetofend(struct bpfdev_info, attachs) !=
+		     BPFDEV_INFO_SIZE_VER0);
+	BUILD_BUG_ON(offsetofend(struct bpfdev_info, user_maps_max) !=
+		     BPFDEV_INFO_SIZE_VER1);
+	BUILD_BUG_ON(sizeof(struct bpfdev_info) != BPFDEV_INFO_SIZE_VER2);
+	BUILD_BUG_ON(offsetofend(struct bpfdev_narrow, maps_max) !=
+		     BPFDEV_NARROW_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct bpfdev_narrow) != BPFDEV_NARROW_SIZE_VER1);
+}
+
 static int __init bpfdev_init(void)
 {
+	build_check_abi();
 	bpfdev_users_init();
 	return misc_register(&bpfdev_misc);
 }
