@@ -475,7 +475,7 @@ START_TEST(jit_budget_is_live)
 	for (i = 0; i < n; i++)
 		close(fds[i]);
 	/* programs are freed after an RCU grace period and a work item */
-	for (i = 0; i < 300; i++) {
+	for (i = 0; i < 1000; i++) {	/* 10 s */
 		budgets(dev, &jit, &btf);
 		if (jit == jit0)
 			break;
@@ -626,7 +626,7 @@ START_TEST(a_thousand_runs_of_bpftool_fit_the_default_budgets)
 		ck_assert_msg(exited(&r, 0), "run %d: %s", i, run_tail(&r));
 		ck_assert_int_eq(unlink(pin), 0);
 	}
-	for (i = 0; i < 300; i++) {
+	for (i = 0; i < 1000; i++) {	/* 10 s */
 		member_budgets(&jit, &btf);
 		if (jit == jit0)
 			break;
