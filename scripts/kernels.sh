@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # kernels.sh fetch          download and unpack the test kernels
-# kernels.sh list           print the kernel releases unpacked so far
+# kernels.sh list           print the newest unpacked kernel of each series
 # kernels.sh kdir KVER      print the build tree to build a module for KVER
 # kernels.sh image KVER     print the kernel image (vmlinuz) of KVER
 #
@@ -45,11 +45,13 @@ fetch_one() {	# fetch_one KVER
 	echo "  FETCH   $pkgs"
 	d=$base/debs
 	mkdir -p "$d" "$kroot"
+	# shellcheck disable=SC2086 # a list of package names
 	(cd "$d" && apt-get download -q $pkgs >"$base/fetch-$k.log" 2>&1) || {
 		cat "$base/fetch-$k.log" >&2
 		die "apt-get download failed (run 'apt-get update' first?)"
 	}
 	for p in $pkgs; do
+		# shellcheck disable=SC2012 # Debian package file names
 		deb=$(ls "$d/${p}_"*.deb 2>/dev/null | sort -V | tail -n 1)
 		[ -n "$deb" ] || die "no .deb for $p in $d"
 		if [ "$p" = "$img" ]; then
@@ -78,11 +80,14 @@ fetch)
 	done
 	;;
 list)
-	for s in "$base"/*.stamp; do
-		[ -f "$s" ] || continue
-		k=${s##*/}
-		echo "${k%.stamp}"
-	done | sort -V
+	# the newest of each series: an archive update adds, never replaces
+	for series in '6.1.0-*' '6.12.*'; do
+		for s in "$base"/$series.stamp; do
+			[ -f "$s" ] || continue
+			k=${s##*/}
+			echo "${k%.stamp}"
+		done | sort -V | tail -n 1
+	done
 	;;
 kdir)
 	[ $# -eq 2 ] || die "usage: kernels.sh kdir KVER"

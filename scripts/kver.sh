@@ -37,6 +37,7 @@ list=$(for d in /lib/modules/*/build; do
 done)
 if [ -n "$list" ]; then
 	echo "Installed kernels bpfdev can be built for (make KVER=...):" >&2
+	# shellcheck disable=SC2086 # one release per word
 	printf '  %s\n' $list >&2
 else
 	echo "No installed kernel with headers that bpfdev can be built for." >&2
