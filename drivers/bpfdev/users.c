@@ -264,22 +264,16 @@ void bpfdev_user_counts(struct bpfdev_user *user, u32 *progs, u32 *maps)
 
 /*
  * The kernel symbol of the JIT image at @addr ("bpf_prog_<tag>_<name>" and
- * its size), hashed with a key of this module's; 0 if the address is not a
- * BPF program's image (sprint_symbol() then prints the address, or another
- * symbol) or without memory.
+ * its size), printed into @buf (KSYM_SYMBOL_LEN bytes) and hashed with a
+ * key of this module's; 0 if the address is not a BPF program's image
+ * (sprint_symbol() then prints the address, or another symbol).
  */
-static u64 jit_symbol_hash(unsigned long addr)
+static u64 jit_symbol_hash(unsigned long addr, char *buf)
 {
-	char *buf = kmalloc(KSYM_SYMBOL_LEN, GFP_KERNEL);
-	u64 hash = 0;
-
-	if (!buf)
-		return 0;
 	sprint_symbol(buf, addr);
-	if (!strncmp(buf, "bpf_prog_", 9))
-		hash = siphash(buf, strlen(buf), &jit_key) ?: 1;
-	kfree(buf);
-	return hash;
+	if (strncmp(buf, "bpf_prog_", 9))
+		return 0;
+	return siphash(buf, strlen(buf), &jit_key) ?: 1;
 }
 
 /**
@@ -290,18 +284,25 @@ void bpfdev_users_init(void)
 	get_random_bytes(&jit_key, sizeof(jit_key));
 }
 
-/* Drop the entries of programs that no longer exist. budget_lock held. */
+/*
+ * Drop the entries of programs that no longer exist. budget_lock held.
+ * Without memory for the symbol buffer, nothing is dropped: fail closed.
+ */
 static void user_jit_prune(struct bpfdev_user *user)
 {
+	char *buf = kmalloc(KSYM_SYMBOL_LEN, GFP_KERNEL);
 	struct user_jit *j, *jn;
 
+	if (!buf)
+		return;
 	list_for_each_entry_safe(j, jn, &user->jits, node) {
-		if (!j->addr || jit_symbol_hash(j->addr) == j->name_hash)
+		if (!j->addr || jit_symbol_hash(j->addr, buf) == j->name_hash)
 			continue;
 		user->jit_bytes -= j->bytes;
 		list_del(&j->node);
 		kfree(j);
 	}
+	kfree(buf);
 }
 
 /**
@@ -369,6 +370,7 @@ void bpfdev_user_jit_commit(struct bpfdev_user *user, u32 reserved,
 {
 	struct user_jit *j = NULL;
 	struct file *file;
+	char *buf;
 
 	if (fd < 0) {
 		mutex_lock(&user->budget_lock);
@@ -384,9 +386,11 @@ void bpfdev_user_jit_commit(struct bpfdev_user *user, u32 reserved,
 	if (file && file->f_cred == cred) {
 		jit_image(file, &j->addr, &j->bytes);
 		j->bytes += JIT_ENTRY_COST;
-		j->name_hash = jit_symbol_hash(j->addr);
+		buf = kmalloc(KSYM_SYMBOL_LEN, GFP_KERNEL);
+		j->name_hash = buf ? jit_symbol_hash(j->addr, buf) : 0;
+		kfree(buf);
 		if (!j->name_hash)
-			j->addr = 0;
+			j->addr = 0;	/* cannot be checked: lifetime */
 	}
 	if (file)
 		fput(file);
