@@ -3,8 +3,9 @@
 # make check-debug, inside the VM booted from the debug kernel (KASAN,
 # KMEMLEAK, PROVE_LOCKING, DEBUG_ATOMIC_SLEEP): the whole suite, whose fuzz
 # test runs $BPFDEV_FUZZ_ITERATIONS requests per grant, then a kmemleak
-# scan. KASAN and lockdep reports go to the kernel log,
-# which run-vm.sh scans; kmemleak only reports when asked, so ask here.
+# scan. KASAN and lockdep reports go to the kernel log, which run-vm.sh
+# scans; kmemleak only reports when asked, so ask here, and fail the run
+# on any leak.
 set -u
 dir=$(dirname "$0")
 kml=/sys/kernel/debug/kmemleak
@@ -35,10 +36,9 @@ echo scan >"$kml"
 sleep 6
 echo scan >"$kml"
 leaks=$(grep -c '^unreferenced object' "$kml")
-# (worded so that run-vm.sh's scan does not take the count for a report)
 echo "kmemleak scan after the run: $leaks leak(s)"
 if [ "$leaks" -ne 0 ]; then
-	cat "$kml"	# run-vm.sh flags these lines as well
+	cat "$kml"
 	rc=1
 fi
 exit $rc

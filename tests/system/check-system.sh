@@ -15,9 +15,11 @@
 #
 # Two serial ports: ttyS0 is the console (kernel and systemd messages, and
 # nothing else: no getty runs on this system), ttyS1 carries the test's
-# output and verdict alone (build/system/verdict.log). Both are scanned for
-# kernel splats; the test's unit powers the machine off when it ends, passed
-# or failed (SuccessAction=/FailureAction=).
+# output, verdict and the kernel log dumped at its end (build/system/
+# verdict.log). The console and the dumped kernel log are scanned for
+# kernel splats, as for every VM (tests/vm/qemu.sh); the test's unit powers
+# the machine off when it ends, passed or failed (SuccessAction=/
+# FailureAction=).
 set -euo pipefail
 kver=$1
 build=$2
@@ -136,14 +138,13 @@ echo "  BOOT    $kver with systemd (output: $log, console: $console)"
 rm -f "$log" "$console"
 start=$(date +%s)
 qemu_rc=0
-timeout -k 10 900 qemu-system-x86_64 -machine q35 -accel tcg \
-	-bios /usr/share/qemu/qboot.rom -cpu max -smp 2 -m 1536 \
-	-nodefaults -display none -monitor none -no-reboot \
-	-serial "file:$console" -serial "file:$log" \
-	-kernel "$vmlinux" -initrd "$work/initrd.img-$kver" \
-	-drive file="$image",format=raw,if=virtio \
-	-append "root=/dev/vda rw console=ttyS0 loglevel=4 panic=-1 tsc=unstable audit=1 systemd.show_status=0 systemd.getty_auto=0" \
-	</dev/null >"$work/qemu.log" 2>&1 || qemu_rc=$?
+# The machine and kernel command line of every VM (tests/vm/qemu.sh), with
+# the root disk; the test's channel goes to a file.
+. "$root/tests/vm/qemu.sh"
+vm_qemu_cmd "$vmlinux" "$work/initrd.img-$kver" "$console" "file:$log" \
+	"root=/dev/vda rw systemd.show_status=0 systemd.getty_auto=0" \
+	-drive file="$image",format=raw,if=virtio
+timeout -k 10 900 "${vm_qemu[@]}" </dev/null >"$work/qemu.log" 2>&1 || qemu_rc=$?
 echo "  booted and ran in $(( $(date +%s) - start )) s"
 
 # 5. The verdict: the test's own lines, its result, a complete kernel log,
@@ -154,8 +155,8 @@ tr -d '\r' <"$log" | grep -aq '^BPFDEV-SYSTEM-RESULT rc=0$' ||
 	die "the test did not pass (see $log and $console)"
 tr -d '\r' <"$log" | grep -aq '^BPFDEV-DMESG-END$' ||
 	die "the kernel log dump is incomplete (see $log)"
-if grep -aE 'BUG:|WARNING:|Oops|general protection|refcount_t|list_del corruption|possible circular locking|possible recursive locking|inconsistent lock state|KASAN|Kernel panic|Call Trace' \
-	"$console" "$log"; then
+if splats=$(vm_splats "$console" "$log"); then
+	head -n 50 <<<"$splats" >&2
 	die "kernel splat (see $console and $log)"
 fi
 echo "system test: clean"

@@ -24,8 +24,8 @@
 # line, passed to us as an environment variable) so we still get the kernel
 # log; if even that fails, the host-side timeout ends the VM.
 #
-# Never print the strings run-vm.sh treats as kernel splats (the upper-case
-# word W-A-R-N-I-N-G followed by a colon, etc.) from here.
+# run-vm.sh looks for kernel splats in the console and in the dumped kernel
+# log only: what the tests print on this channel is never taken for one.
 
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root

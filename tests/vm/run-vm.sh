@@ -15,13 +15,13 @@
 #           (the matching lines are printed too).
 #   exit 2  usage or setup error.
 #
-# Two serial ports, so that nothing the kernel or a test does can cut or
-# interleave the verdict:
+# Two serial ports (tests/vm/qemu.sh), so that nothing the kernel or a test
+# does can cut or interleave the verdict:
 #   ttyS0  the kernel console: kernel messages only -> OUTDIR/console.log
 #   ttyS1  the guest's channel: test output, the result line and the
 #          whole kernel log dumped at the end -> OUTDIR/verdict.log (and
 #          shown live, without the dump)
-# Both are scanned whole for kernel splats. OUTDIR also receives the cached
+# The console and the dumped kernel log are scanned for kernel splats. OUTDIR also receives the cached
 # vmlinux-KVER and the initramfs. Use one OUTDIR per kernel when running
 # several kernels at once.
 #
@@ -81,47 +81,15 @@ sh "$here/mkinitramfs.sh" "$initrd" "$kver" "$stage" || {
 margin=$(( timeout_s / 10 > 30 ? timeout_s / 10 : 30 ))
 guest_timeout=$(( timeout_s - margin > 5 ? timeout_s - margin : 5 ))
 
-# Kernel command line:
-#  loglevel=4        only err and worse reach the console live; everything
-#                    is in the dmesg dump at the end anyway
-#  panic=-1          a panic reboots at once, and -no-reboot turns that into
-#                    QEMU exiting (no waiting for the timeout); oopses and
-#                    WARNs do NOT panic, so the run continues and we see them
-#  audit=1           exercise the audit hooks the module's code paths hit
-#  log_buf_len=8M    the default ring buffer could wrap on a noisy run and
-#                    lose an early splat before we dump it
-#  bpfdev_guest_timeout=N  not a kernel parameter: the kernel hands unknown
-#                    name=value words to /init as environment variables
-# tsc=unstable: under TCG the clocksource watchdog sooner or later finds the
-# TSC unstable and flips the sched_clock_stable static key while the other
-# vCPU runs through the patched code; QEMU's multi-threaded TCG can then
-# execute the transient int3 of text_poke_bp() after the patch is done
-# ("Oops: int3" in sched_clock_cpu, seen once in ~20 boots of 6.12). Marking
-# the TSC unstable at boot means that key is never enabled, so never flipped.
+# The one QEMU command line and kernel command line of every VM
+# (tests/vm/qemu.sh), plus the guest timeout: not a kernel parameter, the
+# kernel hands unknown name=value words to /init as environment variables.
 # BPFDEV_VM_APPEND: more words for the command line; NAME=value words reach
 # the guest's scripts as environment variables (make fuzz uses this).
-cmdline="console=ttyS0 loglevel=4 panic=-1 audit=1 log_buf_len=8M tsc=unstable bpfdev_guest_timeout=$guest_timeout ${BPFDEV_VM_APPEND:-}"
-
-# The one place the QEMU command line is defined.  -nodefaults: no NIC,
-# VGA etc. to emulate and probe; the first serial port (ttyS0) is the
-# kernel console, written to a file; the second (ttyS1, a 16550 like the
-# first: 8250 is built into both kernels) is the guest's channel, on stdio.
-# -accel tcg: never KVM, so runs behave the same on every host.  The bios is
-# qboot: minimal and fast.  -no-reboot: a guest reboot (panic=-1, or
-# guest-init's fallback) ends QEMU.
-# BPFDEV_VM_ACCEL: another -accel value. make bench's profile boot uses
-# tcg,thread=single: ftrace patches kernel text while the other vCPU runs,
-# and multi-threaded TCG can then execute a stale int3 (the same QEMU effect
-# as the clocksource one above, seen as "Oops: int3" in __schedule).
-qemu_cmd=(
-	qemu-system-x86_64
-	-machine q35 -accel "${BPFDEV_VM_ACCEL:-tcg}" -bios /usr/share/qemu/qboot.rom
-	-cpu max -smp 2 -m 1536
-	-nodefaults -display none -monitor none
-	-serial "file:$console" -serial stdio
-	-no-reboot
-	-kernel "$vmlinux" -initrd "$initrd" -append "$cmdline"
-)
+# The guest's channel is on stdio, shown live and kept in verdict.log.
+. "$here/qemu.sh"
+vm_qemu_cmd "$vmlinux" "$initrd" "$console" stdio \
+	"bpfdev_guest_timeout=$guest_timeout ${BPFDEV_VM_APPEND:-}"
 
 # Show the guest's output live, minus the (long) kernel log dump at the
 # end, which is only kept in verdict.log.  fflush: mawk buffers its output otherwise.
@@ -137,7 +105,7 @@ echo "run-vm: booting $kver (timeout ${timeout_s} s, output in $log, kernel cons
 t0=$(date +%s)
 set +e
 # -k: QEMU gets SIGTERM at the limit and SIGKILL 10 s later if stuck.
-timeout -k 10 "$timeout_s" "${qemu_cmd[@]}" </dev/null 2>&1 | tee "$log" | live_filter
+timeout -k 10 "$timeout_s" "${vm_qemu[@]}" </dev/null 2>&1 | tee "$log" | live_filter
 status=("${PIPESTATUS[@]}")
 set -e
 elapsed=$(( $(date +%s) - t0 ))
@@ -149,7 +117,6 @@ echo "run-vm: $kver: boot+run took ${elapsed} s"
 reasons=()
 # Carriage returns from the serial line would otherwise end up in matches.
 clean_log=$(tr -d '\r' <"$log")
-clean_console=$(tr -d '\r' <"$console" 2>/dev/null || true)
 
 case $qemu_rc in
 0) ;;
@@ -179,26 +146,15 @@ else
 	fi
 fi
 
-# Kernel splats, anywhere on either port: the console's live lines (err
-# and worse: a panic or an oops before the end is there even if the guest
-# never dumps its log) and the dmesg dump on the guest's channel
-# (everything, including WARN()s, which are printed at KERN_WARNING and so
-# not shown live with loglevel=4).
-patterns=(
-	'BUG:' 'WARNING:' 'Oops' 'general protection' 'refcount_t'
-	'list_del corruption' 'possible circular locking'
-	'possible recursive locking' 'INFO: inconsistent lock state'
-	'possible irq lock inversion' 'bad unlock balance' 'held lock freed'
-	'suspicious RCU usage' 'lockdep is turned off' 'lock held when returning'
-	'KASAN' 'unreferenced object' 'Kernel panic' 'Call Trace'
-)
-grep_args=()
-for p in "${patterns[@]}"; do grep_args+=(-e "$p"); done
-splats=$( { grep -a -n -F "${grep_args[@]}" <<<"$clean_console" | sed 's/^/console.log:/'
-	   grep -a -n -F "${grep_args[@]}" <<<"$clean_log" | sed 's/^/verdict.log:/'; } || true)
+# Kernel splats: on the console, whole (err and worse, live: a panic or an
+# oops before the end is there even if the guest never dumps its log), and
+# in the kernel log dumped on the guest's channel (everything, including
+# WARN()s, which are printed at KERN_WARNING and so not shown live with
+# loglevel=4). The tests' own output is not scanned: it may say anything.
+splats=$(vm_splats "$console" "$log" || true)
 if [ -n "$splats" ]; then
 	n=$(wc -l <<<"$splats")
-	first=$(head -n1 <<<"$splats" | cut -d: -f3-)
+	first=$(head -n1 <<<"$splats" | cut -d: -f3- | sed 's/^ //')
 	reasons+=("kernel log has $n suspicious line(s), first: $first")
 fi
 
