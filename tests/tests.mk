@@ -1,0 +1,164 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The tests, the demo, the fuzzer and the benchmarks; included by the
+# top-level Makefile. Everything they build and produce goes under
+# $(BUILD); only "make bench-publish" writes into docs/.
+#
+# Every VM boot stages its files with tests/vm/stage.sh and boots with
+# tests/vm/run-vm.sh, which judges the run (see tests/vm/qemu.sh).
+
+T := $(BUILD)/tests
+D := $(BUILD)/demo
+BPF_CFLAGS := -target bpf -g -O2 -Wall -Werror -I/usr/include/$(MULTIARCH)
+
+.PHONY: test-modules tests check check-vms check-install check-system \
+	check-debug check-harness demo fuzz bench bench-publish
+
+# KERNEL=6.1, KERNEL=6.12 or a full version: boot that test kernel only.
+VM_KVERS = $(if $(KERNEL),$(filter $(KERNEL) $(KERNEL).%,$(KVERS)),$(KVERS))
+
+test-modules: ## the module and its test-only broken twin for each test kernel
+	@[ -n "$(KVERS)" ] || { echo "no test kernels: run 'make deps'" >&2; exit 1; }
+	@set -e; for k in $(KVERS); do \
+		$(ROOT)/scripts/build-module.sh $(BUILD) $$k normal; \
+		$(ROOT)/scripts/build-module.sh $(BUILD) $$k broken BPFDEV_TEST_BROKEN=1; \
+	done
+
+# --- test programs ----------------------------------------------------------
+# The Check suite; unmodified libbpf programs for the interposer tests; the
+# library's API test; the fuzzer, the benchmark and the system test's helper.
+LIBBPF_PROGS := sockcount loadobj probe threads cgrace
+GUEST_FILES := $(T)/bpfdev_tests $(addprefix $(T)/,$(LIBBPF_PROGS)) \
+	$(T)/apitest $(T)/bpfdev_fuzz $(T)/bpfdev_bench \
+	$(T)/sockcount.bpf.o $(T)/xdp_pass.bpf.o
+
+tests: ## the test programs (and userspace, which they test)
+tests: userspace $(GUEST_FILES) $(T)/pinget
+
+$(T)/%.bpf.o: tests/libbpf/%.bpf.c
+	@mkdir -p $(@D)
+	@echo "  CLANG   $@"
+	@clang $(BPF_CFLAGS) -c $< -o $@
+
+$(T)/%.skel.h: $(T)/%.bpf.o
+	@bpftool gen skeleton $< > $@
+
+$(T)/sockcount: $(T)/sockcount.skel.h
+$(addprefix $(T)/,$(LIBBPF_PROGS)): LDLIBS := $(shell pkg-config --libs libbpf) -lpthread
+$(T)/apitest: LDLIBS := -L$(BUILD)/lib -lbpfdev
+$(T)/apitest: CFLAGS_EXTRA := -Ilib/libbpfdev
+$(T)/apitest: $(BUILD)/lib/libbpfdev.so
+
+$(T)/%: tests/libbpf/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS_USER) -I$(T) $(CFLAGS_EXTRA) -o $@ $< $(LDLIBS)
+
+# Programs of several files: all the .c files of their directory.
+$(T)/bpfdev_tests: $(wildcard tests/check/*.c tests/check/*.h)
+$(T)/bpfdev_tests: LDLIBS := $(shell pkg-config --cflags --libs check) -lpthread
+$(T)/bpfdev_bench: $(wildcard tests/bench/*.c tests/bench/*.h)
+$(T)/bpfdev_fuzz: tests/fuzz/fuzz.c
+$(T)/pinget: tests/system/pinget.c
+$(T)/bpfdev_tests $(T)/bpfdev_bench $(T)/bpfdev_fuzz $(T)/pinget: include/uapi/linux/bpfdev.h
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS_USER) -DBPFDEV_LIBRARY='"$(LIBDIR)/libbpfdev.so.0"' \
+		-o $@ $(filter %.c,$^) $(LDLIBS)
+
+# --- make check -------------------------------------------------------------
+check: deps ## install what is needed, lint, then every test on both kernels
+	@$(MAKE) --no-print-directory test-modules tests
+	@$(MAKE) --no-print-directory lint check-install check-vms check-system
+
+# One VM boot per kernel: the module, its broken twin and the tests staged
+# into the guest's initramfs. GUEST_SCRIPT picks what the guest runs,
+# VM_OUT where each kernel's verdict.log, console.log and images go.
+GUEST_SCRIPT ?= tests/vm/run-in-guest.sh
+VM_OUT ?= $(BUILD)/vm
+VM_TIMEOUT ?= 900
+SUITE ?=
+VM_APPEND = $(strip $(BPFDEV_VM_APPEND) $(if $(SUITE),CK_RUN_SUITE=$(SUITE)))
+check-vms: ## the Check suites in a VM per kernel [SUITE=name] [KERNEL=6.1|6.12]
+	@[ -n "$(VM_KVERS)" ] || { echo "no test kernel '$(KERNEL)' in: $(KVERS)" >&2; exit 1; }
+	@set -e; fail=0; for k in $(VM_KVERS); do \
+		LIBDIR=$(LIBDIR) BINDIR=$(BINDIR) \
+		$(ROOT)/tests/vm/stage.sh $(BUILD) $$k $(BUILD)/stage/$$k \
+			$(GUEST_SCRIPT) $(GUEST_FILES); \
+		echo "=== VM $$k"; \
+		BPFDEV_VM_APPEND="$(VM_APPEND)" $(ROOT)/tests/vm/run-vm.sh \
+			$$k $(BUILD)/stage/$$k $(VM_OUT)/$$k $(VM_TIMEOUT) || fail=1; \
+	done; \
+	exit $$fail
+
+check-install: ## make install, uninstall and DKMS into scratch trees
+	@$(ROOT)/scripts/check-install.sh $(KVERS)
+	@$(ROOT)/scripts/check-dkms.sh $(KVERS)
+
+check-system: deps ## Debian booted with systemd, bpfdev installed by make install
+	@$(MAKE) --no-print-directory test-modules tests
+	@$(ROOT)/tests/system/check-system.sh $(lastword $(KVERS)) $(BUILD)
+
+check-harness: ## the VM harness judges right: passes, and fails on splat, rc, hang, panic
+	@$(ROOT)/tests/vm/selftest.sh $(VM_KVERS)
+
+# The whole suite (fuzzer included) and a kmemleak scan on a 6.12 kernel
+# built from linux-source-6.12 with KASAN, KMEMLEAK, PROVE_LOCKING and
+# DEBUG_ATOMIC_SLEEP (tests/debug/debug.config; cached in build/debug-kernel,
+# the first build takes about 10 minutes on two cores).
+DEBUG_FUZZ_ITERATIONS ?= 20000
+check-debug: deps ## the suite and kmemleak on a KASAN+lockdep 6.12 kernel (not in check)
+	@$(MAKE) --no-print-directory tests
+	@FUZZ_ITERATIONS=$(DEBUG_FUZZ_ITERATIONS) $(ROOT)/scripts/check-debug.sh $(BUILD)
+
+# --- the demo, the fuzzer, the benchmarks -----------------------------------
+DEMO_KVER ?= $(lastword $(KVERS))
+
+$(D)/portcount.bpf.o: demo/portcount.bpf.c
+	@mkdir -p $(@D)
+	@echo "  CLANG   $@"
+	@clang $(BPF_CFLAGS) -c $< -o $@
+
+$(D)/portcount.skel.h: $(D)/portcount.bpf.o
+	@bpftool gen skeleton $< > $@
+
+$(D)/portcount: demo/portcount.c $(D)/portcount.skel.h
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS_USER) -I$(D) -o $@ $< $$(pkg-config --cflags --libs libbpf)
+
+demo: deps ## the main job, in a VM: a member runs an unmodified libbpf program
+	@$(MAKE) --no-print-directory test-modules userspace $(D)/portcount
+	@set -eo pipefail; k=$(DEMO_KVER); \
+	LIBDIR=$(LIBDIR) BINDIR=$(BINDIR) \
+		$(ROOT)/tests/vm/stage.sh $(BUILD) $$k $(D)/stage demo/run-in-guest.sh \
+		$(D)/portcount; \
+	tests/vm/run-vm.sh $$k $(D)/stage $(D)/vm 600 2>&1 | \
+		grep -v -e '^run-vm:' -e '^\[' -e '^BPFDEV-' -e '^guest-init:' \
+			-e '^Starting systemd-udevd' -e '^  guest output' \
+			-e '^  kernel console'
+
+FUZZ_ITERATIONS ?= 1000000
+fuzz: deps ## the ioctl fuzzer alone, FUZZ_ITERATIONS requests per grant and kernel
+	@$(MAKE) --no-print-directory test-modules tests
+	@$(MAKE) --no-print-directory check-vms VM_OUT=$(BUILD)/fuzz \
+		BPFDEV_VM_APPEND="BPFDEV_FUZZ_ITERATIONS=$(FUZZ_ITERATIONS)" \
+		GUEST_SCRIPT=tests/fuzz/run-in-guest.sh VM_TIMEOUT=7200
+
+# The results stay in build/bench until bench-publish copies them to docs/.
+BENCH_ROUNDS ?= 15
+BENCH := $(BUILD)/bench
+bench: deps ## delegation cost against the direct syscall: build/bench/
+	@$(MAKE) --no-print-directory test-modules tests
+	@$(MAKE) --no-print-directory check-vms VM_OUT=$(BENCH)/vm \
+		BPFDEV_VM_APPEND="BPFDEV_BENCH_ROUNDS=$(BENCH_ROUNDS)" \
+		GUEST_SCRIPT=tests/bench/run-in-guest.sh VM_TIMEOUT=3600
+	@BPFDEV_VM_ACCEL=tcg,thread=single $(MAKE) --no-print-directory check-vms \
+		GUEST_SCRIPT=tests/bench/profile-in-guest.sh VM_OUT=$(BENCH)/vm-profile \
+		VM_TIMEOUT=1200
+	@tests/bench/report.sh $(BENCH) $(VM_KVERS)
+	@echo "results in $(BENCH); 'make bench-publish' copies them to docs/"
+
+bench-publish: ## copy the last make bench results into docs/
+	@[ -f $(BENCH)/bench-table.txt ] || { echo "no results: make bench" >&2; exit 1; }
+	cp $(BENCH)/bench-*.csv $(BENCH)/bench-table.txt docs/
+	[ ! -f $(BENCH)/bench.png ] || cp $(BENCH)/bench.png docs/

@@ -1,0 +1,33 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# stage.sh BUILD KVER STAGE GUEST_SCRIPT [FILE...]
+#
+# Lay out STAGE, the tree mkinitramfs.sh turns into a test VM's initramfs:
+#   /lib/bpfdev/bpfdev.ko           the module built for KVER
+#   /lib/bpfdev/broken/bpfdev.ko    its test-only broken twin, if built
+#   /opt/bpfdev-tests/              GUEST_SCRIPT as run-in-guest.sh, and
+#                                   each FILE (test programs, BPF objects)
+#   $LIBDIR/libbpfdev.so*, $BINDIR/bpfdev-run, /usr/sbin/bpftool
+# where LIBDIR and BINDIR (environment) are where make install puts them,
+# since the test programs and bpfdev-run look there.
+set -eu
+[ $# -ge 4 ] || { echo "usage: stage.sh BUILD KVER STAGE GUEST_SCRIPT [FILE...]" >&2; exit 2; }
+build=$1 kver=$2 stage=$3 script=$4
+shift 4
+: "${LIBDIR:?}" "${BINDIR:?}"
+mod=$build/mod/$kver
+
+rm -rf "$stage"
+mkdir -p "$stage/lib/bpfdev" "$stage/opt/bpfdev-tests" \
+	"$stage$LIBDIR" "$stage$BINDIR" "$stage/usr/sbin"
+cp "$mod/normal/drivers/bpfdev/bpfdev.ko" "$stage/lib/bpfdev/"
+if [ -f "$mod/broken/drivers/bpfdev/bpfdev.ko" ]; then
+	mkdir -p "$stage/lib/bpfdev/broken"
+	cp "$mod/broken/drivers/bpfdev/bpfdev.ko" "$stage/lib/bpfdev/broken/"
+fi
+cp "$script" "$stage/opt/bpfdev-tests/run-in-guest.sh"
+[ $# -eq 0 ] || cp "$@" "$stage/opt/bpfdev-tests/"
+cp -P "$build"/lib/libbpfdev.so* "$stage$LIBDIR/"
+cp "$build/bin/bpfdev-run" "$stage$BINDIR/"
+cp /usr/sbin/bpftool "$stage/usr/sbin/"
