@@ -11,8 +11,6 @@
 #include "libbpfdev.h"
 #include "internal.h"
 
-#define EXPORT __attribute__((visibility("default")))
-
 /* libbpf's convention: a negative errno returned, and errno set. */
 static int err_errno(int ret)
 {
@@ -42,7 +40,7 @@ const char *bpfdev_device_path(void)
 	return p && *p ? p : BPFDEV_DEFAULT_PATH;
 }
 
-EXPORT int bpfdev_open(const struct bpfdev_open_opts *opts)
+int bpfdev_open(const struct bpfdev_open_opts *opts)
 {
 	const char *path = NULL;
 	int flags = O_RDWR;
@@ -76,13 +74,13 @@ int bpfdev_ioctl_sys_bpf(int dev_fd, int cmd, union bpf_attr *attr,
 	return ioctl(dev_fd, BPFDEV_IOC_SYS_BPF, &req);
 }
 
-EXPORT int bpfdev_sys_bpf(int dev_fd, int cmd, union bpf_attr *attr,
+int bpfdev_sys_bpf(int dev_fd, int cmd, union bpf_attr *attr,
 			  unsigned int size)
 {
 	return err_errno(bpfdev_ioctl_sys_bpf(dev_fd, cmd, attr, size));
 }
 
-EXPORT int bpfdev_get_info(int dev_fd, struct bpfdev_info *info)
+int bpfdev_get_info(int dev_fd, struct bpfdev_info *info)
 {
 	memset(info, 0, sizeof(*info));
 	info->size = sizeof(*info);
@@ -95,7 +93,7 @@ static __u64 keep_mask(__u64 mask)
 	return mask ? mask : ~0ULL;
 }
 
-EXPORT int bpfdev_narrow(int dev_fd, const struct bpfdev_narrow_opts *opts)
+int bpfdev_narrow(int dev_fd, const struct bpfdev_narrow_opts *opts)
 {
 	struct bpfdev_narrow n = {
 		.size = sizeof(n),

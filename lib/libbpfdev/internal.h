@@ -12,6 +12,8 @@
 
 #include <linux/bpf.h>
 
+#include "libbpfdev.h"
+
 #define BPFDEV_DEFAULT_PATH	"/dev/bpf"
 
 /* $BPFDEV_DEVICE, else /dev/bpf. */
@@ -24,6 +26,9 @@ int bpfdev_device_fd(void);
 /* BPFDEV_DEBUG=1: one line per routing decision on stderr. */
 int bpfdev_debug(void);
 void bpfdev_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The interposer: glibc's syscall(), for the whole process (interpose.c). */
+LIBBPFDEV_API long bpfdev_interposed_syscall(long nr, ...);
 
 /* The raw system call, bypassing the interposer: -1 and errno on failure. */
 long bpfdev_real_syscall(long nr, long a1, long a2, long a3, long a4, long a5,

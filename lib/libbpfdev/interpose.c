@@ -16,8 +16,6 @@
 #include "libbpfdev.h"
 #include "internal.h"
 
-#define EXPORT __attribute__((visibility("default")))
-
 /*
  * The kernel entry itself, not glibc's syscall(), which this library
  * replaces for the whole process.
@@ -85,7 +83,16 @@ out:
 	return ret;
 }
 
-EXPORT long syscall(long nr, ...)
+/*
+ * Exported as plain "syscall", with no version: a versioned definition would
+ * not satisfy programs' references to syscall@GLIBC_2.2.5, and LD_PRELOAD
+ * would stop working. An empty version after "@@" binds the alias to the
+ * base version (*global*), which the version script's "local: *;" leaves
+ * alone; bpfdev_interposed_syscall itself is local.
+ */
+__asm__(".symver bpfdev_interposed_syscall, syscall@@");
+
+long bpfdev_interposed_syscall(long nr, ...)
 {
 	va_list ap;
 	long a[6];

@@ -23,6 +23,11 @@
 extern "C" {
 #endif
 
+/* What this library exports; everything else is hidden (libbpf's LIBBPF_API). */
+#ifndef LIBBPFDEV_API
+#define LIBBPFDEV_API __attribute__((visibility("default")))
+#endif
+
 /* Declare and zero an opts struct, setting its size: BPFDEV_OPTS(bpfdev_open_opts, o, .path = p); */
 #define BPFDEV_OPTS(TYPE, NAME, ...)					\
 	struct TYPE NAME = ({						\
@@ -45,15 +50,15 @@ struct bpfdev_open_opts {
 
 /* Open the device, close-on-exec. Returns the fd, or -errno (EACCES: not
  * a member of the device's group; ENOENT: module not loaded). */
-int bpfdev_open(const struct bpfdev_open_opts *opts);
+LIBBPFDEV_API int bpfdev_open(const struct bpfdev_open_opts *opts);
 
 /* Run one bpf command through the device @dev_fd, as bpf(2) would run it:
  * returns a new fd, 0, or -errno. */
-int bpfdev_sys_bpf(int dev_fd, int cmd, union bpf_attr *attr,
-		   unsigned int size);
+LIBBPFDEV_API int bpfdev_sys_bpf(int dev_fd, int cmd, union bpf_attr *attr,
+				 unsigned int size);
 
 /* The device's ABI version, ioctls and this fd's effective grant. */
-int bpfdev_get_info(int dev_fd, struct bpfdev_info *info);
+LIBBPFDEV_API int bpfdev_get_info(int dev_fd, struct bpfdev_info *info);
 
 /**
  * struct bpfdev_narrow_opts - what a narrowed file keeps
@@ -89,11 +94,12 @@ struct bpfdev_narrow_opts {
 
 /* A new file of the device with a narrower grant; the original is
  * unchanged. Returns its fd, or -errno. */
-int bpfdev_narrow(int dev_fd, const struct bpfdev_narrow_opts *opts);
+LIBBPFDEV_API int bpfdev_narrow(int dev_fd,
+				const struct bpfdev_narrow_opts *opts);
 
 /* Does the interposer send @cmd with this @attr through /dev/bpf (1), or
  * straight to bpf(2) (0)? */
-int bpfdev_cmd_routed(int cmd, const union bpf_attr *attr);
+LIBBPFDEV_API int bpfdev_cmd_routed(int cmd, const union bpf_attr *attr);
 
 #ifdef __cplusplus
 }
