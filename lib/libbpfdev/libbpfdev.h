@@ -4,8 +4,11 @@
  *
  * Conventions follow libbpf: functions return a negative errno on failure
  * and also set errno; optional arguments come in an opts struct whose first
- * field is its size (declare it with BPFDEV_OPTS()), so that the API grows
- * without breaking callers.
+ * field is its size (declare it with LIBBPFDEV_OPTS()), so that the API
+ * grows without breaking callers. A field beyond the caller's @sz reads as
+ * zero; a struct larger than this library knows is accepted when its extra
+ * bytes are zero. Otherwise the function fails with EINVAL and says why on
+ * standard error. NULL opts are a zeroed struct.
  *
  * Linking libbpfdev (or preloading it) also interposes syscall(): libbpf's
  * syscall(__NR_bpf, ...) calls for commands that need privilege are routed
@@ -28,8 +31,11 @@ extern "C" {
 #define LIBBPFDEV_API __attribute__((visibility("default")))
 #endif
 
-/* Declare and zero an opts struct, setting its size: BPFDEV_OPTS(bpfdev_open_opts, o, .path = p); */
-#define BPFDEV_OPTS(TYPE, NAME, ...)					\
+/*
+ * Declare and zero an opts struct, setting its size (libbpf's LIBBPF_OPTS):
+ * LIBBPFDEV_OPTS(bpfdev_open_opts, o, .path = p);
+ */
+#define LIBBPFDEV_OPTS(TYPE, NAME, ...)					\
 	struct TYPE NAME = ({						\
 		memset(&NAME, 0, sizeof(struct TYPE));			\
 		(struct TYPE){ .sz = sizeof(struct TYPE), __VA_ARGS__ };	\
@@ -47,9 +53,11 @@ struct bpfdev_open_opts {
 	int read_only;
 	size_t :0;
 };
+#define bpfdev_open_opts__last_field read_only
 
 /* Open the device, close-on-exec. Returns the fd, or -errno (EACCES: not
- * a member of the device's group; ENOENT: module not loaded). */
+ * a member of the device's group; ENOENT: module not loaded; EINVAL: bad
+ * opts). */
 LIBBPFDEV_API int bpfdev_open(const struct bpfdev_open_opts *opts);
 
 /* Run one bpf command through the device @dev_fd, as bpf(2) would run it:
@@ -91,6 +99,7 @@ struct bpfdev_narrow_opts {
 	__u64 insns;
 	size_t :0;
 };
+#define bpfdev_narrow_opts__last_field insns
 
 /* A new file of the device with a narrower grant; the original is
  * unchanged. Returns its fd, or -errno. */
