@@ -29,7 +29,7 @@ INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
 DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
-LIB_VERSION := 0.1.0
+LIB_VERSION := 0.2.0
 
 MOD_SRCS := $(wildcard drivers/bpfdev/*.c drivers/bpfdev/*.h) \
 	    drivers/bpfdev/Kbuild include/uapi/linux/bpfdev.h

@@ -74,32 +74,29 @@ int bpfdev_get_info(int dev_fd, struct bpfdev_info *info)
 	return err_errno(ioctl(dev_fd, BPFDEV_IOC_INFO, info));
 }
 
-/* 0 in a mask means "keep": nothing can widen a grant anyway. */
-static __u64 keep_mask(__u64 mask)
-{
-	return mask ? mask : ~0ULL;
-}
-
+/*
+ * The ioctl's struct, field for field: a mask keeps the bits set in it (~0
+ * keeps it whole, 0 empties it), a limit of 0 keeps the file's, and the
+ * fields beyond the caller's sz read as 0, as they would for the ioctl.
+ */
 int bpfdev_narrow(int dev_fd, const struct bpfdev_narrow_opts *opts)
 {
-	struct bpfdev_narrow n = {
-		.size = sizeof(n),
-		.flags = BPFDEV_NARROW_F_CLOEXEC,
-	};
+	struct bpfdev_narrow n;
 
 	if (!OPTS_VALID(opts, bpfdev_narrow_opts))
 		return err_set(-EINVAL);
-	n.cmds = keep_mask(OPTS_GET(opts, cmds, 0));
-	n.progs = keep_mask(OPTS_GET(opts, progs, 0));
-	n.maps = keep_mask(OPTS_GET(opts, maps, 0));
-	n.attachs = keep_mask(OPTS_GET(opts, attachs, 0));
+	memset(&n, 0, sizeof(n));
+	n.size = sizeof(n);
+	n.flags = OPTS_GET(opts, flags, 0);
+	n.cmds = OPTS_GET(opts, cmds, 0);
+	n.progs = OPTS_GET(opts, progs, 0);
+	n.maps = OPTS_GET(opts, maps, 0);
+	n.attachs = OPTS_GET(opts, attachs, 0);
 	n.insn_max = OPTS_GET(opts, insn_max, 0);
 	n.btf_max = OPTS_GET(opts, btf_max, 0);
 	n.map_mem_max = OPTS_GET(opts, map_mem_max, 0);
 	n.progs_max = OPTS_GET(opts, progs_max, 0);
 	n.maps_max = OPTS_GET(opts, maps_max, 0);
-	if (OPTS_GET(opts, keep_on_exec, 0))
-		n.flags = 0;
-	n.insns = keep_mask(OPTS_GET(opts, insns, 0));
+	n.insns = OPTS_GET(opts, insns, 0);
 	return err_errno(ioctl(dev_fd, BPFDEV_IOC_NARROW, &n));
 }

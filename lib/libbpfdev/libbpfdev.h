@@ -8,7 +8,8 @@
  * grows without breaking callers. A field beyond the caller's @sz reads as
  * zero; a struct larger than this library knows is accepted when its extra
  * bytes are zero. Otherwise the function fails with EINVAL and says why on
- * standard error. NULL opts are a zeroed struct.
+ * standard error. NULL opts are a zeroed struct. A field means what the
+ * field of the same name in <linux/bpfdev.h> means.
  *
  * Linking libbpfdev (or preloading it) also interposes syscall(): libbpf's
  * syscall(__NR_bpf, ...) calls for commands that need privilege are routed
@@ -69,23 +70,31 @@ LIBBPFDEV_API int bpfdev_sys_bpf(int dev_fd, int cmd, union bpf_attr *attr,
 LIBBPFDEV_API int bpfdev_get_info(int dev_fd, struct bpfdev_info *info);
 
 /**
- * struct bpfdev_narrow_opts - what a narrowed file keeps
+ * struct bpfdev_narrow_opts - what a narrowed file keeps: struct
+ *	bpfdev_narrow of <linux/bpfdev.h>, field for field, with a size_t @sz
  * @sz: sizeof(struct bpfdev_narrow_opts)
- * @cmds: bpf commands to keep (bit per enum bpf_cmd); 0 keeps all
- * @progs: program types to keep; 0 keeps all
- * @maps: map types to keep; 0 keeps all
- * @attachs: expected attach types to keep; 0 keeps all
+ * @flags: %BPFDEV_NARROW_F_CLOEXEC, or 0 (the new fd stays open across
+ *	execve(), as with the ioctl)
+ * @cmds: bpf commands to keep, bit N for enum bpf_cmd N: ~0 keeps every
+ *	command the file has, 0 none
+ * @progs: program types to keep, as @cmds
+ * @maps: map types to keep, as @cmds
+ * @attachs: expected attach types to keep, as @cmds
  * @insn_max: a lower instruction limit; 0 keeps the file's
  * @btf_max: a lower BTF size limit; 0 keeps the file's
  * @map_mem_max: a lower map memory limit; 0 keeps the file's
  * @progs_max: programs the new file may create; 0 keeps the file's limit
  * @maps_max: maps the new file may create; 0 keeps the file's limit
- * @keep_on_exec: leave the new fd open across execve() (default: closed)
  * @insns: BPFDEV_INSN_* bits to keep (calls, callbacks, kfunc calls,
- *	loops); 0 keeps all
+ *	loops), as @cmds
+ *
+ * A mask keeps what has its bit set and drops the rest: a zeroed struct
+ * (or NULL opts) makes a file that can execute nothing. Nothing can widen a
+ * grant, so ~0 keeps a mask as it is.
  */
 struct bpfdev_narrow_opts {
 	size_t sz;
+	__u32 flags;
 	__u64 cmds;
 	__u64 progs;
 	__u64 maps;
@@ -95,7 +104,6 @@ struct bpfdev_narrow_opts {
 	__u64 map_mem_max;
 	__u32 progs_max;
 	__u32 maps_max;
-	int keep_on_exec;
 	__u64 insns;
 	size_t :0;
 };

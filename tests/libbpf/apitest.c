@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,157 @@ static const char *warnings_stop(void)
 	warning[n] = '\0';
 	fclose(stderr_file);
 	return warning;
+}
+
+static int map_create(int fd, enum bpf_map_type type)
+{
+	union bpf_attr a;
+	int ret;
+
+	memset(&a, 0, sizeof(a));
+	a.map_type = type;
+	a.key_size = 4;
+	a.value_size = 4;
+	a.max_entries = 1;
+	ret = bpfdev_sys_bpf(fd, BPF_MAP_CREATE, &a, sizeof(a));
+	if (ret >= 0) {
+		close(ret);
+		ret = 0;
+	}
+	return ret;
+}
+
+/* bpfdev_narrow(@dev, @opts) and the new file's grant in @info: 0, or -1. */
+static int narrow_info(int dev, const struct bpfdev_narrow_opts *opts,
+		       struct bpfdev_info *info)
+{
+	int fd = bpfdev_narrow(dev, opts);
+
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return -1;
+	CHECK(bpfdev_get_info(fd, info) == 0);
+	CHECK(info->flags & BPFDEV_INFO_F_NARROWED);
+	close(fd);
+	return 0;
+}
+
+/*
+ * A mask of struct bpfdev_narrow_opts is the ioctl's: the bits set are kept
+ * (intersected with the file's grant), the others dropped. ~0 keeps all,
+ * 0 (a zeroed struct, NULL opts, a field beyond sz) drops all.
+ */
+static void narrow_masks_mean_what_the_uapi_means(int dev)
+{
+	struct bpfdev_info parent, info;
+	int fd, map;
+
+	CHECK(bpfdev_get_info(dev, &parent) == 0);
+	CHECK(parent.maps & (1ULL << BPF_MAP_TYPE_HASH));
+	CHECK(!(parent.maps & (1ULL << BPF_MAP_TYPE_LRU_HASH)));
+	{
+		LIBBPFDEV_OPTS(bpfdev_narrow_opts, opts, .cmds = ~0ULL,
+			       .progs = ~0ULL, .maps = ~0ULL,
+			       .attachs = ~0ULL, .insns = ~0ULL);
+
+		if (!narrow_info(dev, &opts, &info)) {
+			CHECK(info.own_cmds == parent.own_cmds);
+			CHECK(info.own_progs == parent.own_progs);
+			CHECK(info.own_maps == parent.own_maps);
+			CHECK(info.own_attachs == parent.own_attachs);
+			CHECK(info.own_insns == parent.own_insns);
+			CHECK(info.cmds == parent.cmds);
+			CHECK(info.progs == parent.progs);
+			CHECK(info.maps == parent.maps);
+			CHECK(info.attachs == parent.attachs);
+			CHECK(info.insns == parent.insns);
+			CHECK(info.insn_max == parent.insn_max);
+		}
+	}
+	{
+		LIBBPFDEV_OPTS(bpfdev_narrow_opts, opts);
+
+		fd = bpfdev_narrow(dev, &opts);
+		CHECK(fd >= 0);
+		CHECK(bpfdev_get_info(fd, &info) == 0);
+		CHECK(!info.own_cmds && !info.own_progs && !info.own_maps &&
+		      !info.own_attachs && !info.own_insns);
+		CHECK(!info.cmds && !info.progs && !info.maps &&
+		      !info.attachs && !info.insns);
+		CHECK(map_create(fd, BPF_MAP_TYPE_ARRAY) == -EPERM);
+		close(fd);
+	}
+	if (!narrow_info(dev, NULL, &info))
+		CHECK(!info.own_cmds && !info.own_maps && !info.own_insns);
+	{
+		/* a bit the file lacks is not granted: nothing widens */
+		LIBBPFDEV_OPTS(bpfdev_narrow_opts, opts, .cmds = ~0ULL,
+			       .maps = 1ULL << BPF_MAP_TYPE_HASH |
+				       1ULL << BPF_MAP_TYPE_LRU_HASH,
+			       .maps_max = 1);
+
+		fd = bpfdev_narrow(dev, &opts);
+		CHECK(fd >= 0);
+		CHECK(bpfdev_get_info(fd, &info) == 0);
+		CHECK(info.own_maps == (parent.own_maps &
+					(1ULL << BPF_MAP_TYPE_HASH |
+					 1ULL << BPF_MAP_TYPE_LRU_HASH)));
+		CHECK(info.maps == 1ULL << BPF_MAP_TYPE_HASH);
+		CHECK(info.cmds == parent.cmds);
+		CHECK(!info.progs && !info.attachs && !info.insns);
+		CHECK(info.maps_max == 1);
+		CHECK(map_create(fd, BPF_MAP_TYPE_ARRAY) == -EPERM);
+		CHECK(map_create(fd, BPF_MAP_TYPE_LRU_HASH) == -EPERM);
+		map = map_create(fd, BPF_MAP_TYPE_HASH);
+		CHECK(map == 0);
+		CHECK(map_create(fd, BPF_MAP_TYPE_HASH) == -EDQUOT);
+		close(fd);
+	}
+	{
+		/* an older caller's struct, without insns: none kept, as the
+		 * ioctl keeps none for a struct bpfdev_narrow without it */
+		struct bpfdev_narrow_opts opts = {
+			.sz = offsetof(struct bpfdev_narrow_opts, insns),
+			.cmds = ~0ULL, .insns = ~0ULL,
+		};
+
+		if (!narrow_info(dev, &opts, &info)) {
+			CHECK(info.own_cmds == parent.own_cmds);
+			CHECK(!info.own_insns);
+		}
+	}
+}
+
+/* flags are the ioctl's: close-on-exec only with BPFDEV_NARROW_F_CLOEXEC. */
+static void narrow_flags_are_the_uapi_flags(int dev)
+{
+	int fd;
+
+	{
+		LIBBPFDEV_OPTS(bpfdev_narrow_opts, opts,
+			       .flags = BPFDEV_NARROW_F_CLOEXEC);
+
+		fd = bpfdev_narrow(dev, &opts);
+		CHECK(fd >= 0);
+		CHECK(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+		close(fd);
+	}
+	{
+		LIBBPFDEV_OPTS(bpfdev_narrow_opts, opts);
+
+		fd = bpfdev_narrow(dev, &opts);
+		CHECK(fd >= 0);
+		CHECK(!(fcntl(fd, F_GETFD) & FD_CLOEXEC));
+		close(fd);
+	}
+	{
+		LIBBPFDEV_OPTS(bpfdev_narrow_opts, opts,
+			       .flags = BPFDEV_NARROW_F_CLOEXEC << 1);
+
+		errno = 0;
+		CHECK(bpfdev_narrow(dev, &opts) == -EINVAL);
+		CHECK(errno == EINVAL);
+	}
 }
 
 int main(void)
@@ -162,26 +314,8 @@ int main(void)
 		big.o.sz = 1;
 		CHECK(bpfdev_narrow(dev, &big.o) == -EINVAL);
 	}
-	{
-		LIBBPFDEV_OPTS(bpfdev_narrow_opts, opts,
-			    .maps = 1ULL << BPF_MAP_TYPE_HASH, .maps_max = 1);
-		int narrow = bpfdev_narrow(dev, &opts);
-
-		CHECK(narrow >= 0);
-		CHECK(bpfdev_get_info(narrow, &info) == 0);
-		CHECK(info.flags & BPFDEV_INFO_F_NARROWED);
-		CHECK(info.maps == 1ULL << BPF_MAP_TYPE_HASH);
-		CHECK(info.maps_max == 1);
-		a.map_type = BPF_MAP_TYPE_ARRAY;
-		CHECK(bpfdev_sys_bpf(narrow, BPF_MAP_CREATE, &a, sizeof(a)) ==
-		      -EPERM);
-		a.map_type = BPF_MAP_TYPE_HASH;
-		map = bpfdev_sys_bpf(narrow, BPF_MAP_CREATE, &a, sizeof(a));
-		CHECK(map >= 0);
-		close(map);
-		CHECK(bpfdev_sys_bpf(narrow, BPF_MAP_CREATE, &a, sizeof(a)) ==
-		      -EDQUOT);
-	}
+	narrow_masks_mean_what_the_uapi_means(dev);
+	narrow_flags_are_the_uapi_flags(dev);
 	CHECK(bpfdev_cmd_routed(BPF_PROG_LOAD, NULL));
 	CHECK(bpfdev_cmd_routed(BPF_MAP_CREATE, NULL));
 	CHECK(!bpfdev_cmd_routed(BPF_MAP_LOOKUP_ELEM, NULL));
