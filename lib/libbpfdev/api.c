@@ -11,8 +11,6 @@
 #include "libbpfdev.h"
 #include "internal.h"
 
-#define EXPORT __attribute__((visibility("default")))
-
 /* libbpf's convention: a negative errno returned, and errno set. */
 static int err_errno(int ret)
 {
@@ -23,16 +21,11 @@ static int err_errno(int ret)
 	return ret;
 }
 
-/* A bigger opts struct from a newer caller must not carry unknown fields. */
-static int opts_valid(const void *opts, size_t known)
+/* An error of the library's own: returned negative, and set in errno. */
+static int err_set(int err)
 {
-	const char *p = opts;
-	size_t sz = *(const size_t *)opts, i;
-
-	for (i = known; i < sz; i++)
-		if (p[i])
-			return 0;
-	return 1;
+	errno = -err;
+	return err;
 }
 
 const char *bpfdev_device_path(void)
@@ -42,25 +35,17 @@ const char *bpfdev_device_path(void)
 	return p && *p ? p : BPFDEV_DEFAULT_PATH;
 }
 
-EXPORT int bpfdev_open(const struct bpfdev_open_opts *opts)
+int bpfdev_open(const struct bpfdev_open_opts *opts)
 {
-	const char *path = NULL;
-	int flags = O_RDWR;
+	const char *path;
 
-	if (opts) {
-		if (opts->sz < offsetof(struct bpfdev_open_opts, read_only) +
-			       sizeof(int) ||
-		    !opts_valid(opts, sizeof(*opts))) {
-			errno = EINVAL;
-			return -EINVAL;
-		}
-		path = opts->path;
-		if (opts->read_only)
-			flags = O_RDONLY;
-	}
+	if (!OPTS_VALID(opts, bpfdev_open_opts))
+		return err_set(-EINVAL);
+	path = OPTS_GET(opts, path, NULL);
 	if (!path)
 		path = bpfdev_device_path();
-	return err_errno(open(path, flags | O_CLOEXEC));
+	return err_errno(open(path, (OPTS_GET(opts, read_only, 0) ?
+				     O_RDONLY : O_RDWR) | O_CLOEXEC));
 }
 
 int bpfdev_ioctl_sys_bpf(int dev_fd, int cmd, union bpf_attr *attr,
@@ -76,54 +61,42 @@ int bpfdev_ioctl_sys_bpf(int dev_fd, int cmd, union bpf_attr *attr,
 	return ioctl(dev_fd, BPFDEV_IOC_SYS_BPF, &req);
 }
 
-EXPORT int bpfdev_sys_bpf(int dev_fd, int cmd, union bpf_attr *attr,
+int bpfdev_sys_bpf(int dev_fd, int cmd, union bpf_attr *attr,
 			  unsigned int size)
 {
 	return err_errno(bpfdev_ioctl_sys_bpf(dev_fd, cmd, attr, size));
 }
 
-EXPORT int bpfdev_get_info(int dev_fd, struct bpfdev_info *info)
+int bpfdev_get_info(int dev_fd, struct bpfdev_info *info)
 {
 	memset(info, 0, sizeof(*info));
 	info->size = sizeof(*info);
 	return err_errno(ioctl(dev_fd, BPFDEV_IOC_INFO, info));
 }
 
-/* 0 in a mask means "keep": nothing can widen a grant anyway. */
-static __u64 keep_mask(__u64 mask)
+/*
+ * The ioctl's struct, field for field: a mask keeps the bits set in it (~0
+ * keeps it whole, 0 empties it), a limit of 0 keeps the file's, and the
+ * fields beyond the caller's sz read as 0, as they would for the ioctl.
+ */
+int bpfdev_narrow(int dev_fd, const struct bpfdev_narrow_opts *opts)
 {
-	return mask ? mask : ~0ULL;
-}
+	struct bpfdev_narrow n;
 
-EXPORT int bpfdev_narrow(int dev_fd, const struct bpfdev_narrow_opts *opts)
-{
-	struct bpfdev_narrow n = {
-		.size = sizeof(n),
-		.flags = BPFDEV_NARROW_F_CLOEXEC,
-		.cmds = ~0ULL, .progs = ~0ULL, .maps = ~0ULL, .attachs = ~0ULL,
-		.insns = ~0ULL,
-	};
-
-	if (opts) {
-		if (opts->sz < offsetof(struct bpfdev_narrow_opts, keep_on_exec) +
-			       sizeof(int) || !opts_valid(opts, sizeof(*opts))) {
-			errno = EINVAL;
-			return -EINVAL;
-		}
-		n.cmds = keep_mask(opts->cmds);
-		n.progs = keep_mask(opts->progs);
-		n.maps = keep_mask(opts->maps);
-		n.attachs = keep_mask(opts->attachs);
-		n.insn_max = opts->insn_max;
-		n.btf_max = opts->btf_max;
-		n.map_mem_max = opts->map_mem_max;
-		n.progs_max = opts->progs_max;
-		n.maps_max = opts->maps_max;
-		if (opts->keep_on_exec)
-			n.flags = 0;
-		if (opts->sz >= offsetof(struct bpfdev_narrow_opts, insns) +
-			       sizeof(opts->insns))
-			n.insns = keep_mask(opts->insns);
-	}
+	if (!OPTS_VALID(opts, bpfdev_narrow_opts))
+		return err_set(-EINVAL);
+	memset(&n, 0, sizeof(n));
+	n.size = sizeof(n);
+	n.flags = OPTS_GET(opts, flags, 0);
+	n.cmds = OPTS_GET(opts, cmds, 0);
+	n.progs = OPTS_GET(opts, progs, 0);
+	n.maps = OPTS_GET(opts, maps, 0);
+	n.attachs = OPTS_GET(opts, attachs, 0);
+	n.insn_max = OPTS_GET(opts, insn_max, 0);
+	n.btf_max = OPTS_GET(opts, btf_max, 0);
+	n.map_mem_max = OPTS_GET(opts, map_mem_max, 0);
+	n.progs_max = OPTS_GET(opts, progs_max, 0);
+	n.maps_max = OPTS_GET(opts, maps_max, 0);
+	n.insns = OPTS_GET(opts, insns, 0);
 	return err_errno(ioctl(dev_fd, BPFDEV_IOC_NARROW, &n));
 }

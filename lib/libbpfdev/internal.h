@@ -12,7 +12,14 @@
 
 #include <linux/bpf.h>
 
+#include "libbpfdev.h"
+
 #define BPFDEV_DEFAULT_PATH	"/dev/bpf"
+
+#ifndef offsetofend
+#define offsetofend(TYPE, FIELD) \
+	(offsetof(TYPE, FIELD) + sizeof(((TYPE *)0)->FIELD))
+#endif
 
 /* $BPFDEV_DEVICE, else /dev/bpf. */
 const char *bpfdev_device_path(void);
@@ -23,7 +30,51 @@ int bpfdev_device_fd(void);
 
 /* BPFDEV_DEBUG=1: one line per routing decision on stderr. */
 int bpfdev_debug(void);
+/* One line on stderr, "libbpfdev[pid]: ..." */
 void bpfdev_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The interposer: glibc's syscall(), for the whole process (interpose.c). */
+LIBBPFDEV_API long bpfdev_interposed_syscall(long nr, ...);
+
+/*
+ * Opts structs, as libbpf's libbpf_internal.h: each ends in a field named by
+ * TYPE__last_field. A caller's struct may be smaller (the fields it lacks
+ * read as the fallback, OPTS_GET) or larger, when its extra bytes are zero.
+ * OPTS_VALID() says on standard error what was wrong with one that is not;
+ * the function then fails with EINVAL. NULL opts are valid.
+ */
+static inline int bpfdev_is_mem_zeroed(const char *p, size_t len)
+{
+	for (; len; p++, len--)
+		if (*p)
+			return 0;
+	return 1;
+}
+
+static inline int bpfdev_validate_opts(const char *opts, size_t opts_sz,
+				       size_t user_sz, const char *type_name)
+{
+	if (user_sz < sizeof(size_t)) {
+		bpfdev_log("%s size (%zu) is too small\n", type_name, user_sz);
+		return 0;
+	}
+	if (user_sz > opts_sz &&
+	    !bpfdev_is_mem_zeroed(opts + opts_sz, user_sz - opts_sz)) {
+		bpfdev_log("%s has non-zero extra bytes\n", type_name);
+		return 0;
+	}
+	return 1;
+}
+
+#define OPTS_VALID(opts, type)						\
+	(!(opts) || bpfdev_validate_opts((const char *)(opts),		\
+					 offsetofend(struct type,	\
+						     type##__last_field), \
+					 (opts)->sz, #type))
+#define OPTS_HAS(opts, field)						\
+	((opts) && (opts)->sz >= offsetofend(__typeof__(*(opts)), field))
+#define OPTS_GET(opts, field, fallback_value)				\
+	(OPTS_HAS(opts, field) ? (opts)->field : (fallback_value))
 
 /* The raw system call, bypassing the interposer: -1 and errno on failure. */
 long bpfdev_real_syscall(long nr, long a1, long a2, long a3, long a4, long a5,

@@ -16,12 +16,18 @@
 #include "libbpfdev.h"
 #include "internal.h"
 
-#define EXPORT __attribute__((visibility("default")))
-
 /*
  * The kernel entry itself, not glibc's syscall(), which this library
- * replaces for the whole process.
+ * replaces for the whole process. The instruction and its registers are the
+ * architecture's: x86-64 only for now (not x32, whose long is 32 bits: how
+ * its arguments fill the 64-bit registers was never checked). Another
+ * architecture needs its own block here, from the "Architecture calling
+ * conventions" tables of syscall(2).
  */
+#if !defined(__x86_64__) || defined(__ILP32__)
+#error "libbpfdev: bpfdev_real_syscall() is implemented for x86-64 only"
+#endif
+
 long bpfdev_real_syscall(long nr, long a1, long a2, long a3, long a4, long a5,
 			 long a6)
 {
@@ -85,7 +91,16 @@ out:
 	return ret;
 }
 
-EXPORT long syscall(long nr, ...)
+/*
+ * Exported as plain "syscall", with no version: a versioned definition would
+ * not satisfy programs' references to syscall@GLIBC_2.2.5, and LD_PRELOAD
+ * would stop working. An empty version after "@@" binds the alias to the
+ * base version (*global*), which the version script's "local: *;" leaves
+ * alone; bpfdev_interposed_syscall itself is local.
+ */
+__asm__(".symver bpfdev_interposed_syscall, syscall@@");
+
+long bpfdev_interposed_syscall(long nr, ...)
 {
 	va_list ap;
 	long a[6];

@@ -14,8 +14,6 @@
 #include "libbpfdev.h"
 #include "internal.h"
 
-#define EXPORT __attribute__((visibility("default")))
-
 /* Attaching cgroup_skb programs needs CAP_NET_ADMIN; other attaches none. */
 int bpfdev_is_cgroup_link(int cmd, const union bpf_attr *attr)
 {
@@ -24,7 +22,7 @@ int bpfdev_is_cgroup_link(int cmd, const union bpf_attr *attr)
 		attr->link_create.attach_type == BPF_CGROUP_INET_EGRESS);
 }
 
-EXPORT int bpfdev_cmd_routed(int cmd, const union bpf_attr *attr)
+int bpfdev_cmd_routed(int cmd, const union bpf_attr *attr)
 {
 	switch (cmd) {
 	case BPF_MAP_CREATE:
