@@ -61,6 +61,8 @@ $(BUILD)/lib/%.o: lib/libbpfdev/%.c $(wildcard lib/libbpfdev/*.h) include/uapi/l
 	@$(CC) $(CFLAGS_USER) -fPIC -fvisibility=hidden -c $< -o $@
 
 $(LIB_SO): $(LIB_OBJS) lib/libbpfdev/libbpfdev.map
+	@grep -q '^LIBBPFDEV_$(LIB_VERSION) {' lib/libbpfdev/libbpfdev.map || \
+		{ echo "libbpfdev.map has no node LIBBPFDEV_$(LIB_VERSION)" >&2; exit 1; }
 	@echo "  LD      $@"
 	@$(CC) -shared -Wl,-soname,libbpfdev.so.0 \
 		-Wl,--version-script=lib/libbpfdev/libbpfdev.map \

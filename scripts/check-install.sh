@@ -12,12 +12,13 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 scratch=$root/build/install-test
 multiarch=$(${CC:-cc} -print-multiarch)
+libver=$(sed -n 's/^LIB_VERSION := //p' "$root/Makefile")
 fail=0
 bad() { echo "check-install: $*" >&2; fail=1; }
 
 files() {	# files PREFIX KVER: what install must place
 	echo "lib/modules/$2/updates/bpfdev.ko $1/include/linux/bpfdev.h
-$1/lib/udev/rules.d/60-bpfdev.rules $1/lib/$multiarch/libbpfdev.so.0.2.0
+$1/lib/udev/rules.d/60-bpfdev.rules $1/lib/$multiarch/libbpfdev.so.$libver
 $1/lib/$multiarch/libbpfdev.a $1/lib/$multiarch/pkgconfig/libbpfdev.pc
 $1/include/libbpfdev.h $1/bin/bpfdev-run $1/share/man/man1/bpfdev-run.1
 $1/share/man/man3/libbpfdev.3 $1/share/man/man4/bpfdev.4
