@@ -8,7 +8,7 @@
  * auditing disabled (AUDIT_SET enabled=0), Debian's default without auditd;
  * the @auditd phase with auditing enabled and a listener registered as the
  * audit daemon (AUDIT_STATUS_PID) that receives and discards every record,
- * as auditd would (minus writing them out). tests/check/test_audit.c has
+ * as auditd would (minus writing them out). tests/check/audit_test.c has
  * the same client, checking the records instead.
  */
 #define _GNU_SOURCE

@@ -395,6 +395,40 @@ int param_read(const char *name, char *buf, size_t len)
 	return 0;
 }
 
+int fd_result(int fd)
+{
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	return -errno;
+}
+
+int dev_load_sf(int dev)
+{
+	static const struct bpf_insn ret0[] = { INSN_MOV64_IMM(0, 0),
+						INSN_EXIT() };
+	union bpf_attr a;
+
+	attr_prog(&a, BPF_PROG_TYPE_SOCKET_FILTER, ret0, 2);
+	return dev_bpf(dev, BPF_PROG_LOAD, &a, sizeof(a));
+}
+
+int dev_map(int dev, __u32 type)
+{
+	union bpf_attr a;
+
+	attr_map(&a, type, 4, 8, 4);
+	return dev_bpf(dev, BPF_MAP_CREATE, &a, sizeof(a));
+}
+
+void become_ids(uid_t uid, const gid_t *groups, int n)
+{
+	if (setgroups((size_t)n, groups) || setresgid(uid, uid, uid) ||
+	    setresuid(uid, uid, uid))
+		_exit(91);
+}
+
 static void reset_grant(void)
 {
 	root_params_reset();

@@ -58,6 +58,14 @@ int dev_info(int devfd, struct bpfdev_info *info);
 int dev_narrow(int dev, __u64 progs, __u64 maps, __u32 progs_max,
 	       __u32 maps_max);
 
+/* Close @fd if the call made one: 0, or -errno if the call failed. */
+int fd_result(int fd);
+/* Through @dev: a socket filter returning 0; a map of @type, 4 entries. */
+int dev_load_sf(int dev);
+int dev_map(int dev, __u32 type);
+/* In a forked child: become @uid with @groups for good, or _exit(91). */
+void become_ids(uid_t uid, const gid_t *groups, int n);
+
 /* Attr builders. */
 void attr_prog(union bpf_attr *a, __u32 type, const struct bpf_insn *insns,
 	       __u32 cnt);
@@ -130,29 +138,61 @@ const char *prog_path(const char *name);
 	ck_assert_msg(strstr((r)->out, (s)), "missing \"%s\" in:\n%s", (s), \
 		      run_tail(r))
 
-/* Suites. */
-Suite *dac_suite(void);
-Suite *load_suite(void);
-Suite *maps_suite(void);
-Suite *btf_suite(void);
-Suite *shim_suite(void);
-Suite *policy_suite(void);
-Suite *audit_suite(void);
-Suite *cgroup_suite(void);
-Suite *matrix_suite(void);
-Suite *fuzz_suite(void);
-Suite *sandbox_suite(void);
-TCase *broken_cgroup_tcase(void);
-Suite *input_suite(void);
-Suite *errno_suite(void);
-Suite *freeze_suite(void);
-Suite *race_suite(void);
-Suite *broken_suite(void);
-Suite *module_suite(void);
-Suite *stress_suite(void);
-Suite *exec_suite(void);
-Suite *boundary_suite(void);
-/* bpfdev_tests --exec-*: the programs test_exec.c execs */
+/*
+ * Suites: one a feature, declared as a table (suite.c builds it, the list
+ * of suites is in test_main.c). A race test is a row like any other,
+ * marked RACE: it also runs against the test-only broken build
+ * (bpfdev_tests broken), where race_verdict() turns its expectation round.
+ */
+#define TCASE_TESTS_MAX		16
+#define SUITE_TCASES_MAX	6
+
+struct test_entry {
+	const TTest *const *test;	/* &name of START_TEST(name) */
+	int loop_end;			/* a loop test, _i in [0, loop_end) */
+	int race;			/* also run against the broken build */
+	/* the broken build has this race only where this is true (NULL: all) */
+	int (*broken_has)(void);
+};
+
+#define TEST(t)			{ .test = &(t) }
+#define LOOP_TEST(t, n)		{ .test = &(t), .loop_end = (int)(n) }
+#define RACE(t)			{ .test = &(t), .race = 1 }
+#define RACE_IF(t, when)	{ .test = &(t), .race = 1, .broken_has = (when) }
+
+struct tcase_def {
+	const char *name;
+	int timeout;		/* seconds; 0: Check's default */
+	int reset_grant;	/* the grant reset after each test */
+	struct test_entry tests[TCASE_TESTS_MAX];
+};
+
+struct suite_def {
+	const char *name;
+	struct tcase_def tcases[SUITE_TCASES_MAX];
+};
+
+/* Is this run against the test-only broken build (bpfdev_tests broken)? */
+extern int broken_build;
+
+/*
+ * A Check suite of @def: every test, or against the broken build only its
+ * races (NULL when it has none there).
+ */
+Suite *suite_build(const struct suite_def *def);
+
+/*
+ * Report a race test's counts and judge its violations. Against the real
+ * module no violation may occur: returns 0, and the test goes on to show
+ * that the race really ran. Against the broken build the race must be
+ * found (a violation at least): returns 1, and the test ends there.
+ */
+int race_verdict(const char *name, int iterations, int violations,
+		 int accepted, int refused);
+/* How often the single-request races (prog type, freeze) try. */
+#define RACE_ITERATIONS	4000
+
+/* bpfdev_tests --exec-*: the programs exec_test.c execs */
 int exec_helper_main(int argc, char **argv);
 
 #endif

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Run inside the test VM by guest-init.sh, as root: load the module, let udev
 # apply the project's rule, run the suite; then swap in the test-only broken
-# build and check that the race tests find its races.
+# build and check that the race tests find its races. CK_RUN_SUITE=<name>
+# on the kernel command line (BPFDEV_VM_APPEND) runs one suite in both
+# steps (bpfdev_tests list names them; tests/check/README.md).
 set -u
 dir=$(dirname "$0")
 # Check's per-test timeouts were written for real hardware; this is TCG.
@@ -14,10 +16,10 @@ udevadm settle
 ls -l /dev/bpf
 
 cd /tmp || exit 1
-echo "--- suite: bpfdev"
+echo "--- suite: bpfdev${CK_RUN_SUITE:+, $CK_RUN_SUITE}"
 "$dir/bpfdev_tests" || rc=1
 
-echo "--- suite: bpfdev, broken build"
+echo "--- suite: bpfdev${CK_RUN_SUITE:+, $CK_RUN_SUITE}, broken build"
 if rmmod bpfdev && insmod /lib/bpfdev/broken/bpfdev.ko; then
 	udevadm settle
 	BPFDEV_KO=/lib/bpfdev/broken/bpfdev.ko "$dir/bpfdev_tests" broken || rc=1

@@ -264,15 +264,10 @@ START_TEST(counters_are_read_only_files)
 }
 END_TEST
 
-Suite *audit_suite(void)
-{
-	Suite *s = suite_create("audit");
-	TCase *tc = tcase_create("records");
-
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, records_reach_an_audit_listener);
-	tcase_add_test(tc, only_denials_recorded_while_audit_disabled);
-	tcase_add_test(tc, counters_are_read_only_files);
-	suite_add_tcase(s, tc);
-	return s;
-}
+const struct suite_def audit_suite = { "audit", {
+	{ "records", .timeout = 60, .tests = {
+		TEST(records_reach_an_audit_listener),
+		TEST(only_denials_recorded_while_audit_disabled),
+		TEST(counters_are_read_only_files),
+	} },
+} };

@@ -85,15 +85,9 @@ START_TEST(fuzz_everything_delegated)
 }
 END_TEST
 
-Suite *fuzz_suite(void)
-{
-	Suite *s = suite_create("fuzz");
-	TCase *tc = tcase_create("ioctl");
-
-	tcase_reset_grant(tc);
-	tcase_set_timeout(tc, 3600);
-	tcase_add_test(tc, fuzz_default_grant);
-	tcase_add_test(tc, fuzz_everything_delegated);
-	suite_add_tcase(s, tc);
-	return s;
-}
+const struct suite_def fuzz_suite = { "fuzz", {
+	{ "ioctl", .timeout = 3600, .reset_grant = 1, .tests = {
+		TEST(fuzz_default_grant),
+		TEST(fuzz_everything_delegated),
+	} },
+} };

@@ -812,39 +812,28 @@ START_TEST(parked_instructions_do_not_outlive_a_narrower_grant)
 }
 END_TEST
 
-Suite *boundary_suite(void)
-{
-	Suite *s = suite_create("boundary");
-	TCase *insns = tcase_create("insns");
-	TCase *budget = tcase_create("budgets");
-	TCase *parked = tcase_create("parked");
-
-	tcase_reset_grant(insns);
-	tcase_add_test(insns, nested_bpf_loop_needs_callbacks_delegated);
-	tcase_add_test(insns, bpf_to_bpf_calls_need_delegating);
-	tcase_add_test(insns, bounded_loops_need_delegating);
-	tcase_add_test(insns, gotol_loops_need_delegating);
-	tcase_add_test(insns, a_loop_entered_in_its_middle_is_a_loop);
-	tcase_add_test(insns, may_goto_loops_need_delegating);
-	tcase_add_test(insns, kfunc_calls_are_refused_by_default);
-	tcase_add_test(insns, every_slot_is_scanned);
-	tcase_add_test(insns, a_backward_jump_to_a_shared_exit_is_not_a_loop);
-	tcase_add_test(insns, delegate_insns_in_info_fdinfo_and_narrowing);
-	suite_add_tcase(s, insns);
-
-	tcase_reset_grant(budget);
-	tcase_set_timeout(budget, 900);
-	tcase_add_test(budget, jit_budget_is_live);
-	tcase_add_test(budget, btf_budget_stops_unaccounted_btf);
-	tcase_add_test(budget, a_thousand_runs_of_bpftool_fit_the_default_budgets);
-	suite_add_tcase(s, budget);
-
-	tcase_reset_grant(parked);
-	tcase_set_timeout(parked, 60);
-	tcase_add_test(parked, parked_instructions_do_not_outlive_a_revocation);
-	tcase_add_test(parked, a_parked_log_does_not_outlive_a_revocation);
-	tcase_add_test(parked, a_parked_attr_does_not_outlive_a_revocation);
-	tcase_add_test(parked, parked_instructions_do_not_outlive_a_narrower_grant);
-	suite_add_tcase(s, parked);
-	return s;
-}
+const struct suite_def boundary_suite = { "boundary", {
+	{ "insns", .reset_grant = 1, .tests = {
+		TEST(nested_bpf_loop_needs_callbacks_delegated),
+		TEST(bpf_to_bpf_calls_need_delegating),
+		TEST(bounded_loops_need_delegating),
+		TEST(gotol_loops_need_delegating),
+		TEST(a_loop_entered_in_its_middle_is_a_loop),
+		TEST(may_goto_loops_need_delegating),
+		TEST(kfunc_calls_are_refused_by_default),
+		TEST(every_slot_is_scanned),
+		TEST(a_backward_jump_to_a_shared_exit_is_not_a_loop),
+		TEST(delegate_insns_in_info_fdinfo_and_narrowing),
+	} },
+	{ "budgets", .timeout = 900, .reset_grant = 1, .tests = {
+		TEST(jit_budget_is_live),
+		TEST(btf_budget_stops_unaccounted_btf),
+		TEST(a_thousand_runs_of_bpftool_fit_the_default_budgets),
+	} },
+	{ "parked", .timeout = 60, .reset_grant = 1, .tests = {
+		TEST(parked_instructions_do_not_outlive_a_revocation),
+		TEST(a_parked_log_does_not_outlive_a_revocation),
+		TEST(a_parked_attr_does_not_outlive_a_revocation),
+		TEST(parked_instructions_do_not_outlive_a_narrower_grant),
+	} },
+} };

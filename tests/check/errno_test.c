@@ -322,13 +322,8 @@ START_TEST(same_errno_as_bpf_syscall)
 }
 END_TEST
 
-Suite *errno_suite(void)
-{
-	Suite *s = suite_create("errno");
-	TCase *tc = tcase_create("as_bpf_syscall");
-
-	tcase_add_loop_test(tc, same_errno_as_bpf_syscall, 0,
-			    ARRAY_LEN(cases));
-	suite_add_tcase(s, tc);
-	return s;
-}
+const struct suite_def errno_suite = { "errno", {
+	{ "as_bpf_syscall", .tests = {
+		LOOP_TEST(same_errno_as_bpf_syscall, ARRAY_LEN(cases)),
+	} },
+} };

@@ -190,13 +190,9 @@ START_TEST(shim_device_fd_does_not_survive_exec)
 }
 END_TEST
 
-Suite *exec_suite(void)
-{
-	Suite *s = suite_create("exec");
-	TCase *tc = tcase_create("inherit");
-
-	tcase_add_test(tc, inherited_fd_runs_as_the_new_identity_within_its_grant);
-	tcase_add_test(tc, shim_device_fd_does_not_survive_exec);
-	suite_add_tcase(s, tc);
-	return s;
-}
+const struct suite_def exec_suite = { "exec", {
+	{ "inherit", .tests = {
+		TEST(inherited_fd_runs_as_the_new_identity_within_its_grant),
+		TEST(shim_device_fd_does_not_survive_exec),
+	} },
+} };

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Malformed requests: each gets its errno, and leaves no fd and no object
- * behind.
+ * The snapshot (request.c): malformed requests each get their errno and
+ * leave no fd and no object behind; and a second thread rewriting the
+ * request while the ioctl runs changes nothing (the race is also run
+ * against the broken build, which reads the types again after the
+ * decision, and must find it there).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -14,6 +18,7 @@
 #include "testlib.h"
 
 static const struct bpf_insn ret0[] = { INSN_MOV64_IMM(0, 0), INSN_EXIT() };
+static const struct bpf_insn ret1[] = { INSN_MOV64_IMM(0, 1), INSN_EXIT() };
 
 struct fixture {
 	int dev;
@@ -273,18 +278,110 @@ START_TEST(ksym_through_caller_btf_is_refused)
 }
 END_TEST
 
-Suite *input_suite(void)
-{
-	Suite *s = suite_create("input");
-	TCase *tc = tcase_create("malformed");
+struct type_race {
+	int iterations;
+	int violations;	/* an undelegated type got loaded */
+	int loaded;	/* the delegated type loaded */
+	int refused;	/* EPERM */
+	int other;
+};
 
-	tcase_add_test(tc, unknown_and_unmediated_commands);
-	tcase_add_test(tc, request_struct_rules);
-	tcase_add_test(tc, attr_size_rules);
-	tcase_add_test(tc, bad_pointers_are_efault);
-	tcase_add_test(tc, fd_array_indexes_are_bounded);
-	tcase_add_test(tc, fd_array_covers_kfunc_in_ldimm64_second_half);
-	tcase_add_test(tc, ksym_through_caller_btf_is_refused);
-	suite_add_tcase(s, tc);
-	return s;
+struct type_flipper {
+	volatile union bpf_attr *attr;
+	volatile int stop;
+};
+
+/*
+ * sk_reuseport needs the same capability as a socket filter (CAP_BPF), so
+ * only bpfdev's policy stands between the member and loading it.
+ */
+static void *type_flip(void *arg)
+{
+	struct type_flipper *f = arg;
+
+	while (!f->stop) {
+		f->attr->prog_type = BPF_PROG_TYPE_SK_REUSEPORT;
+		f->attr->expected_attach_type = BPF_SK_REUSEPORT_SELECT;
+		f->attr->insns = ptr_to_u64(ret1);
+		f->attr->prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+		f->attr->expected_attach_type = 0;
+		f->attr->insns = ptr_to_u64(ret0);
+	}
+	return NULL;
 }
+
+static __u32 prog_type_of(int fd)
+{
+	struct bpf_prog_info info;
+	union bpf_attr a;
+
+	memset(&info, 0, sizeof(info));
+	memset(&a, 0, sizeof(a));
+	a.info.bpf_fd = (__u32)fd;
+	a.info.info_len = sizeof(info);
+	a.info.info = ptr_to_u64(&info);
+	ck_assert_int_eq(sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)), 0);
+	return info.type;
+}
+
+static void type_race_run(struct type_race *r, int iterations)
+{
+	static union bpf_attr attr;
+	struct type_flipper f = { .attr = &attr };
+	pthread_t t;
+	int dev, i, fd;
+
+	memset(r, 0, sizeof(*r));
+	dev = dev_open(O_RDWR);
+	ck_assert_int_ge(dev, 0);
+	attr_prog(&attr, BPF_PROG_TYPE_SOCKET_FILTER, ret0, 2);
+	ck_assert_int_eq(pthread_create(&t, NULL, type_flip, &f), 0);
+	for (i = 0; i < iterations; i++) {
+		fd = dev_bpf(dev, BPF_PROG_LOAD, &attr, sizeof(attr));
+		if (fd >= 0) {
+			if (prog_type_of(fd) == BPF_PROG_TYPE_SOCKET_FILTER)
+				r->loaded++;
+			else
+				r->violations++;
+			close(fd);
+		} else if (errno == EPERM) {
+			r->refused++;
+		} else {
+			r->other++;
+		}
+	}
+	f.stop = 1;
+	pthread_join(t, NULL);
+	r->iterations = iterations;
+	close(dev);
+}
+
+START_TEST(prog_type_flip_race)
+{
+	struct type_race r;
+
+	become_member();
+	type_race_run(&r, scaled(RACE_ITERATIONS));
+	if (race_verdict("prog-type flip", r.iterations, r.violations,
+			 r.loaded, r.refused))
+		return;
+	/* the flips were seen by the snapshot: both outcomes occurred */
+	ck_assert_int_gt(r.loaded, 0);
+	ck_assert_int_gt(r.refused, 0);
+}
+END_TEST
+
+const struct suite_def request_suite = { "request", {
+	{ "malformed", .tests = {
+		TEST(unknown_and_unmediated_commands),
+		TEST(request_struct_rules),
+		TEST(attr_size_rules),
+		TEST(bad_pointers_are_efault),
+		TEST(fd_array_indexes_are_bounded),
+		TEST(fd_array_covers_kfunc_in_ldimm64_second_half),
+		TEST(ksym_through_caller_btf_is_refused),
+	} },
+	{ "snapshot_race", .timeout = 300, .tests = {
+		RACE(prog_type_flip_race),
+	} },
+} };

@@ -209,13 +209,8 @@ START_TEST(parallel_loads_and_maps_give_memory_back)
 }
 END_TEST
 
-Suite *stress_suite(void)
-{
-	Suite *s = suite_create("stress");
-	TCase *tc = tcase_create("parallel");
-
-	tcase_set_timeout(tc, 600);
-	tcase_add_test(tc, parallel_loads_and_maps_give_memory_back);
-	suite_add_tcase(s, tc);
-	return s;
-}
+const struct suite_def stress_suite = { "stress", {
+	{ "parallel", .timeout = 600, .tests = {
+		TEST(parallel_loads_and_maps_give_memory_back),
+	} },
+} };

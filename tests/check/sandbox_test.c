@@ -88,15 +88,10 @@ START_TEST(any_seccomp_filter_is_refused_unless_root_allows_it)
 }
 END_TEST
 
-Suite *sandbox_suite(void)
-{
-	Suite *s = suite_create("sandbox");
-	TCase *tc = tcase_create("seccomp");
-
-	tcase_reset_grant(tc);
-	tcase_add_test(tc, no_new_privs_alone_is_allowed);
-	tcase_add_test(tc, seccomp_filter_denying_bpf_is_not_bypassed);
-	tcase_add_test(tc, any_seccomp_filter_is_refused_unless_root_allows_it);
-	suite_add_tcase(s, tc);
-	return s;
-}
+const struct suite_def sandbox_suite = { "sandbox", {
+	{ "seccomp", .reset_grant = 1, .tests = {
+		TEST(no_new_privs_alone_is_allowed),
+		TEST(seccomp_filter_denying_bpf_is_not_bypassed),
+		TEST(any_seccomp_filter_is_refused_unless_root_allows_it),
+	} },
+} };

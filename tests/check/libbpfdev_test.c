@@ -312,25 +312,20 @@ START_TEST(bpfdev_run_keeps_exit_status_and_signals)
 }
 END_TEST
 
-Suite *shim_suite(void)
-{
-	Suite *s = suite_create("libbpfdev");
-	TCase *tc = tcase_create("interposer");
-
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, skeleton_program_runs_through_bpfdev_run);
-	tcase_add_test(tc, skeleton_program_without_the_shim_is_refused);
-	tcase_add_test(tc, bpftool_prog_load_pins_into_group_bpffs);
-	tcase_add_test(tc, bpftool_map_create_update_lookup_dump);
-	tcase_add_test(tc, libbpf_feature_probes_see_delegated_types);
-	tcase_add_test(tc, denied_type_fails_like_libbpf_and_leaves_nothing);
-	tcase_add_test(tc, outsider_sees_what_it_would_without_the_shim);
-	tcase_add_test(tc, threads_load_at_once);
-	tcase_add_test(tc, device_fd_replaced_under_the_interposer);
-	tcase_add_test(tc, privileged_caller_gets_plain_syscall);
-	tcase_add_test(tc, bpfdev_device_selects_the_node);
-	tcase_add_test(tc, api_linked_program);
-	tcase_add_test(tc, bpfdev_run_keeps_exit_status_and_signals);
-	suite_add_tcase(s, tc);
-	return s;
-}
+const struct suite_def libbpfdev_suite = { "libbpfdev", {
+	{ "interposer", .timeout = 120, .tests = {
+		TEST(skeleton_program_runs_through_bpfdev_run),
+		TEST(skeleton_program_without_the_shim_is_refused),
+		TEST(bpftool_prog_load_pins_into_group_bpffs),
+		TEST(bpftool_map_create_update_lookup_dump),
+		TEST(libbpf_feature_probes_see_delegated_types),
+		TEST(denied_type_fails_like_libbpf_and_leaves_nothing),
+		TEST(outsider_sees_what_it_would_without_the_shim),
+		TEST(threads_load_at_once),
+		TEST(device_fd_replaced_under_the_interposer),
+		TEST(privileged_caller_gets_plain_syscall),
+		TEST(bpfdev_device_selects_the_node),
+		TEST(api_linked_program),
+		TEST(bpfdev_run_keeps_exit_status_and_signals),
+	} },
+} };
