@@ -20,6 +20,7 @@
 #ifndef _BPFDEV_H
 #define _BPFDEV_H
 
+#include <linux/atomic.h>
 #include <linux/bpf.h>
 #include <linux/kref.h>
 #include <linux/spinlock.h>
@@ -96,7 +97,6 @@ void bpfdev_grant_intersect(struct bpfdev_grant *dst,
 void bpfdev_grant_show(struct seq_file *m, const struct bpfdev_grant *grant);
 void bpfdev_user_limits(struct bpfdev_user_limits *limits);
 u64 bpfdev_generation(void);
-void bpfdev_grant_exit(void);
 extern struct srcu_struct bpfdev_grant_srcu;
 bool bpfdev_seccomp_callers_allowed(void);
 
@@ -159,6 +159,24 @@ int bpfdev_user_btf_charge(struct bpfdev_user *user, u64 bytes, u64 max);
 void bpfdev_user_btf_refund(struct bpfdev_user *user, u64 bytes);
 void bpfdev_user_budgets(struct bpfdev_user *user, u64 *jit, u64 *btf);
 void bpfdev_users_free(void);
+
+/**
+ * bpfdev_count_take() - count one against a limit, atomically
+ * @count: what is counted (a file's creations, a user's loads, ...)
+ * @limit: the most @count may reach; 0 for no limit
+ *
+ * Counted before it is checked, so that concurrent callers cannot overshoot.
+ *
+ * Return: true if counted, false (and @count unchanged) at the limit.
+ */
+static inline bool bpfdev_count_take(atomic_t *count, u32 limit)
+{
+	if (atomic_inc_return(count) > limit && limit) {
+		atomic_dec(count);
+		return false;
+	}
+	return true;
+}
 
 static inline bool bpfdev_mask_has(u64 mask, u32 bit)
 {

@@ -23,7 +23,6 @@
 #include <linux/ctype.h>
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
-#include <linux/workqueue.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -32,6 +31,7 @@
 #include <linux/atomic.h>
 
 #include "bpfdev.h"
+#include "testhooks.h"
 
 #define MASK_ANY	(~0ULL)
 
@@ -353,43 +353,17 @@ bool bpfdev_seccomp_callers_allowed(void)
  */
 static atomic64_t generation = ATOMIC64_INIT(0);
 
-#ifdef BPFDEV_TEST_BROKEN
-/*
- * Test-only: revocation applied a tick after the write to "revoke" has
- * returned, so requests started after it still run for a while. The
- * revocation race test must catch this build.
- */
-static void revoke_bump(struct work_struct *work)
-{
-	atomic64_inc(&generation);
-}
-
-static DECLARE_DELAYED_WORK(revoke_work, revoke_bump);
-
-static void revoke_apply(void)
-{
-	schedule_delayed_work(&revoke_work, 1);
-}
-
-void bpfdev_grant_exit(void)
-{
-	flush_delayed_work(&revoke_work);
-}
-#else
 /*
  * Before the write returns: no request that starts after it runs, and none
  * that decided before it is still running.
  */
 static void revoke_apply(void)
 {
+	if (bpfdev_test_revoke_late(&generation))
+		return;
 	atomic64_inc(&generation);
 	grant_changed();
 }
-
-void bpfdev_grant_exit(void)
-{
-}
-#endif
 
 static int revoke_set(const char *val, const struct kernel_param *kp)
 {

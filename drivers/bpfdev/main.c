@@ -19,6 +19,7 @@
 
 #include "bpfdev.h"
 #include "compat.h"
+#include "testhooks.h"
 
 static const struct file_operations bpfdev_narrowed_fops;
 
@@ -220,27 +221,14 @@ static const struct file_operations bpfdev_fops = {
 	.show_fdinfo	= bpfdev_show_fdinfo,
 };
 
-#ifdef BPFDEV_TEST_BROKEN
-/*
- * Test-only: narrowed files that do not pin the module, so rmmod succeeds
- * while one is open. The rmmod race test must catch this build.
- */
-static const struct file_operations bpfdev_narrowed_fops = {
-	.release	= bpfdev_release,
-	.unlocked_ioctl	= bpfdev_ioctl,
-	.compat_ioctl	= compat_ptr_ioctl,
-	.show_fdinfo	= bpfdev_show_fdinfo,
-};
-#else
 /* A narrowed file is an anon-inode file: no open, the rest as the node's. */
 static const struct file_operations bpfdev_narrowed_fops = {
-	.owner		= THIS_MODULE,
+	.owner		= BPFDEV_NARROWED_OWNER,
 	.release	= bpfdev_release,
 	.unlocked_ioctl	= bpfdev_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.show_fdinfo	= bpfdev_show_fdinfo,
 };
-#endif
 
 /* Owner, group and mode come from udev (udev/60-bpfdev.rules). */
 static struct miscdevice bpfdev_misc = {
@@ -278,7 +266,7 @@ static void __exit bpfdev_exit(void)
 {
 	misc_deregister(&bpfdev_misc);
 	/* No file is open (each pins the module): no call is running. */
-	bpfdev_grant_exit();
+	bpfdev_test_exit();
 	bpfdev_users_free();
 }
 

@@ -345,16 +345,10 @@ static bool request_covers(const struct bpfdev_request *req, size_t end)
  */
 int bpfdev_request_prepare_writeback(const struct bpfdev_request *req)
 {
-#if BPFDEV_HAS_LOG_TRUE_SIZE
-	union bpf_attr __user *u = req->uattr;
+	size_t off = bpfdev_log_true_size_offset(req->cmd);
 
-	if (req->cmd == BPF_PROG_LOAD &&
-	    request_covers(req, offsetofend(union bpf_attr, log_true_size)))
-		return put_user(0, &u->log_true_size);
-	if (req->cmd == BPF_BTF_LOAD &&
-	    request_covers(req, offsetofend(union bpf_attr, btf_log_true_size)))
-		return put_user(0, &u->btf_log_true_size);
-#endif
+	if (off && request_covers(req, off + sizeof(u32)))
+		return put_user(0, (u32 __user *)((char __user *)req->uattr + off));
 	return 0;
 }
 
@@ -383,25 +377,16 @@ static void writeback_u32(const struct bpfdev_request *req, size_t off,
  */
 void bpfdev_request_writeback(const struct bpfdev_request *req)
 {
-	switch (req->cmd) {
-	case BPF_PROG_LOAD:
+	size_t off = bpfdev_log_true_size_offset(req->cmd);
+
+	if (req->cmd == BPF_PROG_LOAD) {
 		writeback_rec_size(req, func_info_rec_size);
 		writeback_rec_size(req, line_info_rec_size);
 		writeback_rec_size(req, core_relo_rec_size);
-#if BPFDEV_HAS_LOG_TRUE_SIZE
-		writeback_u32(req, offsetof(union bpf_attr, log_true_size),
-			      req->attr.log_true_size);
-#endif
-		break;
-#if BPFDEV_HAS_LOG_TRUE_SIZE
-	case BPF_BTF_LOAD:
-		writeback_u32(req, offsetof(union bpf_attr, btf_log_true_size),
-			      req->attr.btf_log_true_size);
-		break;
-#endif
-	default:
-		break;
 	}
+	if (off)
+		writeback_u32(req, off,
+			      *(const u32 *)((const char *)&req->attr + off));
 }
 
 /**

@@ -8,7 +8,6 @@
  */
 #include <linux/bpf.h>
 #include <linux/cred.h>
-#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/pagemap.h>
 #include <linux/uaccess.h>
@@ -17,34 +16,7 @@
 
 #include "bpfdev.h"
 #include "compat.h"
-
-#ifdef BPFDEV_TEST_BROKEN
-/*
- * Test-only: the bug the snapshot exists to prevent. After the policy has
- * made its final decision, the program type and expected attach type are
- * read again from the caller's memory, where a second thread may have
- * changed them. The race test must catch this build. Never built outside the test
- * harness.
- */
-static void sys_bpf_reread_types(struct bpfdev_request *req)
-{
-	union bpf_attr __user *u = req->uattr;
-	u32 type, eat;
-
-	if (req->cmd != BPF_PROG_LOAD)
-		return;
-	udelay(20);
-	if (!get_user(type, &u->prog_type) &&
-	    !get_user(eat, &u->expected_attach_type)) {
-		req->attr.prog_type = type;
-		req->attr.expected_attach_type = eat;
-	}
-}
-#else
-static inline void sys_bpf_reread_types(struct bpfdev_request *req)
-{
-}
-#endif
+#include "testhooks.h"
 
 /*
  * Kernel memory a load takes that no memory cgroup is charged for
@@ -149,7 +121,7 @@ static int sys_bpf_decide_and_call(struct bpfdev_request *req,
 		ret = bpfdev_deny(req, BPFDEV_DENY_QUOTA, -EDQUOT);
 		goto out;
 	}
-	sys_bpf_reread_types(req);
+	bpfdev_test_reread_types(req);
 	ret = sys_bpf_call(req, req->cmd == BPF_PROG_LOAD ? own : NULL);
 out:
 	srcu_read_unlock(&bpfdev_grant_srcu, idx);

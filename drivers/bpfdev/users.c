@@ -143,11 +143,7 @@ struct bpfdev_user *bpfdev_user_get(kuid_t uid)
 /* Take one of @limit (0: none) from @count, or -EDQUOT. */
 static int user_take(atomic_t *count, u32 limit)
 {
-	if (atomic_inc_return(count) > limit && limit) {
-		atomic_dec(count);
-		return -EDQUOT;
-	}
-	return 0;
+	return bpfdev_count_take(count, limit) ? 0 : -EDQUOT;
 }
 
 /**
