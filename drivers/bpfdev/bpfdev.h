@@ -30,6 +30,8 @@
 
 #include <linux/bpfdev.h>
 
+#include "limits.h"
+
 struct attribute_group;
 struct cred;
 struct file;
@@ -101,8 +103,6 @@ extern struct srcu_struct bpfdev_grant_srcu;
 bool bpfdev_seccomp_callers_allowed(void);
 
 /* file.c: the state of an open file, shared with the files narrowed from it */
-#define BPFDEV_CRED_CACHE	4	/* capability sets: bpf, +net_admin, ... */
-#define BPFDEV_NARROW_DEPTH_MAX	8	/* charges walk the chain: keep it short */
 
 /**
  * struct bpfdev_fstate - the state of an open file (file.c)
@@ -184,11 +184,6 @@ static inline bool bpfdev_mask_has(u64 mask, u32 bit)
 }
 
 /* request.c */
-#define BPFDEV_MAX_BUFS		6	/* insns, fd_array, 3 x info, btf */
-/* inputs this small are copied into the request itself: no allocation */
-#define BPFDEV_SMALL_INPUTS	256
-#define BPFDEV_LICENSE_LEN	128	/* as bpf_prog_load()'s buffer */
-
 /* The caller's input pointers and record sizes, as it gave them. */
 struct bpfdev_request_inputs {
 	u64 insns;
@@ -203,26 +198,17 @@ struct bpfdev_request_inputs {
 	u32 core_relo_rec_size;
 };
 
-/* Why a request was refused: audit records and the denied_* counters. */
+/* Why a request was refused: deny_reasons.h. */
+#define BPFDEV_DENY(NAME)	BPFDEV_DENY_##NAME,
+
 enum bpfdev_deny {
 	BPFDEV_DENY_NONE,
-	BPFDEV_DENY_MALFORMED,	/* EINVAL, E2BIG, EFAULT on the request */
-	BPFDEV_DENY_READONLY,	/* the file was opened read-only */
-	BPFDEV_DENY_REVOKED,	/* root revoked the grant */
-	BPFDEV_DENY_USERNS,	/* caller outside the initial user namespace */
-	BPFDEV_DENY_CMD,	/* command not delegated */
-	BPFDEV_DENY_PROG_TYPE,	/* program type not delegated */
-	BPFDEV_DENY_ATTACH_TYPE,	/* expected attach type not delegated */
-	BPFDEV_DENY_MAP_TYPE,	/* map type not delegated */
-	BPFDEV_DENY_NEVER,	/* never delegated: see policy.c */
-	BPFDEV_DENY_SIZE,	/* over a size limit (E2BIG) */
-	BPFDEV_DENY_QUOTA,	/* over a count limit (EDQUOT) */
-	BPFDEV_DENY_CGROUP,	/* cgroup directory not writable (EACCES) */
-	BPFDEV_DENY_SHARED_FDS,	/* cgroup attach from a shared fd table */
-	BPFDEV_DENY_SECCOMP,	/* caller under a seccomp filter */
-	BPFDEV_DENY_INSNS,	/* calls, callbacks, kfuncs or loops not delegated */
+#include "deny_reasons.h"
 	BPFDEV_DENY_MAX,
 };
+
+#undef BPFDEV_DENY
+
 
 /* insns.c: what one pass over a program's instructions found */
 struct bpfdev_insns {
@@ -295,6 +281,7 @@ static inline int bpfdev_deny(struct bpfdev_request *req,
 }
 
 /* audit.c */
+void bpfdev_stats_init(void);
 void bpfdev_audit_request(const struct bpfdev_request *req, int ret);
 extern const struct attribute_group *bpfdev_stats_groups[];
 bool bpfdev_cmd_executable(u32 cmd);

@@ -57,57 +57,33 @@ struct grant_param {
 	u64 mask;
 };
 
+/* The defaults, and why they are what they are: limits.h. */
 static struct grant_param delegate_cmds = {
 	.vocab = &bpfdev_vocab_cmds,
-	.mask = BIT_ULL(BPF_MAP_CREATE) | BIT_ULL(BPF_PROG_LOAD) |
-		BIT_ULL(BPF_BTF_LOAD) | BIT_ULL(BPF_MAP_FREEZE),
+	.mask = BPFDEV_DEFAULT_CMDS,
 };
 
 static struct grant_param delegate_progs = {
 	.vocab = &bpfdev_vocab_progs,
-	.mask = BIT_ULL(BPF_PROG_TYPE_SOCKET_FILTER) |
-		BIT_ULL(BPF_PROG_TYPE_CGROUP_SKB),
+	.mask = BPFDEV_DEFAULT_PROGS,
 };
 
-/* The map types map_create() lets a caller without CAP_BPF create. */
 static struct grant_param delegate_maps = {
 	.vocab = &bpfdev_vocab_maps,
-	.mask = BIT_ULL(BPF_MAP_TYPE_HASH) | BIT_ULL(BPF_MAP_TYPE_ARRAY) |
-		BIT_ULL(BPF_MAP_TYPE_PROG_ARRAY) |
-		BIT_ULL(BPF_MAP_TYPE_PERF_EVENT_ARRAY) |
-		BIT_ULL(BPF_MAP_TYPE_PERCPU_HASH) |
-		BIT_ULL(BPF_MAP_TYPE_PERCPU_ARRAY) |
-		BIT_ULL(BPF_MAP_TYPE_CGROUP_ARRAY) |
-		BIT_ULL(BPF_MAP_TYPE_ARRAY_OF_MAPS) |
-		BIT_ULL(BPF_MAP_TYPE_HASH_OF_MAPS) |
-		BIT_ULL(BPF_MAP_TYPE_CGROUP_STORAGE) |
-		BIT_ULL(BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE) |
-		BIT_ULL(BPF_MAP_TYPE_RINGBUF) |
-		BIT_ULL(BPF_MAP_TYPE_USER_RINGBUF),
+	.mask = BPFDEV_DEFAULT_MAPS,
 };
 
-/*
- * cgroup_skb programs must name their direction when loaded; the two are
- * delegated so that the default program types load. Attaching them is a
- * separate command, not delegated by default.
- */
 static struct grant_param delegate_attachs = {
 	.vocab = &bpfdev_vocab_attachs,
-	.mask = BIT_ULL(BPF_CGROUP_INET_INGRESS) |
-		BIT_ULL(BPF_CGROUP_INET_EGRESS),
+	.mask = BPFDEV_DEFAULT_ATTACHS,
 };
 
-/*
- * What the verifier allows only in its CAP_BPF mode (insns.c): none by
- * default, so that a delegated program is as bounded as an unprivileged one.
- */
 static struct grant_param delegate_insns = {
 	.vocab = &bpfdev_vocab_insns,
-	.mask = 0,
+	.mask = BPFDEV_DEFAULT_INSNS,
 };
 
-/* BPF_MAXINSNS: what an unprivileged bpf(2) caller may load. */
-static unsigned int insn_max = BPF_MAXINSNS;
+static unsigned int insn_max = BPFDEV_DEFAULT_INSN_MAX;
 
 static int grant_param_set(const char *val, const struct kernel_param *kp)
 {
@@ -209,7 +185,7 @@ MODULE_PARM_DESC(delegate_insns,
 static int insn_max_set(const char *val, const struct kernel_param *kp)
 {
 	return grant_set_done(param_set_uint_minmax(val, kp, 1,
-						    BPF_COMPLEXITY_LIMIT_INSNS));
+						    BPFDEV_INSN_MAX_LIMIT));
 }
 
 static const struct kernel_param_ops insn_max_ops = {
@@ -221,15 +197,12 @@ module_param_cb(insn_max, &insn_max_ops, &insn_max, 0644);
 MODULE_PARM_DESC(insn_max,
 		 "largest program members may load, in instructions (1..1000000, default 4096)");
 
-/* kernel/bpf/btf.c: BTF_MAX_SIZE */
-#define BPFDEV_BTF_MAX_SIZE	(16U << 20)
-
-static unsigned int btf_max = 4U << 20;
+static unsigned int btf_max = BPFDEV_DEFAULT_BTF_MAX;
 
 static int btf_max_set(const char *val, const struct kernel_param *kp)
 {
 	return grant_set_done(param_set_uint_minmax(val, kp, 1,
-						    BPFDEV_BTF_MAX_SIZE));
+						    BPFDEV_BTF_MAX_LIMIT));
 }
 
 static const struct kernel_param_ops btf_max_ops = {
@@ -272,37 +245,32 @@ static const struct kernel_param_ops grant_bool_ops = {
 	.get = param_get_bool,
 };
 
-/*
- * One map's memory: enough for ordinary maps and ring buffers, far from what
- * takes a small machine into the OOM killer.
- */
-static unsigned long map_mem_max = 64UL << 20;
+static unsigned long map_mem_max = BPFDEV_DEFAULT_MAP_MEM_MAX;
 module_param_cb(map_mem_max, &grant_ulong_ops, &map_mem_max, 0644);
 MODULE_PARM_DESC(map_mem_max,
 		 "largest map members may create, in bytes of memory (default 64 MiB)");
 
-static unsigned int file_progs_max;
+static unsigned int file_progs_max = BPFDEV_DEFAULT_PROGS_MAX;
 module_param_cb(file_progs_max, &grant_uint_ops, &file_progs_max, 0644);
 MODULE_PARM_DESC(file_progs_max,
 		 "programs one open file may create in its lifetime (0: no limit)");
 
-static unsigned int file_maps_max;
+static unsigned int file_maps_max = BPFDEV_DEFAULT_MAPS_MAX;
 module_param_cb(file_maps_max, &grant_uint_ops, &file_maps_max, 0644);
 MODULE_PARM_DESC(file_maps_max,
 		 "maps one open file may create in its lifetime (0: no limit)");
 
-/* The verifier can use a lot of memory: a few loads at a time per user. */
-static unsigned int user_loads_max = 4;
+static unsigned int user_loads_max = BPFDEV_DEFAULT_LOADS_MAX;
 module_param_cb(user_loads_max, &grant_uint_ops, &user_loads_max, 0644);
 MODULE_PARM_DESC(user_loads_max,
 		 "program and BTF loads one user may run at once (0: no limit, default 4)");
 
-static unsigned int user_progs_max;
+static unsigned int user_progs_max = BPFDEV_DEFAULT_USER_PROGS_MAX;
 module_param_cb(user_progs_max, &grant_uint_ops, &user_progs_max, 0644);
 MODULE_PARM_DESC(user_progs_max,
 		 "programs one user may create while the module is loaded (0: no limit)");
 
-static unsigned int user_maps_max;
+static unsigned int user_maps_max = BPFDEV_DEFAULT_USER_MAPS_MAX;
 module_param_cb(user_maps_max, &grant_uint_ops, &user_maps_max, 0644);
 MODULE_PARM_DESC(user_maps_max,
 		 "maps one user may create while the module is loaded (0: no limit)");
@@ -310,9 +278,9 @@ MODULE_PARM_DESC(user_maps_max,
 /*
  * JIT images are not charged to a memory cgroup, and with CAP_BPF raised
  * not to the kernel's bpf_jit_limit either: a live budget per user
- * (users.c). 16 MiB is some 400 programs of 4,096 instructions.
+ * (users.c).
  */
-static unsigned long user_jit_max = 16UL << 20;
+static unsigned long user_jit_max = BPFDEV_DEFAULT_USER_JIT_MAX;
 module_param_cb(user_jit_max, &grant_ulong_ops, &user_jit_max, 0644);
 MODULE_PARM_DESC(user_jit_max,
 		 "bytes of JIT images one user's live programs may take (0: no limit, default 16 MiB)");
@@ -322,7 +290,7 @@ MODULE_PARM_DESC(user_jit_max,
  * in the maps and programs that use it: a budget per user for the module's
  * lifetime (users.c), in bytes as the kernel allocates them.
  */
-static unsigned long user_btf_max = 64UL << 20;
+static unsigned long user_btf_max = BPFDEV_DEFAULT_USER_BTF_MAX;
 module_param_cb(user_btf_max, &grant_ulong_ops, &user_btf_max, 0644);
 MODULE_PARM_DESC(user_btf_max,
 		 "bytes of BTF one user may load while the module is loaded (0: no limit, default 64 MiB)");

@@ -240,24 +240,40 @@ static struct miscdevice bpfdev_misc = {
 
 /*
  * The uapi structures are extended by appending: each published size must
- * still end at the field it ended at (Landlock's build_check_abi()).
+ * still end at the field it ended at, and every structure is as large as
+ * its newest published size (Landlock's build_check_abi()). The sizes stay
+ * multiples of 8, so that a 32-bit caller lays them out the same way.
  */
 static void __init build_check_abi(void)
 {
 	BUILD_BUG_ON(sizeof(struct bpfdev_sys_bpf) != BPFDEV_SYS_BPF_SIZE_VER0);
+
 	BUILD_BUG_ON(offsetofend(struct bpfdev_info, attachs) !=
 		     BPFDEV_INFO_SIZE_VER0);
 	BUILD_BUG_ON(offsetofend(struct bpfdev_info, user_maps_max) !=
 		     BPFDEV_INFO_SIZE_VER1);
+	BUILD_BUG_ON(offsetofend(struct bpfdev_info, user_btf_max) !=
+		     BPFDEV_INFO_SIZE_VER2);
 	BUILD_BUG_ON(sizeof(struct bpfdev_info) != BPFDEV_INFO_SIZE_VER2);
+
 	BUILD_BUG_ON(offsetofend(struct bpfdev_narrow, maps_max) !=
 		     BPFDEV_NARROW_SIZE_VER0);
+	BUILD_BUG_ON(offsetofend(struct bpfdev_narrow, insns) !=
+		     BPFDEV_NARROW_SIZE_VER1);
 	BUILD_BUG_ON(sizeof(struct bpfdev_narrow) != BPFDEV_NARROW_SIZE_VER1);
+
+	BUILD_BUG_ON(BPFDEV_SYS_BPF_SIZE_VER0 % 8 ||
+		     BPFDEV_INFO_SIZE_VER0 % 8 || BPFDEV_INFO_SIZE_VER1 % 8 ||
+		     BPFDEV_INFO_SIZE_VER2 % 8 ||
+		     BPFDEV_NARROW_SIZE_VER0 % 8 || BPFDEV_NARROW_SIZE_VER1 % 8);
+	/* The BPFDEV_INSN_* bits fit the u64 masks that carry them. */
+	BUILD_BUG_ON(BPFDEV_INSN_MAX > 64);
 }
 
 static int __init bpfdev_init(void)
 {
 	build_check_abi();
+	bpfdev_stats_init();
 	bpfdev_users_init();
 	return misc_register(&bpfdev_misc);
 }

@@ -25,13 +25,6 @@
 #include "bpfdev.h"
 #include "compat.h"
 
-/* kernel/bpf/btf.c: BTF_MAX_SIZE */
-#define BPFDEV_BTF_MAX		(16U << 20)
-/* kernel/bpf/verifier.c: MAX_FUNCINFO_REC_SIZE, also for line info, relos */
-#define BPFDEV_REC_SIZE_MAX	252U
-/* func/line info or CO-RE relocation bytes of one program */
-#define BPFDEV_RECORDS_MAX	(16U << 20)
-
 /* Is any byte after @field non-zero?  bpf(2)'s CHECK_ATTR(). */
 #define attr_tail_nonzero(attr, field)					\
 	(memchr_inv((const char *)(attr) +				\
@@ -262,7 +255,7 @@ static int request_prog_load_inputs(struct bpfdev_request *req)
 	long len;
 	int err;
 
-	if (!k->insn_cnt || k->insn_cnt > BPF_COMPLEXITY_LIMIT_INSNS)
+	if (!k->insn_cnt || k->insn_cnt > BPFDEV_INSN_MAX_LIMIT)
 		return -E2BIG;
 	err = request_dup(req, req->in.insns,
 			  (size_t)k->insn_cnt * sizeof(struct bpf_insn),
@@ -318,7 +311,7 @@ int bpfdev_request_copy_inputs(struct bpfdev_request *req)
 	case BPF_PROG_LOAD:
 		return request_prog_load_inputs(req);
 	case BPF_BTF_LOAD:
-		if (k->btf_size > BPFDEV_BTF_MAX)
+		if (k->btf_size > BPFDEV_BTF_MAX_LIMIT)
 			return -E2BIG;
 		return request_dup(req, req->in.btf, k->btf_size, &k->btf);
 	default:
