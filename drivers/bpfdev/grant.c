@@ -29,6 +29,7 @@
 #include <linux/srcu.h>
 #include <linux/sysfs.h>
 #include <linux/atomic.h>
+#include <linux/bitops.h>
 
 #include "bpfdev.h"
 #include "testhooks.h"
@@ -250,19 +251,24 @@ module_param_cb(map_mem_max, &grant_ulong_ops, &map_mem_max, 0644);
 MODULE_PARM_DESC(map_mem_max,
 		 "largest map members may create, in bytes of memory (default 64 MiB)");
 
-static unsigned int file_progs_max = BPFDEV_DEFAULT_PROGS_MAX;
-module_param_cb(file_progs_max, &grant_uint_ops, &file_progs_max, 0644);
-MODULE_PARM_DESC(file_progs_max,
+/*
+ * The limits have the names the INFO ioctl and fdinfo give them
+ * (bpfdev(4)): progs_max and maps_max per file, loads_max and user_*_max
+ * per user.
+ */
+static unsigned int progs_max = BPFDEV_DEFAULT_PROGS_MAX;
+module_param_cb(progs_max, &grant_uint_ops, &progs_max, 0644);
+MODULE_PARM_DESC(progs_max,
 		 "programs one open file may create in its lifetime (0: no limit)");
 
-static unsigned int file_maps_max = BPFDEV_DEFAULT_MAPS_MAX;
-module_param_cb(file_maps_max, &grant_uint_ops, &file_maps_max, 0644);
-MODULE_PARM_DESC(file_maps_max,
+static unsigned int maps_max = BPFDEV_DEFAULT_MAPS_MAX;
+module_param_cb(maps_max, &grant_uint_ops, &maps_max, 0644);
+MODULE_PARM_DESC(maps_max,
 		 "maps one open file may create in its lifetime (0: no limit)");
 
-static unsigned int user_loads_max = BPFDEV_DEFAULT_LOADS_MAX;
-module_param_cb(user_loads_max, &grant_uint_ops, &user_loads_max, 0644);
-MODULE_PARM_DESC(user_loads_max,
+static unsigned int loads_max = BPFDEV_DEFAULT_LOADS_MAX;
+module_param_cb(loads_max, &grant_uint_ops, &loads_max, 0644);
+MODULE_PARM_DESC(loads_max,
 		 "program and BTF loads one user may run at once (0: no limit, default 4)");
 
 static unsigned int user_progs_max = BPFDEV_DEFAULT_USER_PROGS_MAX;
@@ -294,6 +300,63 @@ static unsigned long user_btf_max = BPFDEV_DEFAULT_USER_BTF_MAX;
 module_param_cb(user_btf_max, &grant_ulong_ops, &user_btf_max, 0644);
 MODULE_PARM_DESC(user_btf_max,
 		 "bytes of BTF one user may load while the module is loaded (0: no limit, default 64 MiB)");
+
+/*
+ * The names these limits had before they took the INFO ioctl's, which
+ * administrators' modprobe.d files use: still accepted at load time and in
+ * sysfs, for the parameter of the new name, with a warning the first time
+ * each is set.
+ */
+struct param_alias {
+	const char *name;	/* the parameter's name now */
+	const struct kernel_param_ops *ops;
+	void *arg;
+	unsigned long warned;	/* bit 0: the warning was given */
+};
+
+static int param_alias_set(const char *val, const struct kernel_param *kp)
+{
+	struct param_alias *alias = kp->arg;
+	struct kernel_param real = *kp;
+
+	if (!test_and_set_bit(0, &alias->warned))
+		pr_warn("bpfdev: parameter %s is deprecated, use %s\n",
+			kp->name, alias->name);
+	real.arg = alias->arg;
+	return alias->ops->set(val, &real);
+}
+
+static int param_alias_get(char *buf, const struct kernel_param *kp)
+{
+	const struct param_alias *alias = kp->arg;
+	struct kernel_param real = *kp;
+
+	real.arg = alias->arg;
+	return alias->ops->get(buf, &real);
+}
+
+static const struct kernel_param_ops param_alias_ops = {
+	.set = param_alias_set,
+	.get = param_alias_get,
+};
+
+static struct param_alias file_progs_max = {
+	.name = "progs_max", .ops = &grant_uint_ops, .arg = &progs_max,
+};
+module_param_cb(file_progs_max, &param_alias_ops, &file_progs_max, 0644);
+MODULE_PARM_DESC(file_progs_max, "deprecated: progs_max");
+
+static struct param_alias file_maps_max = {
+	.name = "maps_max", .ops = &grant_uint_ops, .arg = &maps_max,
+};
+module_param_cb(file_maps_max, &param_alias_ops, &file_maps_max, 0644);
+MODULE_PARM_DESC(file_maps_max, "deprecated: maps_max");
+
+static struct param_alias user_loads_max = {
+	.name = "loads_max", .ops = &grant_uint_ops, .arg = &loads_max,
+};
+module_param_cb(user_loads_max, &param_alias_ops, &user_loads_max, 0644);
+MODULE_PARM_DESC(user_loads_max, "deprecated: loads_max");
 
 /*
  * A seccomp filter that denies bpf(2) cannot be told from one that allows
@@ -377,8 +440,8 @@ void bpfdev_grant_global(struct bpfdev_grant *grant)
 	grant->insn_max = READ_ONCE(insn_max);
 	grant->btf_max = READ_ONCE(btf_max);
 	grant->map_mem_max = READ_ONCE(map_mem_max);
-	grant->progs_max = READ_ONCE(file_progs_max);
-	grant->maps_max = READ_ONCE(file_maps_max);
+	grant->progs_max = READ_ONCE(progs_max);
+	grant->maps_max = READ_ONCE(maps_max);
 }
 
 /**
@@ -387,7 +450,7 @@ void bpfdev_grant_global(struct bpfdev_grant *grant)
  */
 void bpfdev_user_limits(struct bpfdev_user_limits *limits)
 {
-	limits->loads_max = READ_ONCE(user_loads_max);
+	limits->loads_max = READ_ONCE(loads_max);
 	limits->progs_max = READ_ONCE(user_progs_max);
 	limits->maps_max = READ_ONCE(user_maps_max);
 	limits->jit_max = READ_ONCE(user_jit_max);

@@ -203,6 +203,9 @@ static void bpfdev_show_fdinfo(struct seq_file *m, struct file *file)
 	bpfdev_fstate_effective(st, &grant);
 	bpfdev_grant_show(m, &grant);
 	bpfdev_user_limits(&ulim);
+	seq_printf(m, "loads_max:\t%u\n", ulim.loads_max);
+	seq_printf(m, "user_progs_max:\t%u\n", ulim.progs_max);
+	seq_printf(m, "user_maps_max:\t%u\n", ulim.maps_max);
 	seq_printf(m, "user_jit_max:\t%llu\n", ulim.jit_max);
 	seq_printf(m, "user_btf_max:\t%llu\n", ulim.btf_max);
 	seq_printf(m, "writable:\t%d\n", !!(file->f_mode & FMODE_WRITE));

@@ -376,7 +376,7 @@ START_TEST(file_limit_from_module_parameter)
 {
 	int dev, again, i;
 
-	ck_assert_int_eq(root_param_write("file_maps_max", "3"), 0);
+	ck_assert_int_eq(root_param_write("maps_max", "3"), 0);
 	dev = member_dev();
 	for (i = 0; i < 3; i++)
 		ck_assert_int_eq(result(map(dev, BPF_MAP_TYPE_ARRAY)), 0);
@@ -384,6 +384,34 @@ START_TEST(file_limit_from_module_parameter)
 	/* per file: another file has its own budget */
 	again = dev_open(O_RDWR);
 	ck_assert_int_eq(result(map(again, BPF_MAP_TYPE_ARRAY)), 0);
+}
+END_TEST
+
+/* Parameters renamed after the INFO fields keep their old names. */
+START_TEST(renamed_parameters_keep_their_old_names)
+{
+	static const char *const renamed[][2] = {
+		{ "file_progs_max", "progs_max" },
+		{ "file_maps_max", "maps_max" },
+		{ "user_loads_max", "loads_max" },
+	};
+	struct bpfdev_info info;
+	char buf[32];
+	size_t i;
+	int dev;
+
+	for (i = 0; i < ARRAY_LEN(renamed); i++) {
+		ck_assert_int_eq(root_param_write(renamed[i][0], "7"), 0);
+		ck_assert_int_eq(param_read(renamed[i][1], buf, sizeof(buf)), 0);
+		ck_assert_str_eq(buf, "7");
+		ck_assert_int_eq(param_read(renamed[i][0], buf, sizeof(buf)), 0);
+		ck_assert_str_eq(buf, "7");
+	}
+	dev = member_dev();
+	ck_assert_int_eq(dev_info(dev, &info), 0);
+	ck_assert_uint_eq(info.progs_max, 7);
+	ck_assert_uint_eq(info.maps_max, 7);
+	ck_assert_uint_eq(info.loads_max, 7);
 }
 END_TEST
 
@@ -479,7 +507,7 @@ START_TEST(concurrent_loads_per_user)
 	pthread_t t[3];
 	int dev, i, ok = 0, quota = 0, other = 0;
 
-	ck_assert_int_eq(root_param_write("user_loads_max", "1"), 0);
+	ck_assert_int_eq(root_param_write("loads_max", "1"), 0);
 	dev = member_dev();
 	for (i = 0; i < 3; i++) {
 		l[i] = (struct loader){ .dev = dev };
@@ -516,7 +544,7 @@ START_TEST(fdinfo_shows_revocation_and_narrowing)
 	ck_assert_int_gt(n, 0);
 	buf[n] = '\0';
 	ck_assert_ptr_nonnull(strstr(buf, "allowed_progs:\tsocket_filter\n"));
-	ck_assert_ptr_nonnull(strstr(buf, "progs_max:\t5\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "\nprogs_max:\t5\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "narrowed:\t1\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "revoked:\t0\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "progs_created:\t1\n"));
@@ -540,6 +568,7 @@ Suite *policy_suite(void)
 	tcase_add_test(tc, revocation_stops_a_file_in_use_elsewhere);
 	tcase_add_test(tc, file_limit_from_narrowing);
 	tcase_add_test(tc, file_limit_from_module_parameter);
+	tcase_add_test(tc, renamed_parameters_keep_their_old_names);
 	tcase_add_test(tc, user_limit_survives_reopening);
 	tcase_add_test(tc, size_limits_are_e2big_and_create_nothing);
 	tcase_add_test(tc, concurrent_loads_per_user);
