@@ -9,13 +9,23 @@
  *   policy.c   the decision, made on the snapshot only
  *   insns.c    what a program's instructions contain: one pass
  *   creds.c    the capabilities a command needs, raised for that call only
- *   freeze.c   BPF_MAP_FREEZE on the object that was checked
+ *   freeze.c   BPF_MAP_FREEZE on the object that was checked (freeze_61.c
+ *              before 6.5, where bpfdev freezes the map itself)
  *   cgroup.c   cgroup attach, only to a cgroup the caller may write
  *   file.c     an open file's own grant, narrowing, revocation, counts
  *   users.c    per-user limits, keyed by the caller's uid
  *   audit.c    what happened: audit records and counters
  *   grant.c    the administrator's grant: module parameters
  *   vocab.c    the names of commands and types in the grant
+ *
+ * and the facts they share, each kept once:
+ *
+ *   limits.h          every limit and parameter default
+ *   deny_reasons.h    why a request is refused (enum, audit, counters)
+ *   executed_cmds.h   the commands bpfdev executes (policy, counters)
+ *   compat.h          what differs between kernels, by feature
+ *   testhooks.h       where the test-only broken build (broken.c) puts
+ *                     the races back; empty in the module
  */
 #ifndef _BPFDEV_H
 #define _BPFDEV_H
