@@ -38,9 +38,6 @@
 
 #include "bpfdev.h"
 
-/* 6.9's may_goto: BPF_JMP | BPF_JCOND, not in 6.1's uapi */
-#define INSNS_JCOND		0xe0
-
 static bool insn_is_ldimm64(const struct bpf_insn *in)
 {
 	return in->code == (BPF_LD | BPF_IMM | BPF_DW);
