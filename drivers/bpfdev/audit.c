@@ -35,32 +35,38 @@
 #include <linux/cred.h>
 #include <linux/device.h>
 #include <linux/sched.h>
+#include <linux/string_helpers.h>
 #include <linux/sysfs.h>
 
 #include "bpfdev.h"
 
-static const char * const deny_names[BPFDEV_DENY_MAX] = {
-	[BPFDEV_DENY_NONE] = "none",
-	[BPFDEV_DENY_MALFORMED] = "malformed",
-	[BPFDEV_DENY_READONLY] = "readonly",
-	[BPFDEV_DENY_REVOKED] = "revoked",
-	[BPFDEV_DENY_USERNS] = "userns",
-	[BPFDEV_DENY_CMD] = "cmd",
-	[BPFDEV_DENY_PROG_TYPE] = "prog_type",
-	[BPFDEV_DENY_ATTACH_TYPE] = "attach_type",
-	[BPFDEV_DENY_MAP_TYPE] = "map_type",
-	[BPFDEV_DENY_NEVER] = "never",
-	[BPFDEV_DENY_SIZE] = "size",
-	[BPFDEV_DENY_QUOTA] = "quota",
-	[BPFDEV_DENY_CGROUP] = "cgroup",
-	[BPFDEV_DENY_SHARED_FDS] = "shared_fds",
-	[BPFDEV_DENY_SECCOMP] = "seccomp",
-	[BPFDEV_DENY_INSNS] = "insns",
+/* The counter slots: the commands bpfdev executes, in executed_cmds.h. */
+struct cmd_slot {
+	u32 cmd;
+	const char *name;
 };
 
-/* The commands bpfdev executes, as counter slots. */
-enum { SLOT_MAP_CREATE, SLOT_PROG_LOAD, SLOT_BTF_LOAD, SLOT_MAP_FREEZE,
-	SLOT_LINK_CREATE, SLOT_MAX };
+#define BPFDEV_CMD(CMD)	{ .cmd = BPF_##CMD, .name = #CMD },
+
+static const struct cmd_slot slots[] = {
+#include "executed_cmds.h"
+};
+
+#undef BPFDEV_CMD
+#define SLOT_MAX	ARRAY_SIZE(slots)
+
+#define BPFDEV_DENY(NAME) \
+	[BPFDEV_DENY_##NAME] = #NAME,
+
+static const char * const deny_upper[BPFDEV_DENY_MAX] = {
+	[BPFDEV_DENY_NONE] = "NONE",
+#include "deny_reasons.h"
+};
+
+#undef BPFDEV_DENY
+
+/* The reasons as records and counters name them: lower case (stats_init) */
+static char deny_names[BPFDEV_DENY_MAX][24];
 
 static atomic_long_t executed[SLOT_MAX];
 static atomic_long_t failed[SLOT_MAX];
@@ -68,20 +74,12 @@ static atomic_long_t denied[BPFDEV_DENY_MAX];
 
 static int cmd_slot(int cmd)
 {
-	switch (cmd) {
-	case BPF_MAP_CREATE:
-		return SLOT_MAP_CREATE;
-	case BPF_PROG_LOAD:
-		return SLOT_PROG_LOAD;
-	case BPF_BTF_LOAD:
-		return SLOT_BTF_LOAD;
-	case BPF_MAP_FREEZE:
-		return SLOT_MAP_FREEZE;
-	case BPF_LINK_CREATE:
-		return SLOT_LINK_CREATE;
-	default:
-		return -1;
-	}
+	unsigned int slot;
+
+	for (slot = 0; slot < SLOT_MAX; slot++)
+		if (slots[slot].cmd == cmd)
+			return slot;
+	return -1;
 }
 
 static const char *name_or_none(const char *name)
@@ -172,10 +170,11 @@ void bpfdev_audit_request(const struct bpfdev_request *req, int ret)
 	audit_record(req, ret, res);
 }
 
-/* One read-only sysfs file per counter. */
+/* One read-only sysfs file per counter, named at load from the lists. */
 struct counter_attribute {
 	struct device_attribute attr;
 	atomic_long_t *counter;
+	char name[32];
 };
 
 static ssize_t counter_show(struct device *dev, struct device_attribute *attr,
@@ -187,66 +186,48 @@ static ssize_t counter_show(struct device *dev, struct device_attribute *attr,
 	return sysfs_emit(buf, "%ld\n", atomic_long_read(ca->counter));
 }
 
-#define COUNTER(_name, _counter)					\
-	static struct counter_attribute counter_##_name = {		\
-		.attr = __ATTR(_name, 0444, counter_show, NULL),	\
-		.counter = &(_counter),					\
-	}
+static struct counter_attribute executed_attrs[SLOT_MAX];
+static struct counter_attribute failed_attrs[SLOT_MAX];
+static struct counter_attribute denied_attrs[BPFDEV_DENY_MAX];
+/* executed_<cmd>, failed_<cmd>, denied_<reason> but none, NULL */
+static struct attribute *stats_attrs[2 * SLOT_MAX + BPFDEV_DENY_MAX];
 
-COUNTER(executed_map_create, executed[SLOT_MAP_CREATE]);
-COUNTER(executed_prog_load, executed[SLOT_PROG_LOAD]);
-COUNTER(executed_btf_load, executed[SLOT_BTF_LOAD]);
-COUNTER(executed_map_freeze, executed[SLOT_MAP_FREEZE]);
-COUNTER(executed_link_create, executed[SLOT_LINK_CREATE]);
-COUNTER(failed_map_create, failed[SLOT_MAP_CREATE]);
-COUNTER(failed_prog_load, failed[SLOT_PROG_LOAD]);
-COUNTER(failed_btf_load, failed[SLOT_BTF_LOAD]);
-COUNTER(failed_map_freeze, failed[SLOT_MAP_FREEZE]);
-COUNTER(failed_link_create, failed[SLOT_LINK_CREATE]);
-COUNTER(denied_malformed, denied[BPFDEV_DENY_MALFORMED]);
-COUNTER(denied_readonly, denied[BPFDEV_DENY_READONLY]);
-COUNTER(denied_revoked, denied[BPFDEV_DENY_REVOKED]);
-COUNTER(denied_userns, denied[BPFDEV_DENY_USERNS]);
-COUNTER(denied_cmd, denied[BPFDEV_DENY_CMD]);
-COUNTER(denied_prog_type, denied[BPFDEV_DENY_PROG_TYPE]);
-COUNTER(denied_attach_type, denied[BPFDEV_DENY_ATTACH_TYPE]);
-COUNTER(denied_map_type, denied[BPFDEV_DENY_MAP_TYPE]);
-COUNTER(denied_never, denied[BPFDEV_DENY_NEVER]);
-COUNTER(denied_size, denied[BPFDEV_DENY_SIZE]);
-COUNTER(denied_quota, denied[BPFDEV_DENY_QUOTA]);
-COUNTER(denied_cgroup, denied[BPFDEV_DENY_CGROUP]);
-COUNTER(denied_shared_fds, denied[BPFDEV_DENY_SHARED_FDS]);
-COUNTER(denied_seccomp, denied[BPFDEV_DENY_SECCOMP]);
-COUNTER(denied_insns, denied[BPFDEV_DENY_INSNS]);
+/* "executed_" and "MAP_CREATE" name the counter "executed_map_create". */
+static struct attribute *counter_init(struct counter_attribute *ca,
+				      const char *prefix, const char *name,
+				      atomic_long_t *counter)
+{
+	snprintf(ca->name, sizeof(ca->name), "%s%s", prefix, name);
+	string_lower(ca->name, ca->name);
+	sysfs_attr_init(&ca->attr.attr);
+	ca->attr.attr.name = ca->name;
+	ca->attr.attr.mode = 0444;
+	ca->attr.show = counter_show;
+	ca->counter = counter;
+	return &ca->attr.attr;
+}
 
-static struct attribute *stats_attrs[] = {
-	&counter_executed_map_create.attr.attr,
-	&counter_executed_prog_load.attr.attr,
-	&counter_executed_btf_load.attr.attr,
-	&counter_executed_map_freeze.attr.attr,
-	&counter_executed_link_create.attr.attr,
-	&counter_failed_map_create.attr.attr,
-	&counter_failed_prog_load.attr.attr,
-	&counter_failed_btf_load.attr.attr,
-	&counter_failed_map_freeze.attr.attr,
-	&counter_failed_link_create.attr.attr,
-	&counter_denied_malformed.attr.attr,
-	&counter_denied_readonly.attr.attr,
-	&counter_denied_revoked.attr.attr,
-	&counter_denied_userns.attr.attr,
-	&counter_denied_cmd.attr.attr,
-	&counter_denied_prog_type.attr.attr,
-	&counter_denied_attach_type.attr.attr,
-	&counter_denied_map_type.attr.attr,
-	&counter_denied_never.attr.attr,
-	&counter_denied_size.attr.attr,
-	&counter_denied_quota.attr.attr,
-	&counter_denied_cgroup.attr.attr,
-	&counter_denied_shared_fds.attr.attr,
-	&counter_denied_seccomp.attr.attr,
-	&counter_denied_insns.attr.attr,
-	NULL,
-};
+/**
+ * bpfdev_stats_init() - name the reasons and the counters, before the
+ *	device (whose attribute group they are) is registered
+ */
+void bpfdev_stats_init(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < BPFDEV_DENY_MAX; i++)
+		string_lower(deny_names[i], deny_upper[i]);
+	for (i = 0; i < SLOT_MAX; i++)
+		stats_attrs[n++] = counter_init(&executed_attrs[i], "executed_",
+						slots[i].name, &executed[i]);
+	for (i = 0; i < SLOT_MAX; i++)
+		stats_attrs[n++] = counter_init(&failed_attrs[i], "failed_",
+						slots[i].name, &failed[i]);
+	for (i = BPFDEV_DENY_NONE + 1; i < BPFDEV_DENY_MAX; i++)
+		stats_attrs[n++] = counter_init(&denied_attrs[i], "denied_",
+						deny_names[i], &denied[i]);
+	stats_attrs[n] = NULL;
+}
 
 static const struct attribute_group stats_group = {
 	.name = "stats",

@@ -9,17 +9,28 @@
  *   policy.c   the decision, made on the snapshot only
  *   insns.c    what a program's instructions contain: one pass
  *   creds.c    the capabilities a command needs, raised for that call only
- *   freeze.c   BPF_MAP_FREEZE on the object that was checked
+ *   freeze.c   BPF_MAP_FREEZE on the object that was checked (freeze_61.c
+ *              before 6.5, where bpfdev freezes the map itself)
  *   cgroup.c   cgroup attach, only to a cgroup the caller may write
  *   file.c     an open file's own grant, narrowing, revocation, counts
  *   users.c    per-user limits, keyed by the caller's uid
  *   audit.c    what happened: audit records and counters
  *   grant.c    the administrator's grant: module parameters
  *   vocab.c    the names of commands and types in the grant
+ *
+ * and the facts they share, each kept once:
+ *
+ *   limits.h          every limit and parameter default
+ *   deny_reasons.h    why a request is refused (enum, audit, counters)
+ *   executed_cmds.h   the commands bpfdev executes (policy, counters)
+ *   compat.h          what differs between kernels, by feature
+ *   testhooks.h       where the test-only broken build (broken.c) puts
+ *                     the races back; empty in the module
  */
 #ifndef _BPFDEV_H
 #define _BPFDEV_H
 
+#include <linux/atomic.h>
 #include <linux/bpf.h>
 #include <linux/kref.h>
 #include <linux/spinlock.h>
@@ -28,6 +39,8 @@
 #include <linux/uidgid.h>
 
 #include <linux/bpfdev.h>
+
+#include "limits.h"
 
 struct attribute_group;
 struct cred;
@@ -96,13 +109,10 @@ void bpfdev_grant_intersect(struct bpfdev_grant *dst,
 void bpfdev_grant_show(struct seq_file *m, const struct bpfdev_grant *grant);
 void bpfdev_user_limits(struct bpfdev_user_limits *limits);
 u64 bpfdev_generation(void);
-void bpfdev_grant_exit(void);
 extern struct srcu_struct bpfdev_grant_srcu;
 bool bpfdev_seccomp_callers_allowed(void);
 
 /* file.c: the state of an open file, shared with the files narrowed from it */
-#define BPFDEV_CRED_CACHE	4	/* capability sets: bpf, +net_admin, ... */
-#define BPFDEV_NARROW_DEPTH_MAX	8	/* charges walk the chain: keep it short */
 
 /**
  * struct bpfdev_fstate - the state of an open file (file.c)
@@ -160,17 +170,30 @@ void bpfdev_user_btf_refund(struct bpfdev_user *user, u64 bytes);
 void bpfdev_user_budgets(struct bpfdev_user *user, u64 *jit, u64 *btf);
 void bpfdev_users_free(void);
 
+/**
+ * bpfdev_count_take() - count one against a limit, atomically
+ * @count: what is counted (a file's creations, a user's loads, ...)
+ * @limit: the most @count may reach; 0 for no limit
+ *
+ * Counted before it is checked, so that concurrent callers cannot overshoot.
+ *
+ * Return: true if counted, false (and @count unchanged) at the limit.
+ */
+static inline bool bpfdev_count_take(atomic_t *count, u32 limit)
+{
+	if (atomic_inc_return(count) > limit && limit) {
+		atomic_dec(count);
+		return false;
+	}
+	return true;
+}
+
 static inline bool bpfdev_mask_has(u64 mask, u32 bit)
 {
 	return bit < 64 && (mask & BIT_ULL(bit));
 }
 
 /* request.c */
-#define BPFDEV_MAX_BUFS		6	/* insns, fd_array, 3 x info, btf */
-/* inputs this small are copied into the request itself: no allocation */
-#define BPFDEV_SMALL_INPUTS	256
-#define BPFDEV_LICENSE_LEN	128	/* as bpf_prog_load()'s buffer */
-
 /* The caller's input pointers and record sizes, as it gave them. */
 struct bpfdev_request_inputs {
 	u64 insns;
@@ -185,26 +208,17 @@ struct bpfdev_request_inputs {
 	u32 core_relo_rec_size;
 };
 
-/* Why a request was refused: audit records and the denied_* counters. */
+/* Why a request was refused: deny_reasons.h. */
+#define BPFDEV_DENY(NAME)	BPFDEV_DENY_##NAME,
+
 enum bpfdev_deny {
 	BPFDEV_DENY_NONE,
-	BPFDEV_DENY_MALFORMED,	/* EINVAL, E2BIG, EFAULT on the request */
-	BPFDEV_DENY_READONLY,	/* the file was opened read-only */
-	BPFDEV_DENY_REVOKED,	/* root revoked the grant */
-	BPFDEV_DENY_USERNS,	/* caller outside the initial user namespace */
-	BPFDEV_DENY_CMD,	/* command not delegated */
-	BPFDEV_DENY_PROG_TYPE,	/* program type not delegated */
-	BPFDEV_DENY_ATTACH_TYPE,	/* expected attach type not delegated */
-	BPFDEV_DENY_MAP_TYPE,	/* map type not delegated */
-	BPFDEV_DENY_NEVER,	/* never delegated: see policy.c */
-	BPFDEV_DENY_SIZE,	/* over a size limit (E2BIG) */
-	BPFDEV_DENY_QUOTA,	/* over a count limit (EDQUOT) */
-	BPFDEV_DENY_CGROUP,	/* cgroup directory not writable (EACCES) */
-	BPFDEV_DENY_SHARED_FDS,	/* cgroup attach from a shared fd table */
-	BPFDEV_DENY_SECCOMP,	/* caller under a seccomp filter */
-	BPFDEV_DENY_INSNS,	/* calls, callbacks, kfuncs or loops not delegated */
+#include "deny_reasons.h"
 	BPFDEV_DENY_MAX,
 };
+
+#undef BPFDEV_DENY
+
 
 /* insns.c: what one pass over a program's instructions found */
 struct bpfdev_insns {
@@ -277,6 +291,7 @@ static inline int bpfdev_deny(struct bpfdev_request *req,
 }
 
 /* audit.c */
+void bpfdev_stats_init(void);
 void bpfdev_audit_request(const struct bpfdev_request *req, int ret);
 extern const struct attribute_group *bpfdev_stats_groups[];
 bool bpfdev_cmd_executable(u32 cmd);

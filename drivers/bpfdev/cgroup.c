@@ -17,7 +17,6 @@
  * back over a unix socket.
  */
 #include <linux/bpf.h>
-#include <linux/delay.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -25,6 +24,7 @@
 #include <linux/sched.h>
 
 #include "bpfdev.h"
+#include "testhooks.h"
 
 /**
  * bpfdev_is_cgroup_attach() - is this a cgroup attach bpfdev mediates?
@@ -65,21 +65,14 @@ int bpfdev_cgroup_attach(struct bpfdev_request *req)
 {
 	int err;
 
-#ifndef BPFDEV_TEST_BROKEN
-	if (atomic_read(&current->files->count) != 1)
+	if (atomic_read(&current->files->count) != 1 &&
+	    !bpfdev_test_allow_shared_fds())
 		return bpfdev_deny(req, BPFDEV_DENY_SHARED_FDS, -EBUSY);
-#endif
 	err = cgroup_dir_writable(req->attr.link_create.target_fd);
 	if (err == -EACCES)
 		return bpfdev_deny(req, BPFDEV_DENY_CGROUP, err);
 	if (err)
 		return err;
-#ifdef BPFDEV_TEST_BROKEN
-	/*
-	 * Test-only: without the private-table rule, a window in which
-	 * another thread swaps the fd. Never built outside the harness.
-	 */
-	udelay(50);
-#endif
+	bpfdev_test_widen_race_window();
 	return bpfdev_call_with_caps(req, BIT_ULL(CAP_NET_ADMIN), NULL);
 }

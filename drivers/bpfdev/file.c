@@ -14,12 +14,12 @@
  */
 #include <linux/atomic.h>
 #include <linux/bpf.h>
-#include <linux/delay.h>
 #include <linux/kref.h>
 #include <linux/limits.h>
 #include <linux/slab.h>
 
 #include "bpfdev.h"
+#include "testhooks.h"
 
 /**
  * bpfdev_fstate_new() - the state of a new file
@@ -120,32 +120,15 @@ static atomic_t *fstate_counter(struct bpfdev_fstate *st, int cmd,
 	return &st->maps;
 }
 
-#ifdef BPFDEV_TEST_BROKEN
-/*
- * Test-only: the bug charging before the call exists to prevent. The limit
- * is checked, then the creation counted: two steps another caller can get
- * between, so concurrent callers overshoot. The open/narrow/execute race
- * test must catch this build.
- */
-static bool fstate_take(atomic_t *count, u32 limit)
-{
-	if (limit && atomic_read(count) >= limit)
-		return false;
-	udelay(200);
-	atomic_inc(count);
-	return true;
-}
-#else
 /* Count one creation if @count is below @limit (0: no limit), atomically. */
 static bool fstate_take(atomic_t *count, u32 limit)
 {
-	if (atomic_inc_return(count) > limit && limit) {
-		atomic_dec(count);
-		return false;
-	}
-	return true;
+	bool taken;
+
+	if (bpfdev_test_count_after_check(count, limit, &taken))
+		return taken;
+	return bpfdev_count_take(count, limit);
 }
-#endif
 
 /**
  * bpfdev_fstate_charge() - count a creation against @st and its parents
@@ -176,13 +159,6 @@ int bpfdev_fstate_charge(struct bpfdev_fstate *st, int cmd)
 	return 0;
 }
 
-#ifdef BPFDEV_TEST_BROKEN
-/* Test-only: no second look, so check-then-count charging overshoots. */
-bool bpfdev_fstate_within(struct bpfdev_fstate *st, int cmd)
-{
-	return true;
-}
-#else
 /**
  * bpfdev_fstate_within() - is what @st and its parents counted within limits?
  * @st: the file's state, @cmd already charged to it
@@ -197,6 +173,8 @@ bool bpfdev_fstate_within(struct bpfdev_fstate *st, int cmd)
 
 	if (cmd != BPF_PROG_LOAD && cmd != BPF_MAP_CREATE)
 		return true;
+	if (bpfdev_test_skip_final_count())
+		return true;
 	for (; st; st = st->parent) {
 		count = fstate_counter(st, cmd, &limit);
 		if (limit && atomic_read(count) > limit)
@@ -204,7 +182,6 @@ bool bpfdev_fstate_within(struct bpfdev_fstate *st, int cmd)
 	}
 	return true;
 }
-#endif
 
 /**
  * bpfdev_fstate_refund() - undo bpfdev_fstate_charge() for a failed call

@@ -23,15 +23,16 @@
 #include <linux/ctype.h>
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
-#include <linux/workqueue.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/srcu.h>
 #include <linux/sysfs.h>
 #include <linux/atomic.h>
+#include <linux/bitops.h>
 
 #include "bpfdev.h"
+#include "testhooks.h"
 
 #define MASK_ANY	(~0ULL)
 
@@ -57,57 +58,33 @@ struct grant_param {
 	u64 mask;
 };
 
+/* The defaults, and why they are what they are: limits.h. */
 static struct grant_param delegate_cmds = {
 	.vocab = &bpfdev_vocab_cmds,
-	.mask = BIT_ULL(BPF_MAP_CREATE) | BIT_ULL(BPF_PROG_LOAD) |
-		BIT_ULL(BPF_BTF_LOAD) | BIT_ULL(BPF_MAP_FREEZE),
+	.mask = BPFDEV_DEFAULT_CMDS,
 };
 
 static struct grant_param delegate_progs = {
 	.vocab = &bpfdev_vocab_progs,
-	.mask = BIT_ULL(BPF_PROG_TYPE_SOCKET_FILTER) |
-		BIT_ULL(BPF_PROG_TYPE_CGROUP_SKB),
+	.mask = BPFDEV_DEFAULT_PROGS,
 };
 
-/* The map types map_create() lets a caller without CAP_BPF create. */
 static struct grant_param delegate_maps = {
 	.vocab = &bpfdev_vocab_maps,
-	.mask = BIT_ULL(BPF_MAP_TYPE_HASH) | BIT_ULL(BPF_MAP_TYPE_ARRAY) |
-		BIT_ULL(BPF_MAP_TYPE_PROG_ARRAY) |
-		BIT_ULL(BPF_MAP_TYPE_PERF_EVENT_ARRAY) |
-		BIT_ULL(BPF_MAP_TYPE_PERCPU_HASH) |
-		BIT_ULL(BPF_MAP_TYPE_PERCPU_ARRAY) |
-		BIT_ULL(BPF_MAP_TYPE_CGROUP_ARRAY) |
-		BIT_ULL(BPF_MAP_TYPE_ARRAY_OF_MAPS) |
-		BIT_ULL(BPF_MAP_TYPE_HASH_OF_MAPS) |
-		BIT_ULL(BPF_MAP_TYPE_CGROUP_STORAGE) |
-		BIT_ULL(BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE) |
-		BIT_ULL(BPF_MAP_TYPE_RINGBUF) |
-		BIT_ULL(BPF_MAP_TYPE_USER_RINGBUF),
+	.mask = BPFDEV_DEFAULT_MAPS,
 };
 
-/*
- * cgroup_skb programs must name their direction when loaded; the two are
- * delegated so that the default program types load. Attaching them is a
- * separate command, not delegated by default.
- */
 static struct grant_param delegate_attachs = {
 	.vocab = &bpfdev_vocab_attachs,
-	.mask = BIT_ULL(BPF_CGROUP_INET_INGRESS) |
-		BIT_ULL(BPF_CGROUP_INET_EGRESS),
+	.mask = BPFDEV_DEFAULT_ATTACHS,
 };
 
-/*
- * What the verifier allows only in its CAP_BPF mode (insns.c): none by
- * default, so that a delegated program is as bounded as an unprivileged one.
- */
 static struct grant_param delegate_insns = {
 	.vocab = &bpfdev_vocab_insns,
-	.mask = 0,
+	.mask = BPFDEV_DEFAULT_INSNS,
 };
 
-/* BPF_MAXINSNS: what an unprivileged bpf(2) caller may load. */
-static unsigned int insn_max = BPF_MAXINSNS;
+static unsigned int insn_max = BPFDEV_DEFAULT_INSN_MAX;
 
 static int grant_param_set(const char *val, const struct kernel_param *kp)
 {
@@ -209,7 +186,7 @@ MODULE_PARM_DESC(delegate_insns,
 static int insn_max_set(const char *val, const struct kernel_param *kp)
 {
 	return grant_set_done(param_set_uint_minmax(val, kp, 1,
-						    BPF_COMPLEXITY_LIMIT_INSNS));
+						    BPFDEV_INSN_MAX_LIMIT));
 }
 
 static const struct kernel_param_ops insn_max_ops = {
@@ -221,15 +198,12 @@ module_param_cb(insn_max, &insn_max_ops, &insn_max, 0644);
 MODULE_PARM_DESC(insn_max,
 		 "largest program members may load, in instructions (1..1000000, default 4096)");
 
-/* kernel/bpf/btf.c: BTF_MAX_SIZE */
-#define BPFDEV_BTF_MAX_SIZE	(16U << 20)
-
-static unsigned int btf_max = 4U << 20;
+static unsigned int btf_max = BPFDEV_DEFAULT_BTF_MAX;
 
 static int btf_max_set(const char *val, const struct kernel_param *kp)
 {
 	return grant_set_done(param_set_uint_minmax(val, kp, 1,
-						    BPFDEV_BTF_MAX_SIZE));
+						    BPFDEV_BTF_MAX_LIMIT));
 }
 
 static const struct kernel_param_ops btf_max_ops = {
@@ -272,37 +246,37 @@ static const struct kernel_param_ops grant_bool_ops = {
 	.get = param_get_bool,
 };
 
-/*
- * One map's memory: enough for ordinary maps and ring buffers, far from what
- * takes a small machine into the OOM killer.
- */
-static unsigned long map_mem_max = 64UL << 20;
+static unsigned long map_mem_max = BPFDEV_DEFAULT_MAP_MEM_MAX;
 module_param_cb(map_mem_max, &grant_ulong_ops, &map_mem_max, 0644);
 MODULE_PARM_DESC(map_mem_max,
 		 "largest map members may create, in bytes of memory (default 64 MiB)");
 
-static unsigned int file_progs_max;
-module_param_cb(file_progs_max, &grant_uint_ops, &file_progs_max, 0644);
-MODULE_PARM_DESC(file_progs_max,
+/*
+ * The limits have the names the INFO ioctl and fdinfo give them
+ * (bpfdev(4)): progs_max and maps_max per file, loads_max and user_*_max
+ * per user.
+ */
+static unsigned int progs_max = BPFDEV_DEFAULT_PROGS_MAX;
+module_param_cb(progs_max, &grant_uint_ops, &progs_max, 0644);
+MODULE_PARM_DESC(progs_max,
 		 "programs one open file may create in its lifetime (0: no limit)");
 
-static unsigned int file_maps_max;
-module_param_cb(file_maps_max, &grant_uint_ops, &file_maps_max, 0644);
-MODULE_PARM_DESC(file_maps_max,
+static unsigned int maps_max = BPFDEV_DEFAULT_MAPS_MAX;
+module_param_cb(maps_max, &grant_uint_ops, &maps_max, 0644);
+MODULE_PARM_DESC(maps_max,
 		 "maps one open file may create in its lifetime (0: no limit)");
 
-/* The verifier can use a lot of memory: a few loads at a time per user. */
-static unsigned int user_loads_max = 4;
-module_param_cb(user_loads_max, &grant_uint_ops, &user_loads_max, 0644);
-MODULE_PARM_DESC(user_loads_max,
+static unsigned int loads_max = BPFDEV_DEFAULT_LOADS_MAX;
+module_param_cb(loads_max, &grant_uint_ops, &loads_max, 0644);
+MODULE_PARM_DESC(loads_max,
 		 "program and BTF loads one user may run at once (0: no limit, default 4)");
 
-static unsigned int user_progs_max;
+static unsigned int user_progs_max = BPFDEV_DEFAULT_USER_PROGS_MAX;
 module_param_cb(user_progs_max, &grant_uint_ops, &user_progs_max, 0644);
 MODULE_PARM_DESC(user_progs_max,
 		 "programs one user may create while the module is loaded (0: no limit)");
 
-static unsigned int user_maps_max;
+static unsigned int user_maps_max = BPFDEV_DEFAULT_USER_MAPS_MAX;
 module_param_cb(user_maps_max, &grant_uint_ops, &user_maps_max, 0644);
 MODULE_PARM_DESC(user_maps_max,
 		 "maps one user may create while the module is loaded (0: no limit)");
@@ -310,9 +284,9 @@ MODULE_PARM_DESC(user_maps_max,
 /*
  * JIT images are not charged to a memory cgroup, and with CAP_BPF raised
  * not to the kernel's bpf_jit_limit either: a live budget per user
- * (users.c). 16 MiB is some 400 programs of 4,096 instructions.
+ * (users.c).
  */
-static unsigned long user_jit_max = 16UL << 20;
+static unsigned long user_jit_max = BPFDEV_DEFAULT_USER_JIT_MAX;
 module_param_cb(user_jit_max, &grant_ulong_ops, &user_jit_max, 0644);
 MODULE_PARM_DESC(user_jit_max,
 		 "bytes of JIT images one user's live programs may take (0: no limit, default 16 MiB)");
@@ -322,10 +296,67 @@ MODULE_PARM_DESC(user_jit_max,
  * in the maps and programs that use it: a budget per user for the module's
  * lifetime (users.c), in bytes as the kernel allocates them.
  */
-static unsigned long user_btf_max = 64UL << 20;
+static unsigned long user_btf_max = BPFDEV_DEFAULT_USER_BTF_MAX;
 module_param_cb(user_btf_max, &grant_ulong_ops, &user_btf_max, 0644);
 MODULE_PARM_DESC(user_btf_max,
 		 "bytes of BTF one user may load while the module is loaded (0: no limit, default 64 MiB)");
+
+/*
+ * The names these limits had before they took the INFO ioctl's, which
+ * administrators' modprobe.d files use: still accepted at load time and in
+ * sysfs, for the parameter of the new name, with a warning the first time
+ * each is set.
+ */
+struct param_alias {
+	const char *name;	/* the parameter's name now */
+	const struct kernel_param_ops *ops;
+	void *arg;
+	unsigned long warned;	/* bit 0: the warning was given */
+};
+
+static int param_alias_set(const char *val, const struct kernel_param *kp)
+{
+	struct param_alias *alias = kp->arg;
+	struct kernel_param real = *kp;
+
+	if (!test_and_set_bit(0, &alias->warned))
+		pr_warn("bpfdev: parameter %s is deprecated, use %s\n",
+			kp->name, alias->name);
+	real.arg = alias->arg;
+	return alias->ops->set(val, &real);
+}
+
+static int param_alias_get(char *buf, const struct kernel_param *kp)
+{
+	const struct param_alias *alias = kp->arg;
+	struct kernel_param real = *kp;
+
+	real.arg = alias->arg;
+	return alias->ops->get(buf, &real);
+}
+
+static const struct kernel_param_ops param_alias_ops = {
+	.set = param_alias_set,
+	.get = param_alias_get,
+};
+
+static struct param_alias file_progs_max = {
+	.name = "progs_max", .ops = &grant_uint_ops, .arg = &progs_max,
+};
+module_param_cb(file_progs_max, &param_alias_ops, &file_progs_max, 0644);
+MODULE_PARM_DESC(file_progs_max, "deprecated: progs_max");
+
+static struct param_alias file_maps_max = {
+	.name = "maps_max", .ops = &grant_uint_ops, .arg = &maps_max,
+};
+module_param_cb(file_maps_max, &param_alias_ops, &file_maps_max, 0644);
+MODULE_PARM_DESC(file_maps_max, "deprecated: maps_max");
+
+static struct param_alias user_loads_max = {
+	.name = "loads_max", .ops = &grant_uint_ops, .arg = &loads_max,
+};
+module_param_cb(user_loads_max, &param_alias_ops, &user_loads_max, 0644);
+MODULE_PARM_DESC(user_loads_max, "deprecated: loads_max");
 
 /*
  * A seccomp filter that denies bpf(2) cannot be told from one that allows
@@ -353,43 +384,17 @@ bool bpfdev_seccomp_callers_allowed(void)
  */
 static atomic64_t generation = ATOMIC64_INIT(0);
 
-#ifdef BPFDEV_TEST_BROKEN
-/*
- * Test-only: revocation applied a tick after the write to "revoke" has
- * returned, so requests started after it still run for a while. The
- * revocation race test must catch this build.
- */
-static void revoke_bump(struct work_struct *work)
-{
-	atomic64_inc(&generation);
-}
-
-static DECLARE_DELAYED_WORK(revoke_work, revoke_bump);
-
-static void revoke_apply(void)
-{
-	schedule_delayed_work(&revoke_work, 1);
-}
-
-void bpfdev_grant_exit(void)
-{
-	flush_delayed_work(&revoke_work);
-}
-#else
 /*
  * Before the write returns: no request that starts after it runs, and none
  * that decided before it is still running.
  */
 static void revoke_apply(void)
 {
+	if (bpfdev_test_revoke_late(&generation))
+		return;
 	atomic64_inc(&generation);
 	grant_changed();
 }
-
-void bpfdev_grant_exit(void)
-{
-}
-#endif
 
 static int revoke_set(const char *val, const struct kernel_param *kp)
 {
@@ -435,8 +440,8 @@ void bpfdev_grant_global(struct bpfdev_grant *grant)
 	grant->insn_max = READ_ONCE(insn_max);
 	grant->btf_max = READ_ONCE(btf_max);
 	grant->map_mem_max = READ_ONCE(map_mem_max);
-	grant->progs_max = READ_ONCE(file_progs_max);
-	grant->maps_max = READ_ONCE(file_maps_max);
+	grant->progs_max = READ_ONCE(progs_max);
+	grant->maps_max = READ_ONCE(maps_max);
 }
 
 /**
@@ -445,7 +450,7 @@ void bpfdev_grant_global(struct bpfdev_grant *grant)
  */
 void bpfdev_user_limits(struct bpfdev_user_limits *limits)
 {
-	limits->loads_max = READ_ONCE(user_loads_max);
+	limits->loads_max = READ_ONCE(loads_max);
 	limits->progs_max = READ_ONCE(user_progs_max);
 	limits->maps_max = READ_ONCE(user_maps_max);
 	limits->jit_max = READ_ONCE(user_jit_max);

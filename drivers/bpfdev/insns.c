@@ -38,12 +38,6 @@
 
 #include "bpfdev.h"
 
-/* fd_array entries a program may index: far above what libbpf uses */
-#define INSNS_FD_ARRAY_MAX	(1U << 16)
-
-/* 6.9's may_goto: BPF_JMP | BPF_JCOND, not in 6.1's uapi */
-#define INSNS_JCOND		0xe0
-
 static bool insn_is_ldimm64(const struct bpf_insn *in)
 {
 	return in->code == (BPF_LD | BPF_IMM | BPF_DW);
@@ -161,7 +155,7 @@ int bpfdev_insns_scan(const struct bpf_insn *insn, u32 cnt,
 		if (to >= 0 && to <= i)
 			out->backward = true;
 	}
-	if (need > INSNS_FD_ARRAY_MAX)
+	if (need > BPFDEV_FD_ARRAY_MAX)
 		return -E2BIG;
 	out->fd_array_len = need;
 	return 0;

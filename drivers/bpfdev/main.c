@@ -19,6 +19,7 @@
 
 #include "bpfdev.h"
 #include "compat.h"
+#include "testhooks.h"
 
 static const struct file_operations bpfdev_narrowed_fops;
 
@@ -202,6 +203,9 @@ static void bpfdev_show_fdinfo(struct seq_file *m, struct file *file)
 	bpfdev_fstate_effective(st, &grant);
 	bpfdev_grant_show(m, &grant);
 	bpfdev_user_limits(&ulim);
+	seq_printf(m, "loads_max:\t%u\n", ulim.loads_max);
+	seq_printf(m, "user_progs_max:\t%u\n", ulim.progs_max);
+	seq_printf(m, "user_maps_max:\t%u\n", ulim.maps_max);
 	seq_printf(m, "user_jit_max:\t%llu\n", ulim.jit_max);
 	seq_printf(m, "user_btf_max:\t%llu\n", ulim.btf_max);
 	seq_printf(m, "writable:\t%d\n", !!(file->f_mode & FMODE_WRITE));
@@ -220,27 +224,14 @@ static const struct file_operations bpfdev_fops = {
 	.show_fdinfo	= bpfdev_show_fdinfo,
 };
 
-#ifdef BPFDEV_TEST_BROKEN
-/*
- * Test-only: narrowed files that do not pin the module, so rmmod succeeds
- * while one is open. The rmmod race test must catch this build.
- */
-static const struct file_operations bpfdev_narrowed_fops = {
-	.release	= bpfdev_release,
-	.unlocked_ioctl	= bpfdev_ioctl,
-	.compat_ioctl	= compat_ptr_ioctl,
-	.show_fdinfo	= bpfdev_show_fdinfo,
-};
-#else
 /* A narrowed file is an anon-inode file: no open, the rest as the node's. */
 static const struct file_operations bpfdev_narrowed_fops = {
-	.owner		= THIS_MODULE,
+	.owner		= BPFDEV_NARROWED_OWNER,
 	.release	= bpfdev_release,
 	.unlocked_ioctl	= bpfdev_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.show_fdinfo	= bpfdev_show_fdinfo,
 };
-#endif
 
 /* Owner, group and mode come from udev (udev/60-bpfdev.rules). */
 static struct miscdevice bpfdev_misc = {
@@ -252,24 +243,40 @@ static struct miscdevice bpfdev_misc = {
 
 /*
  * The uapi structures are extended by appending: each published size must
- * still end at the field it ended at (Landlock's build_check_abi()).
+ * still end at the field it ended at, and every structure is as large as
+ * its newest published size (Landlock's build_check_abi()). The sizes stay
+ * multiples of 8, so that a 32-bit caller lays them out the same way.
  */
 static void __init build_check_abi(void)
 {
 	BUILD_BUG_ON(sizeof(struct bpfdev_sys_bpf) != BPFDEV_SYS_BPF_SIZE_VER0);
+
 	BUILD_BUG_ON(offsetofend(struct bpfdev_info, attachs) !=
 		     BPFDEV_INFO_SIZE_VER0);
 	BUILD_BUG_ON(offsetofend(struct bpfdev_info, user_maps_max) !=
 		     BPFDEV_INFO_SIZE_VER1);
+	BUILD_BUG_ON(offsetofend(struct bpfdev_info, user_btf_max) !=
+		     BPFDEV_INFO_SIZE_VER2);
 	BUILD_BUG_ON(sizeof(struct bpfdev_info) != BPFDEV_INFO_SIZE_VER2);
+
 	BUILD_BUG_ON(offsetofend(struct bpfdev_narrow, maps_max) !=
 		     BPFDEV_NARROW_SIZE_VER0);
+	BUILD_BUG_ON(offsetofend(struct bpfdev_narrow, insns) !=
+		     BPFDEV_NARROW_SIZE_VER1);
 	BUILD_BUG_ON(sizeof(struct bpfdev_narrow) != BPFDEV_NARROW_SIZE_VER1);
+
+	BUILD_BUG_ON(BPFDEV_SYS_BPF_SIZE_VER0 % 8 ||
+		     BPFDEV_INFO_SIZE_VER0 % 8 || BPFDEV_INFO_SIZE_VER1 % 8 ||
+		     BPFDEV_INFO_SIZE_VER2 % 8 ||
+		     BPFDEV_NARROW_SIZE_VER0 % 8 || BPFDEV_NARROW_SIZE_VER1 % 8);
+	/* The BPFDEV_INSN_* bits fit the u64 masks that carry them. */
+	BUILD_BUG_ON(BPFDEV_INSN_MAX > 64);
 }
 
 static int __init bpfdev_init(void)
 {
 	build_check_abi();
+	bpfdev_stats_init();
 	bpfdev_users_init();
 	return misc_register(&bpfdev_misc);
 }
@@ -278,7 +285,7 @@ static void __exit bpfdev_exit(void)
 {
 	misc_deregister(&bpfdev_misc);
 	/* No file is open (each pins the module): no call is running. */
-	bpfdev_grant_exit();
+	bpfdev_test_exit();
 	bpfdev_users_free();
 }
 

@@ -28,27 +28,29 @@
 #include "bpfdev.h"
 #include "compat.h"
 
+#define BPFDEV_CMD(CMD)	BPF_##CMD,
+
+static const u32 executed_cmds[] = {
+#include "executed_cmds.h"
+};
+
+#undef BPFDEV_CMD
+
 /**
  * bpfdev_cmd_executable() - does bpfdev execute @cmd at all?
  * @cmd: a bpf command
  *
- * The commands that need privilege on the supported kernels. The others
- * work on fds the caller holds and need none: bpf(2) runs them directly.
+ * Return: whether @cmd is one of executed_cmds.h.
  */
 bool bpfdev_cmd_executable(u32 cmd)
 {
-	switch (cmd) {
-	case BPF_MAP_CREATE:
-	case BPF_PROG_LOAD:
-	case BPF_BTF_LOAD:
-	case BPF_MAP_FREEZE:
-	case BPF_LINK_CREATE:	/* cgroup inet attach types only */
-		return true;
-	default:
-		return false;
-	}
-}
+	unsigned int i;
 
+	for (i = 0; i < ARRAY_SIZE(executed_cmds); i++)
+		if (executed_cmds[i] == cmd)
+			return true;
+	return false;
+}
 /*
  * Never delegated, whatever the grant: syscall programs run with kernel
  * pointers, extensions replace other programs, LSM and struct_ops programs

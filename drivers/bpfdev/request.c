@@ -25,13 +25,6 @@
 #include "bpfdev.h"
 #include "compat.h"
 
-/* kernel/bpf/btf.c: BTF_MAX_SIZE */
-#define BPFDEV_BTF_MAX		(16U << 20)
-/* kernel/bpf/verifier.c: MAX_FUNCINFO_REC_SIZE, also for line info, relos */
-#define BPFDEV_REC_SIZE_MAX	252U
-/* func/line info or CO-RE relocation bytes of one program */
-#define BPFDEV_RECORDS_MAX	(16U << 20)
-
 /* Is any byte after @field non-zero?  bpf(2)'s CHECK_ATTR(). */
 #define attr_tail_nonzero(attr, field)					\
 	(memchr_inv((const char *)(attr) +				\
@@ -262,7 +255,7 @@ static int request_prog_load_inputs(struct bpfdev_request *req)
 	long len;
 	int err;
 
-	if (!k->insn_cnt || k->insn_cnt > BPF_COMPLEXITY_LIMIT_INSNS)
+	if (!k->insn_cnt || k->insn_cnt > BPFDEV_INSN_MAX_LIMIT)
 		return -E2BIG;
 	err = request_dup(req, req->in.insns,
 			  (size_t)k->insn_cnt * sizeof(struct bpf_insn),
@@ -318,7 +311,7 @@ int bpfdev_request_copy_inputs(struct bpfdev_request *req)
 	case BPF_PROG_LOAD:
 		return request_prog_load_inputs(req);
 	case BPF_BTF_LOAD:
-		if (k->btf_size > BPFDEV_BTF_MAX)
+		if (k->btf_size > BPFDEV_BTF_MAX_LIMIT)
 			return -E2BIG;
 		return request_dup(req, req->in.btf, k->btf_size, &k->btf);
 	default:
@@ -345,16 +338,10 @@ static bool request_covers(const struct bpfdev_request *req, size_t end)
  */
 int bpfdev_request_prepare_writeback(const struct bpfdev_request *req)
 {
-#if BPFDEV_HAS_LOG_TRUE_SIZE
-	union bpf_attr __user *u = req->uattr;
+	size_t off = bpfdev_log_true_size_offset(req->cmd);
 
-	if (req->cmd == BPF_PROG_LOAD &&
-	    request_covers(req, offsetofend(union bpf_attr, log_true_size)))
-		return put_user(0, &u->log_true_size);
-	if (req->cmd == BPF_BTF_LOAD &&
-	    request_covers(req, offsetofend(union bpf_attr, btf_log_true_size)))
-		return put_user(0, &u->btf_log_true_size);
-#endif
+	if (off && request_covers(req, off + sizeof(u32)))
+		return put_user(0, (u32 __user *)((char __user *)req->uattr + off));
 	return 0;
 }
 
@@ -383,25 +370,16 @@ static void writeback_u32(const struct bpfdev_request *req, size_t off,
  */
 void bpfdev_request_writeback(const struct bpfdev_request *req)
 {
-	switch (req->cmd) {
-	case BPF_PROG_LOAD:
+	size_t off = bpfdev_log_true_size_offset(req->cmd);
+
+	if (req->cmd == BPF_PROG_LOAD) {
 		writeback_rec_size(req, func_info_rec_size);
 		writeback_rec_size(req, line_info_rec_size);
 		writeback_rec_size(req, core_relo_rec_size);
-#if BPFDEV_HAS_LOG_TRUE_SIZE
-		writeback_u32(req, offsetof(union bpf_attr, log_true_size),
-			      req->attr.log_true_size);
-#endif
-		break;
-#if BPFDEV_HAS_LOG_TRUE_SIZE
-	case BPF_BTF_LOAD:
-		writeback_u32(req, offsetof(union bpf_attr, btf_log_true_size),
-			      req->attr.btf_log_true_size);
-		break;
-#endif
-	default:
-		break;
 	}
+	if (off)
+		writeback_u32(req, off,
+			      *(const u32 *)((const char *)&req->attr + off));
 }
 
 /**

@@ -8,7 +8,6 @@
  */
 #include <linux/bpf.h>
 #include <linux/cred.h>
-#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/pagemap.h>
 #include <linux/uaccess.h>
@@ -17,53 +16,13 @@
 
 #include "bpfdev.h"
 #include "compat.h"
+#include "testhooks.h"
 
-#ifdef BPFDEV_TEST_BROKEN
-/*
- * Test-only: the bug the snapshot exists to prevent. After the policy has
- * made its final decision, the program type and expected attach type are
- * read again from the caller's memory, where a second thread may have
- * changed them. The race test must catch this build. Never built outside the test
- * harness.
- */
-static void sys_bpf_reread_types(struct bpfdev_request *req)
-{
-	union bpf_attr __user *u = req->uattr;
-	u32 type, eat;
-
-	if (req->cmd != BPF_PROG_LOAD)
-		return;
-	udelay(20);
-	if (!get_user(type, &u->prog_type) &&
-	    !get_user(eat, &u->expected_attach_type)) {
-		req->attr.prog_type = type;
-		req->attr.expected_attach_type = eat;
-	}
-}
-#else
-static inline void sys_bpf_reread_types(struct bpfdev_request *req)
-{
-}
-#endif
-
-/*
- * Kernel memory a load takes that no memory cgroup is charged for
- * (users.c): the JIT image of a program, reserved at 16 bytes per
- * instruction before the load and corrected after, or charged at 512 if
- * the program cannot be looked at (the x86 JIT's bound is 128 bytes per
- * instruction, and the verifier's rewrites may add instructions); and BTF
- * as btf_parse() allocates it (the data, up to 16 bytes of index per type
- * of at least 12 bytes, the struct).
- */
-#define SYS_BPF_JIT_BYTES_PER_INSN	16
-#define SYS_BPF_JIT_WORST_PER_INSN	512
-#define SYS_BPF_BTF_OVERHEAD		512
-/* loads whose log was unmapped between the prefault and the call */
-#define SYS_BPF_LOG_TRIES		3
-
+/* What a BTF load is charged to the user's budget (limits.h). */
 static u64 sys_bpf_btf_bytes(const struct bpfdev_request *req)
 {
-	return 3ULL * req->attr.btf_size + SYS_BPF_BTF_OVERHEAD;
+	return (u64)BPFDEV_BTF_BYTES_PER_BYTE * req->attr.btf_size +
+	       BPFDEV_BTF_OVERHEAD;
 }
 
 /* The caller's log buffer, if the command writes one. */
@@ -149,7 +108,7 @@ static int sys_bpf_decide_and_call(struct bpfdev_request *req,
 		ret = bpfdev_deny(req, BPFDEV_DENY_QUOTA, -EDQUOT);
 		goto out;
 	}
-	sys_bpf_reread_types(req);
+	bpfdev_test_reread_types(req);
 	ret = sys_bpf_call(req, req->cmd == BPF_PROG_LOAD ? own : NULL);
 out:
 	srcu_read_unlock(&bpfdev_grant_srcu, idx);
@@ -171,7 +130,7 @@ static int sys_bpf_try(struct bpfdev_request *req, struct bpfdev_user *user)
 
 	bpfdev_user_limits(&lim);
 	if (req->cmd == BPF_PROG_LOAD) {
-		jit = req->attr.insn_cnt * SYS_BPF_JIT_BYTES_PER_INSN;
+		jit = req->attr.insn_cnt * BPFDEV_JIT_BYTES_PER_INSN;
 		ret = bpfdev_user_jit_reserve(user, jit, lim.jit_max);
 	} else if (req->cmd == BPF_BTF_LOAD) {
 		btf = sys_bpf_btf_bytes(req);
@@ -184,7 +143,7 @@ static int sys_bpf_try(struct bpfdev_request *req, struct bpfdev_user *user)
 
 	if (req->cmd == BPF_PROG_LOAD)
 		bpfdev_user_jit_commit(user, jit, req->attr.insn_cnt *
-				       SYS_BPF_JIT_WORST_PER_INSN, ret, own);
+				       BPFDEV_JIT_WORST_PER_INSN, ret, own);
 	else if (req->cmd == BPF_BTF_LOAD && ret < 0)
 		bpfdev_user_btf_refund(user, btf);
 	if (own)
@@ -212,7 +171,7 @@ static int sys_bpf_execute(struct bpfdev_request *req,
 			return bpfdev_deny(req, BPFDEV_DENY_MALFORMED, ret);
 		ret = sys_bpf_try(req, user);
 	} while (ret == -EFAULT && sys_bpf_log(req, &size) &&
-		 ++tries < SYS_BPF_LOG_TRIES);
+		 ++tries < BPFDEV_LOG_TRIES);
 	bpfdev_request_writeback(req);
 	return ret;
 }

@@ -25,7 +25,7 @@
  * charged for the module's lifetime: the budget fails closed. A load is
  * checked against an estimate of its image before it runs and charged what
  * the JIT produced after. The entries themselves are charged to the budget
- * too (JIT_ENTRY_COST), not to the memory cgroup of whoever happened to
+ * too (BPFDEV_JIT_ENTRY_COST), not to the memory cgroup of whoever happened to
  * load: they outlive the programs until the next pruning.
  *
  * BTF. The kernel parses BTF into memory it does not account, and a map or
@@ -60,9 +60,8 @@ struct user_jit {
 /* Keys the symbol hashes: names are public, collisions must not be made. */
 static siphash_key_t jit_key;
 
-/* What an entry takes (kmalloc-64), charged to the JIT budget with it. */
-#define JIT_ENTRY_COST	64
-static_assert(sizeof(struct user_jit) <= JIT_ENTRY_COST);
+/* An entry is charged to the JIT budget with what it takes (limits.h). */
+static_assert(sizeof(struct user_jit) <= BPFDEV_JIT_ENTRY_COST);
 
 struct bpfdev_user {
 	struct hlist_node node;
@@ -143,11 +142,7 @@ struct bpfdev_user *bpfdev_user_get(kuid_t uid)
 /* Take one of @limit (0: none) from @count, or -EDQUOT. */
 static int user_take(atomic_t *count, u32 limit)
 {
-	if (atomic_inc_return(count) > limit && limit) {
-		atomic_dec(count);
-		return -EDQUOT;
-	}
-	return 0;
+	return bpfdev_count_take(count, limit) ? 0 : -EDQUOT;
 }
 
 /**
@@ -381,11 +376,11 @@ void bpfdev_user_jit_commit(struct bpfdev_user *user, u32 reserved,
 	j = kzalloc(sizeof(*j), GFP_KERNEL);
 	if (!j)
 		return;		/* the reservation stays: fail closed */
-	j->bytes = worst + JIT_ENTRY_COST;
+	j->bytes = worst + BPFDEV_JIT_ENTRY_COST;
 	file = fget(fd);
 	if (file && file->f_cred == cred) {
 		jit_image(file, &j->addr, &j->bytes);
-		j->bytes += JIT_ENTRY_COST;
+		j->bytes += BPFDEV_JIT_ENTRY_COST;
 		buf = kmalloc(KSYM_SYMBOL_LEN, GFP_KERNEL);
 		j->name_hash = buf ? jit_symbol_hash(j->addr, buf) : 0;
 		kfree(buf);

@@ -298,7 +298,7 @@ START_TEST(file_limit_from_module_parameter)
 {
 	int dev, again, i;
 
-	ck_assert_int_eq(root_param_write("file_maps_max", "3"), 0);
+	ck_assert_int_eq(root_param_write("maps_max", "3"), 0);
 	dev = member_dev();
 	for (i = 0; i < 3; i++)
 		ck_assert_int_eq(fd_result(dev_map(dev, BPF_MAP_TYPE_ARRAY)), 0);
@@ -325,7 +325,7 @@ START_TEST(fdinfo_shows_revocation_and_narrowing)
 	ck_assert_int_gt(n, 0);
 	buf[n] = '\0';
 	ck_assert_ptr_nonnull(strstr(buf, "allowed_progs:\tsocket_filter\n"));
-	ck_assert_ptr_nonnull(strstr(buf, "progs_max:\t5\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "\nprogs_max:\t5\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "narrowed:\t1\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "revoked:\t0\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "progs_created:\t1\n"));

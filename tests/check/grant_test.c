@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The administrator's grant (grant.c): module parameters parsed and
- * printed by name, root's alone to write, applied at once to open files;
+ * printed by name, root's alone to write, applied at once to open files,
+ * renamed ones still answering to their old names;
  * and revocation, which stops every file in use, at once: a request that
  * starts after the write to "revoke" returned is refused (the race is also
  * run against the broken build, which revokes a tick late, and must find
@@ -70,6 +71,34 @@ START_TEST(params_are_root_writable_only)
 	ck_assert_uint_eq(st.st_mode & 0777, 0644);
 	become_member();
 	ck_assert_int_eq(param_write("delegate_progs", "any"), -EACCES);
+}
+END_TEST
+
+/* Parameters renamed after the INFO fields keep their old names. */
+START_TEST(renamed_parameters_keep_their_old_names)
+{
+	static const char *const renamed[][2] = {
+		{ "file_progs_max", "progs_max" },
+		{ "file_maps_max", "maps_max" },
+		{ "user_loads_max", "loads_max" },
+	};
+	struct bpfdev_info info;
+	char buf[32];
+	size_t i;
+	int dev;
+
+	for (i = 0; i < ARRAY_LEN(renamed); i++) {
+		ck_assert_int_eq(root_param_write(renamed[i][0], "7"), 0);
+		ck_assert_int_eq(param_read(renamed[i][1], buf, sizeof(buf)), 0);
+		ck_assert_str_eq(buf, "7");
+		ck_assert_int_eq(param_read(renamed[i][0], buf, sizeof(buf)), 0);
+		ck_assert_str_eq(buf, "7");
+	}
+	dev = member_dev();
+	ck_assert_int_eq(dev_info(dev, &info), 0);
+	ck_assert_uint_eq(info.progs_max, 7);
+	ck_assert_uint_eq(info.maps_max, 7);
+	ck_assert_uint_eq(info.loads_max, 7);
 }
 END_TEST
 
@@ -249,6 +278,7 @@ const struct suite_def grant_suite = { "grant", {
 		TEST(grant_change_applies_to_open_file),
 		TEST(params_parse_and_print_names),
 		TEST(params_are_root_writable_only),
+		TEST(renamed_parameters_keep_their_old_names),
 	} },
 	{ "revocation", .timeout = 120, .reset_grant = 1, .tests = {
 		TEST(revocation_stops_a_file_in_use_elsewhere),

@@ -176,8 +176,8 @@ static int helper_sock = -1;
 
 static const char *const param_names[] = {
 	"delegate_cmds", "delegate_progs", "delegate_maps", "delegate_attachs",
-	"insn_max", "btf_max", "map_mem_max", "file_progs_max", "file_maps_max",
-	"user_loads_max", "user_progs_max", "user_maps_max", "allow_seccomp",
+	"insn_max", "btf_max", "map_mem_max", "progs_max", "maps_max",
+	"loads_max", "user_progs_max", "user_maps_max", "allow_seccomp",
 	"delegate_insns", "user_jit_max", "user_btf_max",
 };
 

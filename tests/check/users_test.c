@@ -72,7 +72,7 @@ START_TEST(concurrent_loads_per_user)
 	pthread_t t[3];
 	int dev, i, ok = 0, quota = 0, other = 0;
 
-	ck_assert_int_eq(root_param_write("user_loads_max", "1"), 0);
+	ck_assert_int_eq(root_param_write("loads_max", "1"), 0);
 	dev = member_dev();
 	for (i = 0; i < 3; i++) {
 		l[i] = (struct loader){ .dev = dev };

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test-only: the races bpfdev exists to prevent, put back at the points
+ * testhooks.h names, so that the race tests can show they find each one.
+ * Built only into the broken build (Kbuild, BPFDEV_TEST_BROKEN=1), which
+ * the test harness loads in place of the module; never installed.
+ */
+#include <linux/bpf.h>
+#include <linux/delay.h>
+#include <linux/uaccess.h>
+#include <linux/workqueue.h>
+
+#include "bpfdev.h"
+#include "testhooks.h"
+
+/* The type read after the decision: what the snapshot prevents. */
+void bpfdev_test_reread_types(struct bpfdev_request *req)
+{
+	union bpf_attr __user *u = req->uattr;
+	u32 type, eat;
+
+	if (req->cmd != BPF_PROG_LOAD)
+		return;
+	udelay(20);
+	if (!get_user(type, &u->prog_type) &&
+	    !get_user(eat, &u->expected_attach_type)) {
+		req->attr.prog_type = type;
+		req->attr.expected_attach_type = eat;
+	}
+}
+
+/* Without the private-table rule another thread can swap the cgroup fd. */
+bool bpfdev_test_allow_shared_fds(void)
+{
+	return true;
+}
+
+void bpfdev_test_widen_race_window(void)
+{
+	udelay(50);
+}
+
+/* Check, then count: concurrent callers overshoot the limit. */
+bool bpfdev_test_count_after_check(atomic_t *count, u32 limit, bool *taken)
+{
+	*taken = false;
+	if (limit && atomic_read(count) >= limit)
+		return true;
+	udelay(200);
+	atomic_inc(count);
+	*taken = true;
+	return true;
+}
+
+/* No second look, so check-then-count charging overshoots. */
+bool bpfdev_test_skip_final_count(void)
+{
+	return true;
+}
+
+static atomic64_t *revoke_generation;
+
+static void revoke_bump(struct work_struct *work)
+{
+	atomic64_inc(revoke_generation);
+}
+
+static DECLARE_DELAYED_WORK(revoke_work, revoke_bump);
+
+/* Requests started after the write to "revoke" still run for a while. */
+bool bpfdev_test_revoke_late(atomic64_t *generation)
+{
+	revoke_generation = generation;
+	schedule_delayed_work(&revoke_work, 1);
+	return true;
+}
+
+void bpfdev_test_exit(void)
+{
+	flush_delayed_work(&revoke_work);
+}
