@@ -194,12 +194,12 @@ static void cgrace_counts(const struct run *r, int *v, int *a, int *f, int *o)
 				&n, v, a, f, o), 5);
 }
 
-START_TEST(cgroup_fd_swap_race_through_the_shim)
+START_TEST(cgroup_fd_swap_race_through_the_interposer)
 {
 	static struct run r;
 	int v, a, f, o;
 
-	cgrace("shim", &r);
+	cgrace("interposer", &r);
 	cgrace_counts(&r, &v, &a, &f, &o);
 	ck_assert_int_eq(v, 0);
 	/* both fds were seen at the attach: the race ran */
@@ -209,7 +209,7 @@ START_TEST(cgroup_fd_swap_race_through_the_shim)
 }
 END_TEST
 
-START_TEST(cgroup_attach_from_threads_without_the_shim_is_ebusy)
+START_TEST(cgroup_attach_from_threads_without_the_interposer_is_ebusy)
 {
 	static struct run r;
 	int v, a, f, o;
@@ -230,7 +230,7 @@ const struct suite_def cgroup_suite = { "cgroup", {
 		TEST(attach_to_the_root_cgroup_is_eacces),
 		TEST(cgroup_attach_is_not_delegated_by_default),
 		TEST(shared_fd_table_is_ebusy),
-		TEST(cgroup_fd_swap_race_through_the_shim),
-		RACE(cgroup_attach_from_threads_without_the_shim_is_ebusy),
+		TEST(cgroup_fd_swap_race_through_the_interposer),
+		RACE(cgroup_attach_from_threads_without_the_interposer_is_ebusy),
 	} },
 } };

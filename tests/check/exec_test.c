@@ -93,10 +93,10 @@ static int exec_load(int dev)
 }
 
 /*
- * --exec-shim: one bpf(2) call through the interposer (LD_PRELOAD), which
+ * --exec-interposer: one bpf(2) call through the interposer (LD_PRELOAD), which
  * opens the device; then exec --exec-count, which counts what it inherited.
  */
-static int exec_shim(const char *self)
+static int exec_interposer(const char *self)
 {
 	union bpf_attr a;
 	int prog, cloexec, n;
@@ -104,7 +104,7 @@ static int exec_shim(const char *self)
 	attr_prog(&a, BPF_PROG_TYPE_SOCKET_FILTER, ret0, 2);
 	prog = (int)syscall(__NR_bpf, BPF_PROG_LOAD, &a, sizeof(a));
 	n = dev_fds(&cloexec);
-	printf("shim_load=%s dev_fds=%d cloexec=%d\n",
+	printf("interposer_load=%s dev_fds=%d cloexec=%d\n",
 	       prog >= 0 ? "ok" : strerror(errno), n, cloexec);
 	fflush(stdout);
 	execl(self, self, "--exec-count", (char *)NULL);
@@ -117,8 +117,8 @@ int exec_helper_main(int argc, char **argv)
 
 	if (argc == 3 && !strcmp(argv[1], "--exec-load"))
 		return exec_load(atoi(argv[2]));
-	if (argc == 2 && !strcmp(argv[1], "--exec-shim"))
-		return exec_shim(argv[0]);
+	if (argc == 2 && !strcmp(argv[1], "--exec-interposer"))
+		return exec_interposer(argv[0]);
 	if (argc == 2 && !strcmp(argv[1], "--exec-count")) {
 		printf("after_exec_dev_fds=%d\n", dev_fds(&cloexec));
 		return 0;
@@ -172,7 +172,7 @@ START_TEST(inherited_fd_runs_as_the_new_identity_within_its_grant)
 END_TEST
 
 /* The interposer's device fd is close-on-exec: an exec'd program gets none. */
-START_TEST(shim_device_fd_does_not_survive_exec)
+START_TEST(interposer_device_fd_does_not_survive_exec)
 {
 	const char *env[] = { "LD_PRELOAD=" BPFDEV_LIBRARY, NULL };
 	const char *argv[3];
@@ -180,11 +180,11 @@ START_TEST(shim_device_fd_does_not_survive_exec)
 
 	ck_assert_ptr_nonnull(r);
 	argv[0] = prog_path("bpfdev_tests");
-	argv[1] = "--exec-shim";
+	argv[1] = "--exec-interposer";
 	argv[2] = NULL;
 	run_as(MEMBER, env, argv, r);
 	ck_assert_msg(exited(r, 0), "%s", run_tail(r));
-	assert_has(r, "shim_load=ok dev_fds=1 cloexec=1");
+	assert_has(r, "interposer_load=ok dev_fds=1 cloexec=1");
 	assert_has(r, "after_exec_dev_fds=0");
 	free(r);
 }
@@ -193,6 +193,6 @@ END_TEST
 const struct suite_def exec_suite = { "exec", {
 	{ "inherit", .tests = {
 		TEST(inherited_fd_runs_as_the_new_identity_within_its_grant),
-		TEST(shim_device_fd_does_not_survive_exec),
+		TEST(interposer_device_fd_does_not_survive_exec),
 	} },
 } };

@@ -47,7 +47,7 @@ START_TEST(skeleton_program_runs_through_bpfdev_run)
 }
 END_TEST
 
-START_TEST(skeleton_program_without_the_shim_is_refused)
+START_TEST(skeleton_program_without_the_interposer_is_refused)
 {
 	const char *argv[] = { prog_path("sockcount"), NULL };
 	static struct run r;
@@ -188,7 +188,7 @@ START_TEST(denied_type_fails_like_libbpf_and_leaves_nothing)
 }
 END_TEST
 
-START_TEST(outsider_sees_what_it_would_without_the_shim)
+START_TEST(outsider_sees_what_it_would_without_the_interposer)
 {
 	char loadobj[PATH_MAX + 64], obj[PATH_MAX + 64], preload[300];
 	const char *env[] = { preload, NULL };
@@ -315,12 +315,12 @@ END_TEST
 const struct suite_def libbpfdev_suite = { "libbpfdev", {
 	{ "interposer", .timeout = 120, .tests = {
 		TEST(skeleton_program_runs_through_bpfdev_run),
-		TEST(skeleton_program_without_the_shim_is_refused),
+		TEST(skeleton_program_without_the_interposer_is_refused),
 		TEST(bpftool_prog_load_pins_into_group_bpffs),
 		TEST(bpftool_map_create_update_lookup_dump),
 		TEST(libbpf_feature_probes_see_delegated_types),
 		TEST(denied_type_fails_like_libbpf_and_leaves_nothing),
-		TEST(outsider_sees_what_it_would_without_the_shim),
+		TEST(outsider_sees_what_it_would_without_the_interposer),
 		TEST(threads_load_at_once),
 		TEST(device_fd_replaced_under_the_interposer),
 		TEST(privileged_caller_gets_plain_syscall),

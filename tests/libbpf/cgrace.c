@@ -6,10 +6,11 @@
  * fd number being attached to. Every link that gets created must be on
  * CGROUP_DIR.
  *
- *   shim    libbpf's bpf_link_create(), i.e. syscall(__NR_bpf): run it
- *           under bpfdev-run, whose interposer forks a helper per attach
- *   direct  the ioctl from this multi-threaded process itself (the
- *           program is loaded through the interposer in both modes)
+ *   interposer  libbpf's bpf_link_create(), i.e. syscall(__NR_bpf): run
+ *               it under bpfdev-run, whose interposer forks a helper per
+ *               attach
+ *   direct      the ioctl from this multi-threaded process itself (the
+ *               program is loaded through the interposer in both modes)
  *
  * Prints one line of counts; exits 0 when it ran.
  */
@@ -87,7 +88,7 @@ int main(int argc, char **argv)
 		if (dev < 0)
 			return 4;
 	}
-	/* through the interposer in shim mode, as any libbpf program */
+	/* through the interposer, as any libbpf program */
 	prog = bpf_prog_load(BPF_PROG_TYPE_CGROUP_SKB, NULL, "GPL", pass, 2,
 			     &popts);
 	if (prog < 0) {
