@@ -51,6 +51,7 @@ bool bpfdev_cmd_executable(u32 cmd)
 			return true;
 	return false;
 }
+
 /*
  * Never delegated, whatever the grant: syscall programs run with kernel
  * pointers, extensions replace other programs, LSM and struct_ops programs
