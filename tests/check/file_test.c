@@ -351,7 +351,7 @@ struct budget_race {
  * the file's count must say how many ran.
  */
 #define BUDGET		6
-#define BUDGET_THREADS	4	/* user_loads_max: 4 loads at once */
+#define BUDGET_THREADS	4	/* loads_max: 4 loads at once */
 
 struct budget_round {
 	int narrowed;
