@@ -21,9 +21,9 @@
 #   ttyS1  the guest's channel: test output, the result line and the
 #          whole kernel log dumped at the end -> OUTDIR/verdict.log (and
 #          shown live, without the dump)
-# The console and the dumped kernel log are scanned for kernel splats. OUTDIR also receives the cached
-# vmlinux-KVER and the initramfs. Use one OUTDIR per kernel when running
-# several kernels at once.
+# The console and the dumped kernel log are scanned for kernel splats.
+# OUTDIR also receives the cached vmlinux-KVER and the initramfs. Use one
+# OUTDIR per kernel when running several kernels at once.
 #
 # bash, not sh: PIPESTATUS is needed to get QEMU's/timeout's exit status out
 # of the console pipeline.
