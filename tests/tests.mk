@@ -80,7 +80,7 @@ VM_TIMEOUT ?= 900
 SUITE ?=
 VM_APPEND = $(strip $(BPFDEV_VM_APPEND) $(if $(SUITE),CK_RUN_SUITE=$(SUITE)))
 check-vms: ## the Check suites in a VM per kernel [SUITE=name] [KERNEL=6.1|6.12]
-check-vms: tests
+check-vms: tests test-modules
 	@[ -n "$(VM_KVERS)" ] || { echo "no test kernel '$(KERNEL)' in: $(KVERS)" >&2; exit 1; }
 	@[ -z "$(SUITE)" ] || $(T)/bpfdev_tests list | grep -qx '$(SUITE)' || \
 		{ echo "no suite '$(SUITE)'; suites:" $$($(T)/bpfdev_tests list) >&2; exit 1; }

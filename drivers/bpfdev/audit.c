@@ -119,10 +119,11 @@ static void audit_record(const struct bpfdev_request *req, int ret,
 		return;	/* audit is off */
 	if (req->cmd == BPF_PROG_LOAD && req->deny != BPFDEV_DENY_MALFORMED) {
 		prog = bpfdev_vocab_name(&bpfdev_vocab_progs, k->prog_type);
-		if (k->expected_attach_type ||
-		    bpfdev_prog_uses_attach_type(k->prog_type))
-			attach = bpfdev_vocab_name(&bpfdev_vocab_attachs,
-						   k->expected_attach_type);
+		int eat = bpfdev_prog_attach_type(k->prog_type,
+						  k->expected_attach_type);
+
+		if (eat != BPFDEV_ATTACH_NONE)
+			attach = bpfdev_vocab_name(&bpfdev_vocab_attachs, eat);
 	}
 	if (req->cmd == BPF_MAP_CREATE && req->deny != BPFDEV_DENY_MALFORMED)
 		map = bpfdev_vocab_name(&bpfdev_vocab_maps, k->map_type);

@@ -295,7 +295,9 @@ void bpfdev_stats_init(void);
 void bpfdev_audit_request(const struct bpfdev_request *req, int ret);
 extern const struct attribute_group *bpfdev_stats_groups[];
 bool bpfdev_cmd_executable(u32 cmd);
-bool bpfdev_prog_uses_attach_type(u32 type);
+/* a program loaded for no particular attach type (policy.c) */
+#define BPFDEV_ATTACH_NONE	(-1)
+int bpfdev_prog_attach_type(u32 type, u32 eat);
 
 /* creds.c */
 u64 bpfdev_caps_needed(const struct bpfdev_request *req);

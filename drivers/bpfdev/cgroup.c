@@ -15,8 +15,19 @@
  * multi-threaded program gets EBUSY; libbpfdev runs such requests from a
  * forked helper, whose fd table is a private copy, and passes the link fd
  * back over a unix socket.
+ *
+ * Override-mode programs: a link is a multi-mode attach, and the kernel
+ * runs an ancestor's program attached with BPF_F_ALLOW_OVERRIDE only in
+ * the cgroups below it that have no program of their own for that attach
+ * type. A member's link would silently switch off, for the member's
+ * subtree, an administrator's override-mode program above it, so bpfdev
+ * refuses the link (EPERM) while an ancestor holds such a program. It is
+ * a check at attach time: a program root attaches in override mode later
+ * does not apply below a link that already exists (bpfdev(4)).
  */
 #include <linux/bpf.h>
+#include <linux/bpf-cgroup.h>
+#include <linux/cgroup.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -54,12 +65,38 @@ static int cgroup_dir_writable(int fd)
 	return err;
 }
 
+/*
+ * Does an ancestor of the cgroup @fd names hold an override-mode program of
+ * @attach_type? Read without cgroup_mutex (not exported): the fd holds the
+ * cgroup, the cgroup its ancestors, and an attach racing with this check is
+ * one that happens after the link, as bpfdev(4) says.
+ */
+static int cgroup_override_above(int fd, u32 attach_type)
+{
+	enum cgroup_bpf_attach_type atype =
+		to_cgroup_bpf_attach_type(attach_type);
+	struct cgroup *cgrp, *p;
+	bool found = false;
+
+	if (atype == CGROUP_BPF_ATTACH_TYPE_INVALID)
+		return -EINVAL;
+	cgrp = cgroup_get_from_fd(fd);
+	if (IS_ERR(cgrp))
+		return PTR_ERR(cgrp);
+	for (p = cgroup_parent(cgrp); p && !found; p = cgroup_parent(p))
+		found = (READ_ONCE(p->bpf.flags[atype]) & BPF_F_ALLOW_OVERRIDE) &&
+			!hlist_empty(&p->bpf.progs[atype]);
+	cgroup_put(cgrp);
+	return found;
+}
+
 /**
  * bpfdev_cgroup_attach() - attach to a cgroup the caller may write
  * @req: an accepted BPF_LINK_CREATE request for a cgroup inet attach type
  *
  * Return: the link fd, -EBUSY when the caller's fd table is shared,
- * -EACCES for a cgroup the caller may not write, or bpf(2)'s errors.
+ * -EACCES for a cgroup the caller may not write, -EPERM below an
+ * override-mode program, or bpf(2)'s errors.
  */
 int bpfdev_cgroup_attach(struct bpfdev_request *req)
 {
@@ -71,6 +108,12 @@ int bpfdev_cgroup_attach(struct bpfdev_request *req)
 	err = cgroup_dir_writable(req->attr.link_create.target_fd);
 	if (err == -EACCES)
 		return bpfdev_deny(req, BPFDEV_DENY_CGROUP, err);
+	if (err)
+		return err;
+	err = cgroup_override_above(req->attr.link_create.target_fd,
+				    req->attr.link_create.attach_type);
+	if (err > 0)
+		return bpfdev_deny(req, BPFDEV_DENY_CGROUP_OVERRIDE, -EPERM);
 	if (err)
 		return err;
 	bpfdev_test_widen_race_window();

@@ -18,5 +18,6 @@ BPFDEV_DENY(SIZE)		/* over a size limit (E2BIG) */
 BPFDEV_DENY(QUOTA)		/* over a count limit (EDQUOT) */
 BPFDEV_DENY(CGROUP)		/* cgroup directory not writable (EACCES) */
 BPFDEV_DENY(SHARED_FDS)		/* cgroup attach from a shared fd table */
+BPFDEV_DENY(CGROUP_OVERRIDE)	/* an ancestor has an override-mode program */
 BPFDEV_DENY(SECCOMP)		/* caller under a seccomp filter */
 BPFDEV_DENY(INSNS)		/* calls, callbacks, kfuncs or loops not delegated */

@@ -8,13 +8,10 @@
  * a check and the kernel's own lookup (freeze.c handles the one command
  * whose rule depends on the object).
  *
- * How delegate_attachs applies: at BPF_PROG_LOAD, to the expected attach
- * type the program is loaded for. For program types whose load the kernel
- * ties to an attach type (cgroup, sk_lookup, sk_reuseport, tracing, kprobe
- * multi-links, XDP, netfilter), the type must be delegated, whatever its
- * value. For the others the kernel ignores the field: 0 means "none" and is
- * always accepted - it is not cgroup_inet_ingress for a socket filter - and
- * any other value must be delegated.
+ * How delegate_attachs applies: at BPF_PROG_LOAD, to the attach type the
+ * kernel will use for the program (bpfdev_prog_attach_type()), never to the
+ * raw number: expected attach type 0 is cgroup_inet_ingress only for a
+ * cgroup_skb program.
  */
 #include <linux/bpf.h>
 #include <linux/cpumask.h>
@@ -70,8 +67,31 @@ static bool prog_type_never(u32 type)
 	}
 }
 
-/* Program types whose load the kernel ties to an expected attach type. */
-static bool prog_type_uses_attach_type(u32 type)
+/**
+ * bpfdev_prog_attach_type() - the attach type a program is loaded for
+ * @type: BPF_PROG_LOAD's prog_type
+ * @eat: its expected_attach_type, fixed up as the kernel does (request.c:
+ *	0 is cgroup_inet_sock_create for cgroup_sock, sk_reuseport_select for
+ *	sk_reuseport)
+ *
+ * What the kernel makes of @eat, per type (bpf_prog_load_check_attach(),
+ * the verifier, the attach paths of 6.1 and 6.12):
+ *
+ * - cgroup_skb, cgroup_sock, cgroup_sock_addr, cgroup_sockopt, sk_lookup,
+ *   sk_reuseport, tracing, netfilter: the kernel ties the program to @eat
+ *   itself, 0 included, which is cgroup_inet_ingress (the kernel refuses
+ *   it for the others but tracing, where no attach accepts the program).
+ * - xdp: 0 and xdp are the same program to the kernel (both attach to a
+ *   device; only xdp_devmap and xdp_cpumap programs differ), so 0 is xdp.
+ * - every other type, kprobe included: 0 is the ordinary program, attached
+ *   by a perf event, a socket option or its own link type, with no attach
+ *   type to delegate (BPFDEV_ATTACH_NONE); any other value is what it says
+ *   (kprobe_multi), or a field the kernel ignores for that type, which the
+ *   grant must still name.
+ *
+ * Return: the attach type, or BPFDEV_ATTACH_NONE.
+ */
+int bpfdev_prog_attach_type(u32 type, u32 eat)
 {
 	switch (type) {
 	case BPF_PROG_TYPE_CGROUP_SKB:
@@ -81,22 +101,13 @@ static bool prog_type_uses_attach_type(u32 type)
 	case BPF_PROG_TYPE_SK_LOOKUP:
 	case BPF_PROG_TYPE_SK_REUSEPORT:
 	case BPF_PROG_TYPE_TRACING:
-	case BPF_PROG_TYPE_KPROBE:
-	case BPF_PROG_TYPE_XDP:
 	case BPFDEV_PROG_TYPE_NETFILTER:
-		return true;
+		return eat;
+	case BPF_PROG_TYPE_XDP:
+		return eat ?: BPF_XDP;
 	default:
-		return false;
+		return eat ?: BPFDEV_ATTACH_NONE;
 	}
-}
-
-/**
- * bpfdev_prog_uses_attach_type() - is @type's expected attach type meaningful?
- * @type: a program type
- */
-bool bpfdev_prog_uses_attach_type(u32 type)
-{
-	return prog_type_uses_attach_type(type);
 }
 
 static int policy_prog_load(struct bpfdev_request *req,
@@ -104,6 +115,7 @@ static int policy_prog_load(struct bpfdev_request *req,
 {
 	const union bpf_attr *k = &req->attr;
 	u32 type = k->prog_type, eat = k->expected_attach_type;
+	int attach;
 
 	/* Malformed, as bpf(2) would say. */
 	if (type == BPF_PROG_TYPE_UNSPEC || type >= BPFDEV_MAX_PROG_TYPE ||
@@ -123,8 +135,9 @@ static int policy_prog_load(struct bpfdev_request *req,
 
 	if (!bpfdev_mask_has(grant->progs, type))
 		return bpfdev_deny(req, BPFDEV_DENY_PROG_TYPE, -EPERM);
-	if ((prog_type_uses_attach_type(type) || eat) &&
-	    !bpfdev_mask_has(grant->attachs, eat))
+	attach = bpfdev_prog_attach_type(type, eat);
+	if (attach != BPFDEV_ATTACH_NONE &&
+	    !bpfdev_mask_has(grant->attachs, attach))
 		return bpfdev_deny(req, BPFDEV_DENY_ATTACH_TYPE, -EPERM);
 	return 0;
 }

@@ -76,13 +76,17 @@ static void request_prog_load(union bpf_attr *k, const union bpf_attr *s)
 	bpfdev_compat_prog_load(k, s);
 
 	/*
-	 * bpf_prog_load_fixup_attach_type(): a cgroup_sock program loaded
-	 * for attach type 0 is one for socket creation. Apply it here, so
-	 * that the policy sees the type the kernel will use.
+	 * bpf_prog_load_fixup_attach_type() (6.1 and 6.12): a cgroup_sock
+	 * program loaded for attach type 0 is one for socket creation, an
+	 * sk_reuseport program one for select. Apply it here, so that the
+	 * policy and the audit record see the type the kernel will use.
 	 */
-	if (k->prog_type == BPF_PROG_TYPE_CGROUP_SOCK &&
-	    !k->expected_attach_type)
-		k->expected_attach_type = BPF_CGROUP_INET_SOCK_CREATE;
+	if (!k->expected_attach_type) {
+		if (k->prog_type == BPF_PROG_TYPE_CGROUP_SOCK)
+			k->expected_attach_type = BPF_CGROUP_INET_SOCK_CREATE;
+		else if (k->prog_type == BPF_PROG_TYPE_SK_REUSEPORT)
+			k->expected_attach_type = BPF_SK_REUSEPORT_SELECT;
+	}
 }
 
 static void request_btf_load(union bpf_attr *k, const union bpf_attr *s)

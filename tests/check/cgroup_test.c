@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "testlib.h"
@@ -138,6 +139,95 @@ START_TEST(cgroup_attach_is_not_delegated_by_default)
 }
 END_TEST
 
+/*
+ * The member's attempt to link below @cg, from a child that becomes the
+ * member: 0 if a link was created, else the errno.
+ */
+static int member_links_below(const char *cg)
+{
+	int status, dev, prog, dir;
+	pid_t pid;
+
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		become_member();
+		dev = dev_open(O_RDWR);
+		prog = dev < 0 ? -1 : load_drop(dev);
+		dir = open(cg, O_RDONLY | O_DIRECTORY);
+		if (prog < 0 || dir < 0)
+			_exit(100);
+		_exit(link_cgroup(dev, prog, dir) >= 0 ? 0 : errno);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+/* root's program on @parent, attached with @flags (bpf(2), BPF_PROG_ATTACH) */
+static void admin_attach(int parent, int prog, __u32 flags, int cmd)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.target_fd = (__u32)parent;
+	a.attach_bpf_fd = (__u32)prog;
+	a.attach_type = BPF_CGROUP_INET_INGRESS;
+	a.attach_flags = flags;
+	ck_assert_msg(sys_bpf(cmd, &a, sizeof(a)) == 0, "%s: %s",
+		      cmd == BPF_PROG_ATTACH ? "attach" : "detach",
+		      strerror(errno));
+}
+
+/*
+ * A member's link would switch off, for its subtree, an administrator's
+ * override-mode program on an ancestor: refused while it is there. A
+ * multi-mode program runs with the member's, and the link is made.
+ */
+START_TEST(override_program_above_refuses_the_link)
+{
+	static const struct bpf_insn pass[] = { INSN_MOV64_IMM(0, 1),
+						INSN_EXIT() };
+	char parent[256], cg[300], file[330];
+	union bpf_attr a;
+	int admin, pfd, err;
+	long d1;
+
+	ck_assert_int_eq(root_param_write("delegate_cmds", CMDS_WITH_LINK), 0);
+	snprintf(parent, sizeof(parent), "/sys/fs/cgroup/bpfdev-ov-%d",
+		 getpid());
+	ck_assert_int_eq(mkdir(parent, 0755), 0);
+	snprintf(cg, sizeof(cg), "%s/member", parent);
+	ck_assert_int_eq(mkdir(cg, 0755), 0);
+	ck_assert_int_eq(chown(cg, MEMBER_UID, MEMBER_UID), 0);
+	snprintf(file, sizeof(file), "%s/cgroup.procs", cg);
+	ck_assert_int_eq(chown(file, MEMBER_UID, MEMBER_UID), 0);
+
+	attr_prog(&a, BPF_PROG_TYPE_CGROUP_SKB, pass, 2);
+	a.expected_attach_type = BPF_CGROUP_INET_INGRESS;
+	admin = sys_bpf(BPF_PROG_LOAD, &a, sizeof(a));
+	ck_assert_int_ge(admin, 0);
+	pfd = open(parent, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(pfd, 0);
+
+	admin_attach(pfd, admin, BPF_F_ALLOW_OVERRIDE, BPF_PROG_ATTACH);
+	err = member_links_below(cg);
+	ck_assert_msg(err == EPERM, "member's link below an override-mode program: %s",
+		      err ? strerror(err) : "created");
+	d1 = stats_counter("denied_cgroup_override");
+	ck_assert_int_eq(member_links_below(cg), EPERM);
+	ck_assert_int_eq(stats_counter("denied_cgroup_override"), d1 + 1);
+	admin_attach(pfd, admin, 0, BPF_PROG_DETACH);
+
+	admin_attach(pfd, admin, BPF_F_ALLOW_MULTI, BPF_PROG_ATTACH);
+	ck_assert_int_eq(member_links_below(cg), 0);
+	admin_attach(pfd, admin, 0, BPF_PROG_DETACH);
+	/* the member's link went with its process */
+	ck_assert_int_eq(rmdir(cg), 0);
+	ck_assert_int_eq(rmdir(parent), 0);
+}
+END_TEST
+
 static void *idle_thread(void *arg)
 {
 	int *fd = arg;
@@ -229,6 +319,7 @@ const struct suite_def cgroup_suite = { "cgroup", {
 		TEST(attach_to_a_delegated_cgroup_filters_its_traffic),
 		TEST(attach_to_the_root_cgroup_is_eacces),
 		TEST(cgroup_attach_is_not_delegated_by_default),
+		TEST(override_program_above_refuses_the_link),
 		TEST(shared_fd_table_is_ebusy),
 		TEST(cgroup_fd_swap_race_through_the_interposer),
 		RACE(cgroup_attach_from_threads_without_the_interposer_is_ebusy),

@@ -609,6 +609,55 @@ START_TEST(every_attach_type_denied_and_allowed)
 }
 END_TEST
 
+/*
+ * Expected attach type 0 is checked as the attach type the kernel will use
+ * for the program's type, not as bit 0 (cgroup_inet_ingress): the kernel's
+ * fixups (cgroup_sock: sock_create, sk_reuseport: select), xdp (0 is the
+ * same program as xdp), and 0 as the ordinary program (kprobe, socket
+ * filter), which needs only its type.
+ */
+static const struct {
+	const char *attachs;
+	__u32 type;
+	int denied;
+} eat_zero[] = {
+	{ "cgroup_inet_ingress:cgroup_inet_egress", BPF_PROG_TYPE_XDP, 1 },
+	{ "cgroup_inet_ingress:cgroup_inet_egress",
+	  BPF_PROG_TYPE_SK_REUSEPORT, 1 },
+	{ "cgroup_inet_ingress:cgroup_inet_egress", BPF_PROG_TYPE_CGROUP_SOCK,
+	  1 },
+	{ "cgroup_inet_ingress:cgroup_inet_egress", BPF_PROG_TYPE_CGROUP_SKB,
+	  0 },
+	{ "cgroup_inet_egress", BPF_PROG_TYPE_CGROUP_SKB, 1 },
+	{ "none", BPF_PROG_TYPE_KPROBE, 0 },
+	{ "none", BPF_PROG_TYPE_SOCKET_FILTER, 0 },
+	{ "none", BPF_PROG_TYPE_XDP, 1 },
+	{ "xdp", BPF_PROG_TYPE_XDP, 0 },
+	{ "sk_reuseport_select", BPF_PROG_TYPE_SK_REUSEPORT, 0 },
+	{ "cgroup_inet_sock_create", BPF_PROG_TYPE_CGROUP_SOCK, 0 },
+};
+
+START_TEST(attach_type_zero_is_the_one_the_kernel_uses)
+{
+	struct outcome o;
+	union bpf_attr a;
+	int dev;
+
+	ck_assert_int_eq(root_param_write("delegate_progs", "any"), 0);
+	ck_assert_int_eq(root_param_write("delegate_attachs",
+					  eat_zero[_i].attachs), 0);
+	dev = member_dev();
+	prog_attr(&a, eat_zero[_i].type, 0);
+	try(dev, BPF_PROG_LOAD, &a, "denied_attach_type", &o);
+	ck_assert_msg(o.denied == eat_zero[_i].denied,
+		      "prog type %u, eat 0, attachs %s: denied %ld, ret %d",
+		      eat_zero[_i].type, eat_zero[_i].attachs, o.denied,
+		      o.ret);
+	if (eat_zero[_i].denied)
+		ck_assert_msg(o.ret == -EPERM && !o.created, "ret %d", o.ret);
+}
+END_TEST
+
 START_TEST(every_executed_command_denied_and_allowed)
 {
 	static const char *const names[] = {
@@ -681,6 +730,8 @@ const struct suite_def policy_suite = { "policy", {
 		TEST(every_prog_type_passes_the_policy_when_delegated),
 		TEST(every_map_type_denied_and_allowed),
 		TEST(every_attach_type_denied_and_allowed),
+		LOOP_TEST(attach_type_zero_is_the_one_the_kernel_uses,
+			  ARRAY_LEN(eat_zero)),
 		TEST(every_executed_command_denied_and_allowed),
 	} },
 } };
