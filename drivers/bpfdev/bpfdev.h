@@ -290,6 +290,9 @@ static inline int bpfdev_deny(struct bpfdev_request *req,
 	return err;
 }
 
+/* mapmem.c */
+u64 bpfdev_map_mem(const union bpf_attr *k);
+
 /* audit.c */
 void bpfdev_stats_init(void);
 void bpfdev_audit_request(const struct bpfdev_request *req, int ret);

@@ -67,6 +67,18 @@ int kern_sys_bpf(int cmd, union bpf_attr *attr, unsigned int size);
 #define BPFDEV_PROG_TYPE_NETFILTER	U32_MAX
 #endif
 
+/* Map types that came later: before, values no map type has. */
+#if BPFDEV_KERNEL_GE(6, 2)
+#define BPFDEV_MAP_TYPE_CGRP_STORAGE	BPF_MAP_TYPE_CGRP_STORAGE
+#else
+#define BPFDEV_MAP_TYPE_CGRP_STORAGE	(U32_MAX - 1)
+#endif
+#if BPFDEV_KERNEL_GE(6, 9)
+#define BPFDEV_MAP_TYPE_ARENA		BPF_MAP_TYPE_ARENA
+#else
+#define BPFDEV_MAP_TYPE_ARENA		U32_MAX
+#endif
+
 /*
  * BPF tokens (6.9): a token fd in map_create, prog_load and btf_load, and
  * BTF load flags, and struct_ops value types from module BTF. bpfdev never

@@ -14,10 +14,7 @@
  * cgroup_skb program.
  */
 #include <linux/bpf.h>
-#include <linux/cpumask.h>
 #include <linux/cred.h>
-#include <linux/math.h>
-#include <linux/overflow.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <linux/user_namespace.h>
@@ -202,48 +199,6 @@ int bpfdev_policy_check(struct bpfdev_request *req,
 	}
 }
 
-/* a * b, or U64_MAX if it does not fit */
-static u64 mul_sat(u64 a, u64 b)
-{
-	u64 r;
-
-	return check_mul_overflow(a, b, &r) ? U64_MAX : r;
-}
-
-/*
- * The memory a map will take, estimated from its sizes the way the map
- * implementations allocate it: elements rounded to 8 bytes, a header per
- * hash element, a copy per possible CPU for per-CPU maps, and the data
- * area of ring buffers (max_entries is their size in bytes).
- */
-static u64 map_mem_estimate(const union bpf_attr *k)
-{
-	u64 key = round_up((u64)k->key_size, 8);
-	u64 value = round_up((u64)k->value_size, 8);
-	u64 n = k->max_entries, cpus = num_possible_cpus();
-
-	switch (k->map_type) {
-	case BPF_MAP_TYPE_ARRAY:
-	case BPF_MAP_TYPE_PROG_ARRAY:
-	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
-	case BPF_MAP_TYPE_CGROUP_ARRAY:
-	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
-	case BPF_MAP_TYPE_QUEUE:
-	case BPF_MAP_TYPE_STACK:
-		return mul_sat(n, value);
-	case BPF_MAP_TYPE_PERCPU_ARRAY:
-		return mul_sat(mul_sat(n, value), cpus);
-	case BPF_MAP_TYPE_PERCPU_HASH:
-	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
-		return mul_sat(n, key + 64 + mul_sat(value, cpus));
-	case BPF_MAP_TYPE_RINGBUF:
-	case BPF_MAP_TYPE_USER_RINGBUF:
-		return n;
-	default:	/* hash maps, tries and the rest: key, value, header */
-		return mul_sat(n, key + value + 64);
-	}
-}
-
 /**
  * bpfdev_policy_limits() - is @req within the limits of @grant?
  * @req: the snapshot of the request
@@ -265,7 +220,7 @@ int bpfdev_policy_limits(struct bpfdev_request *req,
 		over = k->btf_size > grant->btf_max;
 		break;
 	case BPF_MAP_CREATE:
-		over = map_mem_estimate(k) > grant->map_mem_max;
+		over = bpfdev_map_mem(k) > grant->map_mem_max;
 		break;
 	default:
 		over = false;
