@@ -26,10 +26,10 @@ test-modules: ## the module and its test-only broken twin for each test kernel
 
 # --- test programs ----------------------------------------------------------
 # The Check suite; unmodified libbpf programs for the interposer tests; the
-# library's API test; the fuzzer, the benchmark and the system test's helper.
+# library's API test and host, the program it lives in (linked); the fuzzer, the benchmark and the system test's helper.
 LIBBPF_PROGS := sockcount loadobj probe threads cgrace
 GUEST_FILES := $(T)/bpfdev_tests $(addprefix $(T)/,$(LIBBPF_PROGS)) \
-	$(T)/apitest $(T)/bpfdev_fuzz $(T)/bpfdev_bench \
+	$(T)/apitest $(T)/host $(T)/bpfdev_fuzz $(T)/bpfdev_bench \
 	$(T)/sockcount.bpf.o $(T)/xdp_pass.bpf.o
 
 tests: ## the test programs (and userspace, which they test)
@@ -48,6 +48,9 @@ $(addprefix $(T)/,$(LIBBPF_PROGS)): LDLIBS := $(shell pkg-config --libs libbpf) 
 $(T)/apitest: LDLIBS := -L$(BUILD)/lib -lbpfdev
 $(T)/apitest: CFLAGS_EXTRA := -Ilib/libbpfdev
 $(T)/apitest: $(BUILD)/lib/libbpfdev.so
+$(T)/host: LDLIBS := -L$(BUILD)/lib -lbpfdev -lpthread
+$(T)/host: CFLAGS_EXTRA := -Ilib/libbpfdev
+$(T)/host: $(BUILD)/lib/libbpfdev.so
 
 $(T)/%: tests/libbpf/%.c
 	@mkdir -p $(@D)

@@ -28,9 +28,14 @@ static int err_set(int err)
 	return err;
 }
 
+/*
+ * secure_getenv(): in a setuid or setgid program, or one with file
+ * capabilities, the environment is the invoking user's, and a path taken
+ * from it would make the program open whatever that user chose.
+ */
 const char *bpfdev_device_path(void)
 {
-	const char *p = getenv("BPFDEV_DEVICE");
+	const char *p = secure_getenv("BPFDEV_DEVICE");
 
 	return p && *p ? p : BPFDEV_DEFAULT_PATH;
 }
@@ -45,7 +50,8 @@ int bpfdev_open(const struct bpfdev_open_opts *opts)
 	if (!path)
 		path = bpfdev_device_path();
 	return err_errno(open(path, (OPTS_GET(opts, read_only, 0) ?
-				     O_RDONLY : O_RDWR) | O_CLOEXEC));
+				     O_RDONLY : O_RDWR) |
+				    O_CLOEXEC | O_NOCTTY));
 }
 
 int bpfdev_ioctl_sys_bpf(int dev_fd, int cmd, union bpf_attr *attr,

@@ -6,6 +6,13 @@
  *   route.c      which bpf commands go through /dev/bpf
  *   interpose.c  syscall()
  *   helper.c     requests that must run with a private fd table
+ *
+ * The library lives inside programs that know nothing of it, some of them
+ * setuid, multi-threaded, with signal handlers, fork() handlers and their
+ * own children: it reads the environment only outside secure-execution
+ * mode, never opens anything but a bpfdev device, reads no caller memory
+ * the kernel has not been asked to check, runs no command twice, and starts
+ * no process the program could see (helper.c).
  */
 #ifndef LIBBPFDEV_INTERNAL_H
 #define LIBBPFDEV_INTERNAL_H
@@ -21,16 +28,22 @@
 	(offsetof(TYPE, FIELD) + sizeof(((TYPE *)0)->FIELD))
 #endif
 
-/* $BPFDEV_DEVICE, else /dev/bpf. */
+/* $BPFDEV_DEVICE, else /dev/bpf; /dev/bpf in secure-execution mode
+ * (setuid, setgid, file capabilities: secure_getenv()). */
 const char *bpfdev_device_path(void);
 
 /* The interposer's device fd, or -1 when bpf(2) should be used directly:
- * no device, not allowed to open it, or the caller is privileged already. */
+ * no device, not allowed to open it, or the caller is privileged already
+ * (decided again whenever the caller's identity changes). */
 int bpfdev_device_fd(void);
+/* Is @fd (still) a file of the device the interposer opened? errno kept. */
+int bpfdev_fd_is_device(int fd);
 
-/* BPFDEV_DEBUG=1: one line per routing decision on stderr. */
+/* BPFDEV_DEBUG=1 (ignored in secure-execution mode): one line per routing
+ * decision on stderr. */
 int bpfdev_debug(void);
-/* One line on stderr, "libbpfdev[pid]: ..." */
+/* One line on stderr, "libbpfdev[pid]: ...", when stderr is a terminal,
+ * a pipe or a file: never into a socket that took fd 2 over. */
 void bpfdev_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The interposer: glibc's syscall(), for the whole process (interpose.c). */
@@ -79,6 +92,10 @@ static inline int bpfdev_validate_opts(const char *opts, size_t opts_sz,
 /* The raw system call, bypassing the interposer: -1 and errno on failure. */
 long bpfdev_real_syscall(long nr, long a1, long a2, long a3, long a4, long a5,
 			 long a6);
+/* The same, the kernel's answer as it is (-errno on failure), errno left
+ * alone: for helper.c's child, which must not touch the program's TLS. */
+long bpfdev_raw_syscall(long nr, long a1, long a2, long a3, long a4, long a5,
+			long a6);
 
 /* Returns what bpf(2) returns; -1 and errno on failure. */
 int bpfdev_ioctl_sys_bpf(int dev_fd, int cmd, union bpf_attr *attr,
@@ -86,10 +103,18 @@ int bpfdev_ioctl_sys_bpf(int dev_fd, int cmd, union bpf_attr *attr,
 
 const char *bpfdev_cmd_name(int cmd);
 
-/* BPF_LINK_CREATE to a cgroup inet attach type? */
-int bpfdev_is_cgroup_link(int cmd, const union bpf_attr *attr);
+/* Where the interposer sends a bpf command (route.c). */
+enum bpfdev_route {
+	BPFDEV_ROUTE_KERNEL,	/* bpf(2), unchanged */
+	BPFDEV_ROUTE_DEVICE,	/* the device's BPFDEV_IOC_SYS_BPF */
+	BPFDEV_ROUTE_HELPER,	/* the same, from helper.c's child */
+};
+/* @attr and @size as the caller passed them to bpf(2): nothing is read
+ * from @attr unless it is readable, and only within @size. */
+enum bpfdev_route bpfdev_route(int cmd, const union bpf_attr *attr,
+			       unsigned int size);
 
-/* The request run by a forked helper with a private fd table (helper.c). */
+/* The request run by a helper with a private fd table (helper.c). */
 int bpfdev_helper_sys_bpf(int dev_fd, int cmd, union bpf_attr *attr,
 			  unsigned int size);
 

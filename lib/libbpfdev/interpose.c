@@ -28,8 +28,8 @@
 #error "libbpfdev: bpfdev_real_syscall() is implemented for x86-64 only"
 #endif
 
-long bpfdev_real_syscall(long nr, long a1, long a2, long a3, long a4, long a5,
-			 long a6)
+long bpfdev_raw_syscall(long nr, long a1, long a2, long a3, long a4, long a5,
+			long a6)
 {
 	register long r10 __asm__("r10") = a4;
 	register long r8 __asm__("r8") = a5;
@@ -41,6 +41,14 @@ long bpfdev_real_syscall(long nr, long a1, long a2, long a3, long a4, long a5,
 			  : "a"(nr), "D"(a1), "S"(a2), "d"(a3), "r"(r10),
 			    "r"(r8), "r"(r9)
 			  : "rcx", "r11", "memory");
+	return ret;
+}
+
+long bpfdev_real_syscall(long nr, long a1, long a2, long a3, long a4, long a5,
+			 long a6)
+{
+	long ret = bpfdev_raw_syscall(nr, a1, a2, a3, a4, a5, a6);
+
 	if ((unsigned long)ret > -4096UL) {
 		errno = (int)-ret;
 		return -1;
@@ -48,38 +56,51 @@ long bpfdev_real_syscall(long nr, long a1, long a2, long a3, long a4, long a5,
 	return ret;
 }
 
-static long route_bpf(long a[6])
+static long kernel_bpf(const long a[6])
+{
+	if (bpfdev_debug())
+		bpfdev_log("bpf(%s) via bpf(2)\n", bpfdev_cmd_name((int)a[0]));
+	return bpfdev_real_syscall(__NR_bpf, a[0], a[1], a[2], a[3], a[4],
+				   a[5]);
+}
+
+static int device_bpf(enum bpfdev_route route, int fd, int cmd,
+		      union bpf_attr *attr, unsigned int size)
+{
+	if (route == BPFDEV_ROUTE_HELPER)
+		return bpfdev_helper_sys_bpf(fd, cmd, attr, size);
+	return bpfdev_ioctl_sys_bpf(fd, cmd, attr, size);
+}
+
+static long route_bpf(const long a[6])
 {
 	int cmd = (int)a[0], fd, ret, tries;
 	union bpf_attr *attr = (union bpf_attr *)a[1];
+	unsigned int size = (unsigned int)a[2];
+	enum bpfdev_route route = bpfdev_route(cmd, attr, size);
 
-	fd = bpfdev_cmd_routed(cmd, attr) ? bpfdev_device_fd() : -1;
-	if (fd < 0) {
-		if (bpfdev_debug())
-			bpfdev_log("bpf(%s) via bpf(2)\n", bpfdev_cmd_name(cmd));
-		return bpfdev_real_syscall(__NR_bpf, a[0], a[1], a[2], a[3],
-					   a[4], a[5]);
-	}
-	if (bpfdev_is_cgroup_link(cmd, attr)) {
-		ret = bpfdev_helper_sys_bpf(fd, cmd, attr, (unsigned int)a[2]);
-		goto out;
-	}
-	ret = bpfdev_ioctl_sys_bpf(fd, cmd, attr, (unsigned int)a[2]);
+	fd = route != BPFDEV_ROUTE_KERNEL ? bpfdev_device_fd() : -1;
+	if (fd < 0)
+		return kernel_bpf(a);
+	ret = device_bpf(route, fd, cmd, attr, size);
 	/*
-	 * Another thread may replace the checked fd between the check and
-	 * the ioctl. The device itself never answers ENOTTY or EBADF to this
-	 * request: check the fd again and retry (the ioctl number is
-	 * unassigned, so another file type does nothing with it).
+	 * Another thread may close the checked fd, or dup2() another file
+	 * over it, between the check and the ioctl: the ioctl then fails
+	 * with EBADF, or ENOTTY (its number is unassigned, so another file
+	 * type does nothing with it), and the command never ran. But the
+	 * device forwards bpf(2)'s own answers, and bpf(2) answers EBADF too
+	 * (a program naming a closed map fd): that command did run, was
+	 * verified and audited, and must not run again. So it is re-issued
+	 * only when the fd, looked at after the failure, is no longer the
+	 * device; if it still is, the answer was the device's, as it is.
 	 */
 	for (tries = 0; ret < 0 && (errno == ENOTTY || errno == EBADF) &&
-	     tries < 3; tries++) {
+	     tries < 3 && !bpfdev_fd_is_device(fd); tries++) {
 		fd = bpfdev_device_fd();
 		if (fd < 0)
-			return bpfdev_real_syscall(__NR_bpf, a[0], a[1], a[2],
-						   a[3], a[4], a[5]);
-		ret = bpfdev_ioctl_sys_bpf(fd, cmd, attr, (unsigned int)a[2]);
+			return kernel_bpf(a);
+		ret = device_bpf(route, fd, cmd, attr, size);
 	}
-out:
 	if (bpfdev_debug()) {
 		int saved = errno;
 

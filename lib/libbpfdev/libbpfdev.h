@@ -45,7 +45,8 @@ extern "C" {
 /**
  * struct bpfdev_open_opts - how to open the device
  * @sz: sizeof(struct bpfdev_open_opts)
- * @path: device node; NULL for $BPFDEV_DEVICE, else "/dev/bpf"
+ * @path: device node; NULL for $BPFDEV_DEVICE (ignored by setuid and setgid
+ *	programs: secure_getenv()), else "/dev/bpf"
  * @read_only: open for querying only (BPFDEV_IOC_INFO)
  */
 struct bpfdev_open_opts {
@@ -56,9 +57,9 @@ struct bpfdev_open_opts {
 };
 #define bpfdev_open_opts__last_field read_only
 
-/* Open the device, close-on-exec. Returns the fd, or -errno (EACCES: not
- * a member of the device's group; ENOENT: module not loaded; EINVAL: bad
- * opts). */
+/* Open the device, close-on-exec, never as a controlling tty. Returns the
+ * fd, or -errno (EACCES: not a member of the device's group; ENOENT: module
+ * not loaded; EINVAL: bad opts). */
 LIBBPFDEV_API int bpfdev_open(const struct bpfdev_open_opts *opts);
 
 /* Run one bpf command through the device @dev_fd, as bpf(2) would run it:
@@ -115,7 +116,8 @@ LIBBPFDEV_API int bpfdev_narrow(int dev_fd,
 				const struct bpfdev_narrow_opts *opts);
 
 /* Does the interposer send @cmd with this @attr through /dev/bpf (1), or
- * straight to bpf(2) (0)? */
+ * straight to bpf(2) (0)? @attr is read only for BPF_LINK_CREATE, and only
+ * if readable (else 0: bpf(2) answers EFAULT). */
 LIBBPFDEV_API int bpfdev_cmd_routed(int cmd, const union bpf_attr *attr);
 
 #ifdef __cplusplus

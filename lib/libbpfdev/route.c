@@ -11,30 +11,95 @@
  * programs to a cgroup (BPF_LINK_CREATE, cgroup_inet_ingress/egress),
  * which needs CAP_NET_ADMIN: it goes through the device too.
  */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
 #include "libbpfdev.h"
 #include "internal.h"
 
-/* Attaching cgroup_skb programs needs CAP_NET_ADMIN; other attaches none. */
-int bpfdev_is_cgroup_link(int cmd, const union bpf_attr *attr)
+/*
+ * Copy @len bytes at @src, which the caller of bpf(2) passed and nobody has
+ * checked: 0, or -1 when they are not readable (the kernel would answer
+ * EFAULT). process_vm_readv() on this very process is allowed whatever the
+ * ptrace policy (same thread group); where a seccomp filter forbids it, a
+ * write() into a pipe reads the same bytes, or fails with EFAULT the same
+ * way. errno is left as it was.
+ */
+static int peek_user(void *dst, const void *src, size_t len)
 {
-	return cmd == BPF_LINK_CREATE && attr &&
-	       (attr->link_create.attach_type == BPF_CGROUP_INET_INGRESS ||
-		attr->link_create.attach_type == BPF_CGROUP_INET_EGRESS);
+	struct iovec local = { .iov_base = dst, .iov_len = len };
+	struct iovec remote = { .iov_base = (void *)src, .iov_len = len };
+	int saved = errno, p[2], ok;
+	long n;
+
+	n = bpfdev_real_syscall(SYS_process_vm_readv, getpid(), (long)&local,
+				1, (long)&remote, 1, 0);
+	if (n >= 0 || errno == EFAULT) {
+		errno = saved;
+		return n == (long)len ? 0 : -1;
+	}
+	ok = 0;
+	if (!pipe2(p, O_CLOEXEC)) {
+		ok = write(p[1], src, len) == (ssize_t)len &&
+		     read(p[0], dst, len) == (ssize_t)len;
+		close(p[0]);
+		close(p[1]);
+	}
+	errno = saved;
+	return ok ? 0 : -1;
 }
 
-int bpfdev_cmd_routed(int cmd, const union bpf_attr *attr)
+/*
+ * The attach type of a BPF_LINK_CREATE as bpf(2) will see it: a field
+ * beyond @size reads as 0 (which is BPF_CGROUP_INET_INGRESS). -1 when the
+ * attr is not readable.
+ */
+static long link_attach_type(const union bpf_attr *attr, unsigned int size)
 {
+	const size_t off = offsetof(union bpf_attr, link_create.attach_type);
+	__u32 type = 0;
+
+	if (size >= off + sizeof(type) &&
+	    peek_user(&type, (const char *)attr + off, sizeof(type)))
+		return -1;
+	return type;
+}
+
+/*
+ * The caller's attr is read for BPF_LINK_CREATE only, and only through
+ * peek_user(): a bad pointer is for bpf(2) to answer (EFAULT), never a
+ * SIGSEGV in the program. Every other command is routed by its number.
+ */
+enum bpfdev_route bpfdev_route(int cmd, const union bpf_attr *attr,
+			       unsigned int size)
+{
+	long type;
+
 	switch (cmd) {
 	case BPF_MAP_CREATE:
 	case BPF_PROG_LOAD:
 	case BPF_BTF_LOAD:
 	case BPF_MAP_FREEZE:
-		return 1;
+		return BPFDEV_ROUTE_DEVICE;
 	case BPF_LINK_CREATE:
-		return bpfdev_is_cgroup_link(cmd, attr);
+		/* attaching cgroup_skb programs needs CAP_NET_ADMIN */
+		type = link_attach_type(attr, size);
+		return type == BPF_CGROUP_INET_INGRESS ||
+		       type == BPF_CGROUP_INET_EGRESS ?
+		       BPFDEV_ROUTE_HELPER : BPFDEV_ROUTE_KERNEL;
 	default:
-		return 0;
+		return BPFDEV_ROUTE_KERNEL;
 	}
+}
+
+int bpfdev_cmd_routed(int cmd, const union bpf_attr *attr)
+{
+	return bpfdev_route(cmd, attr, sizeof(*attr)) != BPFDEV_ROUTE_KERNEL;
 }
 
 const char *bpfdev_cmd_name(int cmd)

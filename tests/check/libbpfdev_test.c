@@ -2,7 +2,10 @@
 /*
  * libbpfdev's interposer and bpfdev-run with unmodified programs: a libbpf
  * skeleton program, Debian's bpftool, libbpf's feature probes, and a
- * multi-threaded loader, run as the users they would run as.
+ * multi-threaded loader, run as the users they would run as; and (tcase
+ * harmless) tests/libbpf/host.c, a program that does to the library what
+ * programs do: setgid, terminals, signal and fork handlers, bad pointers,
+ * fork() from threads, setuid(), fd 2 reused.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -14,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -25,6 +29,7 @@
 #define BPFDEV_LIBRARY "/usr/lib/x86_64-linux-gnu/libbpfdev.so.0"
 #endif
 #define GROUP_PINS	"/sys/fs/bpf/bpf-group"
+#define CMDS_WITH_LINK "map_create:prog_load:btf_load:map_freeze:link_create"
 
 static const char *const debug_env[] = { "BPFDEV_DEBUG=1", NULL };
 
@@ -312,6 +317,188 @@ START_TEST(bpfdev_run_keeps_exit_status_and_signals)
 }
 END_TEST
 
+/*
+ * The interposer must not hurt the program it lives in (issue 14 item 4).
+ * tests/libbpf/host.c is that program, linked with -lbpfdev; each mode
+ * does one thing programs do, and prints what it saw.
+ */
+static void host_run(enum who who, const char *const env[], const char *mode,
+		     const char *arg1, const char *arg2, const char *arg3,
+		     struct run *r)
+{
+	const char *argv[] = { prog_path("host"), mode, arg1, arg2, arg3,
+			       NULL };
+
+	run_as(who, env, argv, r);
+	ck_assert_msg(!WIFSIGNALED(r->status), "host %s: signal %d:\n%s", mode,
+		      WTERMSIG(r->status), run_tail(r));
+	ck_assert_msg(exited(r, 0), "host %s: status %d:\n%s", mode,
+		      r->status, run_tail(r));
+}
+
+/* A setgid copy of host: the loader runs it in secure-execution mode. */
+static void setgid_host(char *path, size_t len)
+{
+	char buf[65536];
+	ssize_t n;
+	int in, out;
+
+	/* /tmp is nosuid in the guest; the initramfs root is not */
+	snprintf(path, len, "/var/tmp/host-setgid-%d", getpid());
+	in = open(prog_path("host"), O_RDONLY);
+	out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0700);
+	ck_assert_int_ge(in, 0);
+	ck_assert_int_ge(out, 0);
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		ck_assert_int_eq(write(out, buf, (size_t)n), n);
+	close(in);
+	close(out);
+	ck_assert_int_eq(chown(path, 0, (gid_t)bpf_gid()), 0);
+	ck_assert_int_eq(chmod(path, 02755), 0);
+}
+
+START_TEST(setgid_program_ignores_bpfdev_device_and_debug)
+{
+	char fifo[64], host[64], dev_env[100];
+	const char *env[] = { dev_env, "BPFDEV_DEBUG=1", NULL };
+	char events[4096];
+	static struct run r;
+	int in;
+
+	snprintf(fifo, sizeof(fifo), "/tmp/fifo-%d", getpid());
+	ck_assert_int_eq(mkfifo(fifo, 0666), 0);
+	ck_assert_int_eq(chmod(fifo, 0666), 0);
+	snprintf(dev_env, sizeof(dev_env), "BPFDEV_DEVICE=%s", fifo);
+	in = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	ck_assert_int_ge(in, 0);
+	ck_assert_int_ge(inotify_add_watch(in, fifo, IN_OPEN), 0);
+	setgid_host(host, sizeof(host));
+	{
+		const char *argv[] = { host, "secure", NULL };
+
+		run_as(MEMBER, env, argv, &r);
+	}
+	ck_assert_msg(exited(&r, 0), "status %d:\n%s", r.status, run_tail(&r));
+	assert_has(&r, "secure: 1\n");
+	/* the user's path was not even opened, the node is /dev/bpf */
+	ck_assert_int_eq(read(in, events, sizeof(events)), -1);
+	ck_assert_int_eq(errno, EAGAIN);
+	assert_has(&r, "open: ok\n");
+	assert_has(&r, "load: ok\n");
+	/* and the user's BPFDEV_DEBUG=1 gets no look inside */
+	ck_assert_msg(!strstr(r.out, "libbpfdev["), "debug output:\n%s",
+		      run_tail(&r));
+	unlink(host);
+	unlink(fifo);
+}
+END_TEST
+
+START_TEST(tty_as_bpfdev_device_never_becomes_the_controlling_tty)
+{
+	static struct run r;
+
+	host_run(MEMBER, debug_env, "ctty", NULL, NULL, NULL, &r);
+	assert_has(&r, "is not a bpfdev device: bpf(2) directly");
+	assert_has(&r, "ctty: none\n");
+}
+END_TEST
+
+START_TEST(kernel_ebadf_is_answered_not_reissued)
+{
+	long failed, executed;
+	static struct run r;
+
+	failed = stats_counter("failed_prog_load");
+	executed = stats_counter("executed_prog_load");
+	host_run(MEMBER, NULL, "badmap", NULL, NULL, NULL, &r);
+	/* bpf(2)'s EBADF, through the device: one verifier run, one record */
+	assert_has(&r, "load: Bad file descriptor\n");
+	ck_assert_int_eq(stats_counter("failed_prog_load"), failed + 1);
+	ck_assert_int_eq(stats_counter("executed_prog_load"), executed);
+}
+END_TEST
+
+/* A cgroup delegated to the member, as systemd's Delegate= would. */
+static void member_cgroup(char *path, size_t len)
+{
+	char file[300];
+
+	snprintf(path, len, "/sys/fs/cgroup/bpfdev-host-%d", getpid());
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	ck_assert_int_eq(chown(path, MEMBER_UID, MEMBER_UID), 0);
+	snprintf(file, sizeof(file), "%s/cgroup.procs", path);
+	ck_assert_int_eq(chown(file, MEMBER_UID, MEMBER_UID), 0);
+}
+
+START_TEST(cgroup_link_helper_is_invisible_to_the_program)
+{
+	char cg[256];
+	static struct run r;
+
+	ck_assert_int_eq(root_param_write("delegate_cmds", CMDS_WITH_LINK), 0);
+	member_cgroup(cg, sizeof(cg));
+	host_run(MEMBER, NULL, "cgroup", cg, "20", NULL, &r);
+	printf("%s", r.out);
+	/* every attach made a live link, in spite of the SIGALRM storm */
+	assert_has(&r, "links: 20 of 20\n");
+	assert_has(&r, "alarms: some\n");
+	/* and the program saw no child: no SIGCHLD, no fork handler, none
+	 * for its waitpid(-1) */
+	assert_has(&r, "sigchld: 0\n");
+	assert_has(&r, "atfork: 0\n");
+	assert_has(&r, "reaped: 0\n");
+	rmdir(cg);
+}
+END_TEST
+
+START_TEST(bad_attr_pointer_is_efault_not_sigsegv)
+{
+	static struct run r;
+
+	host_run(MEMBER, NULL, "efault", NULL, NULL, NULL, &r);
+	assert_has(&r, "bad pointer: -1 Bad address\n");
+	/* attach_type is beyond the size: not read, so no fault */
+	assert_has(&r, "short attr: -1\n");
+}
+END_TEST
+
+START_TEST(fork_while_a_thread_is_inside_the_library)
+{
+	const char *env[] = { "BPFDEV_DEVICE=/nonexistent", "BPFDEV_DEBUG=1",
+			      NULL };
+	static struct run r;
+
+	/* a thread blocks writing a debug line; the child must not hang */
+	host_run(MEMBER, env, "atfork", NULL, NULL, NULL, &r);
+	assert_has(&r, "child: exit 0\n");
+}
+END_TEST
+
+START_TEST(root_that_becomes_a_member_then_uses_the_device)
+{
+	char uid[16], gid[16];
+	static struct run r;
+
+	snprintf(uid, sizeof(uid), "%d", MEMBER_UID);
+	snprintf(gid, sizeof(gid), "%d", bpf_gid());
+	host_run(ROOT, debug_env, "credchange", uid, uid, gid, &r);
+	assert_has(&r, "caller is privileged: bpf(2) directly");
+	assert_has(&r, "root load: ok\n");
+	assert_has(&r, "bpf(PROG_LOAD) via /dev/bpf: ");
+	assert_has(&r, "user load: ok\n");
+}
+END_TEST
+
+START_TEST(debug_lines_never_go_into_a_socket)
+{
+	static struct run r;
+
+	host_run(MEMBER, debug_env, "debugsock", NULL, NULL, NULL, &r);
+	assert_has(&r, "load: ok\n");
+	assert_has(&r, "socket got: 0 bytes\n");
+}
+END_TEST
+
 const struct suite_def libbpfdev_suite = { "libbpfdev", {
 	{ "interposer", .timeout = 120, .tests = {
 		TEST(skeleton_program_runs_through_bpfdev_run),
@@ -327,5 +514,15 @@ const struct suite_def libbpfdev_suite = { "libbpfdev", {
 		TEST(bpfdev_device_selects_the_node),
 		TEST(api_linked_program),
 		TEST(bpfdev_run_keeps_exit_status_and_signals),
+	} },
+	{ "harmless", .timeout = 180, .reset_grant = 1, .tests = {
+		TEST(setgid_program_ignores_bpfdev_device_and_debug),
+		TEST(tty_as_bpfdev_device_never_becomes_the_controlling_tty),
+		TEST(kernel_ebadf_is_answered_not_reissued),
+		TEST(cgroup_link_helper_is_invisible_to_the_program),
+		TEST(bad_attr_pointer_is_efault_not_sigsegv),
+		TEST(fork_while_a_thread_is_inside_the_library),
+		TEST(root_that_becomes_a_member_then_uses_the_device),
+		TEST(debug_lines_never_go_into_a_socket),
 	} },
 } };
