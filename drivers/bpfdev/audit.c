@@ -176,10 +176,12 @@ static struct bpfdev_audit_bucket *audit_bucket(void)
  */
 static bool audit_bucket_take(struct bpfdev_audit_bucket *b, u32 rate)
 {
-	u64 now = ktime_get_ns(), cost = NSEC_PER_SEC / rate;
+	u64 now, cost = NSEC_PER_SEC / rate;
 	bool ok;
 
 	spin_lock(&b->lock);
+	/* read under the lock: a stamp later than now would refill it all */
+	now = ktime_get_ns();
 	b->credit = min_t(u64, b->credit + (now - b->stamp), NSEC_PER_SEC);
 	b->stamp = now;
 	ok = b->credit >= cost;
