@@ -1,40 +1,69 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What happened: an audit record for every request that reaches the
- * delegated-command ioctl, and counters in sysfs.
+ * What happened: an audit record for requests that reach the
+ * delegated-command ioctl, and counters in sysfs that count every one.
  *
  * The syscall record of such a request is an ioctl(2), so audit rules on
- * bpf(2) never see it: this record is the trace. A refusal is always
- * recorded (the way the kernel records an LSM denial, audit daemon or not);
- * a request bpfdev let through (res=ok or failed) is recorded while
- * auditing is enabled (an audit daemon enabled it, or audit=1), the rule
- * the kernel applies to its own BPF records in bpf_audit_prog(). Without
- * that, every map a member creates would cost a record formatted into the
- * kernel log by kauditd's fallback: several times the cost of the map.
- * Its format (type
- * AUDIT_KERNEL_OTHER, 1316), one line, key=value:
+ * bpf(2) never see it: this record is the trace. One policy decides which
+ * requests are written, in this order:
+ *
+ * - A refusal is recorded (the way the kernel records an LSM denial, audit
+ *   daemon or not). A request bpfdev let through (res=ok or failed) is
+ *   recorded while auditing is enabled (an audit daemon enabled it, or
+ *   audit=1), the rule the kernel applies to its own BPF records in
+ *   bpf_audit_prog(), and not at all with audit_denials_only=Y.
+ *
+ * - Each user (the caller's uid, as users.c keys its limits) may write
+ *   audit_rate records a second (default 20; 0: no limit), from a bucket
+ *   that holds a second's worth. Per user, not per file: files are free to
+ *   open and narrow, so a per-file budget would be as large as a user
+ *   likes; not one for all users, which one user's flood would empty for
+ *   everyone. Without the limit, any holder of an fd, even a read-only one,
+ *   could have the kernel format records as fast as it can call: into
+ *   kauditd's fallback to the kernel log, or into the audit backlog, where
+ *   other processes' records (sshd's, sudo's) would then wait for room.
+ *   What the bucket holds back is counted: the user's next record that is
+ *   written carries suppressed=N, and stats/audit_suppressed counts them
+ *   all. The counters below count every request, written or not.
+ *
+ * - The record is an event of its own, logged without the caller's syscall
+ *   context: with it, audit would also write the ioctl's SYSCALL, PROCTITLE
+ *   and EOE records (taking a record's serial from the context marks the
+ *   syscall auditable), four records a request where one says it all; pid,
+ *   uid, auid, ses and comm are in the record.
+ *
+ * - Nothing waits: the record is allocated GFP_NOWAIT, and audit_log_start()
+ *   waits on a full backlog (up to backlog_wait_time, 60 s by default) only
+ *   for allocations that may block. A full backlog drops the record, which
+ *   audit counts as lost (and panics for, if the administrator set the
+ *   failure mode to panic, as for any lost record).
+ *
+ * Its format (type AUDIT_KERNEL_OTHER, 1316), one line, key=value:
  *
  *   bpfdev op=prog_load prog_type=socket_filter attach_type=none
  *     map_type=none res=denied reason=prog_type errno=1 pid=120 uid=1000
- *     auid=4294967295 ses=4294967295 comm="loader"
+ *     auid=4294967295 ses=4294967295 comm="loader" suppressed=37
  *
  * op is the bpf command ("unknown" if the request was not readable), the
  * type fields are names or "none", res is ok, failed (the kernel refused a
  * request bpfdev accepted) or denied (bpfdev refused it, reason says why),
  * errno is positive or 0, comm is quoted, or hex when it holds characters
- * that could be mistaken for the record's own syntax. The audit subsystem's
- * rate limit and backlog apply; bpfdev drops nothing itself, and the
- * counters below count every request whether or not its record got out.
+ * that could be mistaken for the record's own syntax. suppressed, only when
+ * not 0, is how many of this user's records the rate limit held back since
+ * its last record that was written.
  *
  * Counters, under /sys/class/misc/bpf/stats/: executed_<cmd> (bpf(2)
- * returned success), failed_<cmd>, and denied_<reason>.
+ * returned success), failed_<cmd>, denied_<reason>, and audit_suppressed.
  */
 #include <linux/atomic.h>
 #include <linux/audit.h>
 #include <linux/bpf.h>
 #include <linux/cred.h>
 #include <linux/device.h>
+#include <linux/ktime.h>
+#include <linux/moduleparam.h>
 #include <linux/sched.h>
+#include <linux/spinlock.h>
 #include <linux/string_helpers.h>
 #include <linux/sysfs.h>
 
@@ -71,6 +100,33 @@ static char deny_names[BPFDEV_DENY_MAX][24];
 static atomic_long_t executed[SLOT_MAX];
 static atomic_long_t failed[SLOT_MAX];
 static atomic_long_t denied[BPFDEV_DENY_MAX];
+static atomic_long_t audit_suppressed;
+
+static unsigned int audit_rate = BPFDEV_DEFAULT_AUDIT_RATE;
+
+static int audit_rate_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 0, BPFDEV_AUDIT_RATE_LIMIT);
+}
+
+static const struct kernel_param_ops audit_rate_ops = {
+	.set = audit_rate_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(audit_rate, &audit_rate_ops, &audit_rate, 0644);
+MODULE_PARM_DESC(audit_rate,
+		 "audit records one user's requests may write per second, a second's worth at once (0: no limit, default 20)");
+
+static bool audit_denials_only;
+module_param(audit_denials_only, bool, 0644);
+MODULE_PARM_DESC(audit_denials_only,
+		 "audit refused requests only, not those that ran (default N)");
+
+/* The bucket of callers without a user entry (no memory for one) */
+static struct bpfdev_audit_bucket audit_fallback = {
+	.lock = __SPIN_LOCK_UNLOCKED(audit_fallback.lock),
+};
 
 static int cmd_slot(int cmd)
 {
@@ -105,18 +161,68 @@ static void audit_comm(struct audit_buffer *ab)
 		audit_log_format(ab, "%02X", (unsigned char)*c);
 }
 
+/* The caller's bucket */
+static struct bpfdev_audit_bucket *audit_bucket(void)
+{
+	struct bpfdev_user *user = bpfdev_user_get(current_uid());
+
+	return user ? bpfdev_user_audit_bucket(user) : &audit_fallback;
+}
+
+/*
+ * Take a record's worth (a second / @rate) from @b, refilled first with the
+ * time since it last was, up to a second's worth. Return: whether the
+ * record may be written; if not, it is counted as suppressed.
+ */
+static bool audit_bucket_take(struct bpfdev_audit_bucket *b, u32 rate)
+{
+	u64 now, cost = NSEC_PER_SEC / rate;
+	bool ok;
+
+	spin_lock(&b->lock);
+	/* read under the lock: a stamp later than now would refill it all */
+	now = ktime_get_ns();
+	b->credit = min_t(u64, b->credit + (now - b->stamp), NSEC_PER_SEC);
+	b->stamp = now;
+	ok = b->credit >= cost;
+	if (ok)
+		b->credit -= cost;
+	else
+		b->suppressed++;
+	spin_unlock(&b->lock);
+	if (!ok)
+		atomic_long_inc(&audit_suppressed);
+	return ok;
+}
+
+/* What @b suppressed since its last record, for the record being written */
+static u64 audit_bucket_collect(struct bpfdev_audit_bucket *b)
+{
+	u64 n;
+
+	spin_lock(&b->lock);
+	n = b->suppressed;
+	b->suppressed = 0;
+	spin_unlock(&b->lock);
+	return n;
+}
+
 static void audit_record(const struct bpfdev_request *req, int ret,
 			 const char *res)
 {
+	struct bpfdev_audit_bucket *bucket = audit_bucket();
+	u32 rate = READ_ONCE(audit_rate);
 	const union bpf_attr *k = &req->attr;
 	const char *prog = NULL, *map = NULL, *attach = NULL;
 	struct audit_buffer *ab;
+	u64 suppressed;
 
-	if (req->deny == BPFDEV_DENY_NONE && audit_enabled == AUDIT_OFF)
+	if (rate && !audit_bucket_take(bucket, rate))
 		return;
-	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_KERNEL_OTHER);
+	/* No syscall context, no wait on the backlog: see the top */
+	ab = audit_log_start(NULL, GFP_NOWAIT, AUDIT_KERNEL_OTHER);
 	if (!ab)
-		return;	/* audit is off */
+		return;	/* excluded, or lost: audit counts it */
 	if (req->cmd == BPF_PROG_LOAD && req->deny != BPFDEV_DENY_MALFORMED) {
 		prog = bpfdev_vocab_name(&bpfdev_vocab_progs, k->prog_type);
 		int eat = bpfdev_prog_attach_type(k->prog_type,
@@ -143,6 +249,9 @@ static void audit_record(const struct bpfdev_request *req, int ret,
 			 from_kuid(&init_user_ns, audit_get_loginuid(current)),
 			 audit_get_sessionid(current));
 	audit_comm(ab);
+	suppressed = audit_bucket_collect(bucket);
+	if (suppressed)
+		audit_log_format(ab, " suppressed=%llu", suppressed);
 	audit_log_end(ab);
 }
 
@@ -168,6 +277,10 @@ void bpfdev_audit_request(const struct bpfdev_request *req, int ret)
 			atomic_long_inc(&failed[slot]);
 		res = "failed";
 	}
+	/* Requests that ran: only while auditing is on, and not denials only */
+	if (req->deny == BPFDEV_DENY_NONE &&
+	    (audit_enabled == AUDIT_OFF || READ_ONCE(audit_denials_only)))
+		return;
 	audit_record(req, ret, res);
 }
 
@@ -190,8 +303,9 @@ static ssize_t counter_show(struct device *dev, struct device_attribute *attr,
 static struct counter_attribute executed_attrs[SLOT_MAX];
 static struct counter_attribute failed_attrs[SLOT_MAX];
 static struct counter_attribute denied_attrs[BPFDEV_DENY_MAX];
-/* executed_<cmd>, failed_<cmd>, denied_<reason> but none, NULL */
-static struct attribute *stats_attrs[2 * SLOT_MAX + BPFDEV_DENY_MAX];
+static struct counter_attribute suppressed_attr;
+/* executed_<cmd>, failed_<cmd>, denied_<reason> but none, suppressed, NULL */
+static struct attribute *stats_attrs[2 * SLOT_MAX + BPFDEV_DENY_MAX + 1];
 
 /* "executed_" and "MAP_CREATE" name the counter "executed_map_create". */
 static struct attribute *counter_init(struct counter_attribute *ca,
@@ -227,6 +341,8 @@ void bpfdev_stats_init(void)
 	for (i = BPFDEV_DENY_NONE + 1; i < BPFDEV_DENY_MAX; i++)
 		stats_attrs[n++] = counter_init(&denied_attrs[i], "denied_",
 						deny_names[i], &denied[i]);
+	stats_attrs[n++] = counter_init(&suppressed_attr, "audit_",
+					"suppressed", &audit_suppressed);
 	stats_attrs[n] = NULL;
 }
 

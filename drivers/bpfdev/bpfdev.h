@@ -152,6 +152,21 @@ int bpfdev_fstate_charge(struct bpfdev_fstate *st, int cmd);
 bool bpfdev_fstate_within(struct bpfdev_fstate *st, int cmd);
 void bpfdev_fstate_refund(struct bpfdev_fstate *st, int cmd);
 
+/**
+ * struct bpfdev_audit_bucket - how many audit records a user may write now
+ * @lock: protects the fields below
+ * @stamp: when @credit was last brought up to date (ktime_get_ns())
+ * @credit: the time's worth of records that may be written, in ns, at most
+ *	a second (all zero: a full bucket)
+ * @suppressed: records not written since the last one that was
+ */
+struct bpfdev_audit_bucket {
+	spinlock_t lock;
+	u64 stamp;
+	u64 credit;
+	u64 suppressed;
+};
+
 /* users.c: per-user accounting, by the caller's uid */
 struct bpfdev_user;
 
@@ -169,6 +184,7 @@ int bpfdev_user_btf_charge(struct bpfdev_user *user, u64 bytes, u64 max);
 void bpfdev_user_btf_refund(struct bpfdev_user *user, u64 bytes);
 void bpfdev_user_budgets(struct bpfdev_user *user, u64 *jit, u64 *btf);
 void bpfdev_users_free(void);
+struct bpfdev_audit_bucket *bpfdev_user_audit_bucket(struct bpfdev_user *user);
 
 /**
  * bpfdev_count_take() - count one against a limit, atomically

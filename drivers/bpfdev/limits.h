@@ -78,6 +78,16 @@
 #define BPFDEV_DEFAULT_USER_JIT_MAX	(16UL << 20)
 #define BPFDEV_DEFAULT_USER_BTF_MAX	(64UL << 20)
 
+/* Audit records (audit.c) */
+
+/*
+ * Records one user's requests may write per second; the bucket holds a
+ * second's worth (the burst is the rate). A program's start-up (libbpf's
+ * feature probes, its maps and programs) fits; a flood does not.
+ */
+#define BPFDEV_DEFAULT_AUDIT_RATE	20
+#define BPFDEV_AUDIT_RATE_LIMIT		10000
+
 /* What the parameters may be set to, and what requests may carry */
 
 /* kernel/bpf/verifier.c: the largest program the verifier takes */

@@ -32,6 +32,9 @@
  * program keeps its BTF alive after every fd is closed. Nothing a module
  * can call tells whether a BTF object still exists, so this budget counts
  * what a user loaded since the module was loaded.
+ *
+ * Each entry also holds the user's audit bucket: the audit records its
+ * requests may write (audit.c says why per user).
  */
 #include <linux/atomic.h>
 #include <linux/bpf.h>
@@ -73,6 +76,7 @@ struct bpfdev_user {
 	struct list_head jits;		/* struct user_jit */
 	u64 jit_bytes;			/* charged and reserved */
 	u64 btf_bytes;			/* charged since module load */
+	struct bpfdev_audit_bucket audit;
 };
 
 static DEFINE_HASHTABLE(users, 6);
@@ -127,6 +131,7 @@ struct bpfdev_user *bpfdev_user_get(kuid_t uid)
 	new->uid = uid;
 	mutex_init(&new->budget_lock);
 	INIT_LIST_HEAD(&new->jits);
+	spin_lock_init(&new->audit.lock);
 	spin_lock(&users_lock);
 	u = user_find(uid);
 	if (!u) {
@@ -243,6 +248,15 @@ void bpfdev_users_free(void)
 		mutex_destroy(&u->budget_lock);
 		kfree(u);
 	}
+}
+
+/**
+ * bpfdev_user_audit_bucket() - the audit records @user may write
+ * @user: the entry
+ */
+struct bpfdev_audit_bucket *bpfdev_user_audit_bucket(struct bpfdev_user *user)
+{
+	return &user->audit;
 }
 
 /**

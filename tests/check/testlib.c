@@ -178,7 +178,8 @@ static const char *const param_names[] = {
 	"delegate_cmds", "delegate_progs", "delegate_maps", "delegate_attachs",
 	"insn_max", "btf_max", "map_mem_max", "progs_max", "maps_max",
 	"loads_max", "user_progs_max", "user_maps_max", "allow_seccomp",
-	"delegate_insns", "user_jit_max", "user_btf_max",
+	"delegate_insns", "user_jit_max", "user_btf_max", "audit_rate",
+	"audit_denials_only",
 };
 
 static char param_defaults[ARRAY_LEN(param_names)][1024];
