@@ -77,9 +77,11 @@ check: deps ## install what is needed, lint, then every test on both kernels
 # One VM boot per kernel: the module, its broken twin and the tests staged
 # into the guest's initramfs. GUEST_SCRIPT picks what the guest runs,
 # VM_OUT where each kernel's verdict.log, console.log and images go.
+# VM_TIMEOUT only catches a hung guest: a boot takes 5 to 7 minutes on an
+# idle 2-core machine under TCG, and a loaded one may take twice that.
 GUEST_SCRIPT ?= tests/vm/run-in-guest.sh
 VM_OUT ?= $(BUILD)/vm
-VM_TIMEOUT ?= 900
+VM_TIMEOUT ?= 1800
 SUITE ?=
 VM_APPEND = $(strip $(BPFDEV_VM_APPEND) $(if $(SUITE),CK_RUN_SUITE=$(SUITE)))
 check-vms: ## the Check suites in a VM per kernel [SUITE=name] [KERNEL=6.1|6.12]

@@ -421,6 +421,46 @@ START_TEST(records_reach_an_audit_listener)
 END_TEST
 
 /*
+ * The attach type a record names is the one the kernel uses for the
+ * program (policy.c): xdp for an xdp program loaded for 0, select for
+ * sk_reuseport, none for the ordinary kprobe - not cgroup_inet_ingress.
+ */
+START_TEST(records_name_the_attach_type_the_kernel_uses)
+{
+	int dev, pid = getpid();
+	struct listening l;
+	const char *records;
+	union bpf_attr a;
+
+	ck_assert_int_eq(root_param_write("delegate_progs",
+					  "socket_filter:cgroup_skb:xdp:sk_reuseport:kprobe"),
+			 0);
+	member_bucket_refill();
+	listen_start(&l, 1);
+	become_member();
+	dev = dev_open(O_RDWR);
+	ck_assert_int_ge(dev, 0);
+	attr_prog(&a, BPF_PROG_TYPE_XDP, ret0, 2);
+	ck_assert_int_eq(dev_bpf(dev, BPF_PROG_LOAD, &a, sizeof(a)), -1);
+	attr_prog(&a, BPF_PROG_TYPE_SK_REUSEPORT, ret0, 2);
+	ck_assert_int_eq(dev_bpf(dev, BPF_PROG_LOAD, &a, sizeof(a)), -1);
+	attr_prog(&a, BPF_PROG_TYPE_KPROBE, ret0, 2);
+	dev_bpf(dev, BPF_PROG_LOAD, &a, sizeof(a));
+
+	records = listen_stop(&l);
+	assert_line(records,
+		    "bpfdev op=prog_load prog_type=xdp attach_type=xdp map_type=none res=denied reason=attach_type errno=1 pid=%d uid=%d",
+		    pid, MEMBER_UID);
+	assert_line(records,
+		    "bpfdev op=prog_load prog_type=sk_reuseport attach_type=sk_reuseport_select map_type=none res=denied reason=attach_type errno=1 pid=%d uid=%d",
+		    pid, MEMBER_UID);
+	assert_line(records,
+		    "bpfdev op=prog_load prog_type=kprobe attach_type=none map_type=none res=%s",
+		    "");
+}
+END_TEST
+
+/*
  * With auditing disabled (audit daemon registered, enabled=0), requests
  * that ran leave no record, as the kernel's own BPF records do not; a
  * refusal still does. The counters count all of them.
@@ -692,6 +732,7 @@ const struct suite_def audit_suite = { "audit", {
 		TEST(counters_are_read_only_files),
 	} },
 	{ "rate", .timeout = 300, .reset_grant = 1, .tests = {
+		TEST(records_name_the_attach_type_the_kernel_uses),
 		TEST(flood_of_denials_is_rate_limited),
 		TEST(one_record_per_request),
 		TEST(denials_only_records_no_request_that_ran),

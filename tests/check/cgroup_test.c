@@ -26,18 +26,6 @@
 
 static const struct bpf_insn drop[] = { INSN_MOV64_IMM(0, 0), INSN_EXIT() };
 
-/* A cgroup delegated to the member, as systemd's Delegate= would. */
-static void delegated_cgroup(char *path, size_t len)
-{
-	char file[300];
-
-	snprintf(path, len, "/sys/fs/cgroup/bpfdev-%d", getpid());
-	ck_assert_int_eq(mkdir(path, 0755), 0);
-	ck_assert_int_eq(chown(path, MEMBER_UID, MEMBER_UID), 0);
-	snprintf(file, sizeof(file), "%s/cgroup.procs", path);
-	ck_assert_int_eq(chown(file, MEMBER_UID, MEMBER_UID), 0);
-}
-
 static int load_drop(int dev)
 {
 	union bpf_attr a;
@@ -66,7 +54,7 @@ START_TEST(attach_to_a_delegated_cgroup_filters_its_traffic)
 	int dev, prog, dir, link, rx, tx, fd;
 
 	ck_assert_int_eq(root_param_write("delegate_cmds", CMDS_WITH_LINK), 0);
-	delegated_cgroup(cg, sizeof(cg));
+	delegated_cgroup(cg, sizeof(cg), "bpfdev");
 	/* this process moves into it: its sockets are the cgroup's */
 	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
 	fd = open(procs, O_WRONLY);
@@ -127,7 +115,7 @@ START_TEST(cgroup_attach_is_not_delegated_by_default)
 	char cg[256];
 	int dev, prog, dir;
 
-	delegated_cgroup(cg, sizeof(cg));
+	delegated_cgroup(cg, sizeof(cg), "bpfdev");
 	become_member();
 	dev = dev_open(O_RDWR);
 	ck_assert_int_ge(dev, 0);
@@ -188,20 +176,18 @@ START_TEST(override_program_above_refuses_the_link)
 {
 	static const struct bpf_insn pass[] = { INSN_MOV64_IMM(0, 1),
 						INSN_EXIT() };
-	char parent[256], cg[300], file[330];
+	char parent[256], name[64], cg[300];
 	union bpf_attr a;
 	int admin, pfd, err;
 	long d1;
 
 	ck_assert_int_eq(root_param_write("delegate_cmds", CMDS_WITH_LINK), 0);
+	/* root's cgroup, and the member's below it */
 	snprintf(parent, sizeof(parent), "/sys/fs/cgroup/bpfdev-ov-%d",
 		 getpid());
 	ck_assert_int_eq(mkdir(parent, 0755), 0);
-	snprintf(cg, sizeof(cg), "%s/member", parent);
-	ck_assert_int_eq(mkdir(cg, 0755), 0);
-	ck_assert_int_eq(chown(cg, MEMBER_UID, MEMBER_UID), 0);
-	snprintf(file, sizeof(file), "%s/cgroup.procs", cg);
-	ck_assert_int_eq(chown(file, MEMBER_UID, MEMBER_UID), 0);
+	snprintf(name, sizeof(name), "bpfdev-ov-%d/member", getpid());
+	delegated_cgroup(cg, sizeof(cg), name);
 
 	attr_prog(&a, BPF_PROG_TYPE_CGROUP_SKB, pass, 2);
 	a.expected_attach_type = BPF_CGROUP_INET_INGRESS;
@@ -243,7 +229,7 @@ START_TEST(shared_fd_table_is_ebusy)
 	pthread_t t;
 
 	ck_assert_int_eq(root_param_write("delegate_cmds", CMDS_WITH_LINK), 0);
-	delegated_cgroup(cg, sizeof(cg));
+	delegated_cgroup(cg, sizeof(cg), "bpfdev");
 	become_member();
 	dev = dev_open(O_RDWR);
 	prog = load_drop(dev);
@@ -266,7 +252,7 @@ static void cgrace(const char *mode, struct run *r)
 			       mode, cg, n, NULL };
 
 	ck_assert_int_eq(root_param_write("delegate_cmds", CMDS_WITH_LINK), 0);
-	delegated_cgroup(cg, sizeof(cg));
+	delegated_cgroup(cg, sizeof(cg), "bpfdev");
 	snprintf(n, sizeof(n), "%d", scaled(CGRACE_ITERATIONS));
 	run_as(MEMBER, NULL, argv, r);
 	ck_assert_msg(exited(r, 0), "cgrace: %s", run_tail(r));

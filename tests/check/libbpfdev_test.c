@@ -418,25 +418,13 @@ START_TEST(kernel_ebadf_is_answered_not_reissued)
 }
 END_TEST
 
-/* A cgroup delegated to the member, as systemd's Delegate= would. */
-static void member_cgroup(char *path, size_t len)
-{
-	char file[300];
-
-	snprintf(path, len, "/sys/fs/cgroup/bpfdev-host-%d", getpid());
-	ck_assert_int_eq(mkdir(path, 0755), 0);
-	ck_assert_int_eq(chown(path, MEMBER_UID, MEMBER_UID), 0);
-	snprintf(file, sizeof(file), "%s/cgroup.procs", path);
-	ck_assert_int_eq(chown(file, MEMBER_UID, MEMBER_UID), 0);
-}
-
 START_TEST(cgroup_link_helper_is_invisible_to_the_program)
 {
 	char cg[256];
 	static struct run r;
 
 	ck_assert_int_eq(root_param_write("delegate_cmds", CMDS_WITH_LINK), 0);
-	member_cgroup(cg, sizeof(cg));
+	delegated_cgroup(cg, sizeof(cg), "bpfdev-host");
 	host_run(MEMBER, NULL, "cgroup", cg, "20", NULL, &r);
 	printf("%s", r.out);
 	/* every attach made a live link, in spite of the SIGALRM storm */

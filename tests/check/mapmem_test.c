@@ -83,25 +83,6 @@ static const struct mapcase {
 	  BPF_F_MMAPABLE, PAGES, 1 },
 };
 
-/* The number after "@key" in the file @path, times @unit. */
-static long file_value(const char *path, const char *key, long unit)
-{
-	static char buf[16384];
-	const char *p;
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY);
-	ck_assert_msg(fd >= 0, "%s: %s", path, strerror(errno));
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	ck_assert_int_gt(n, 0);
-	buf[n] = '\0';
-	p = *key ? strstr(buf, key) : buf;
-	ck_assert_msg(p, "%s: no %s", path, key);
-	return atol(p + strlen(key)) * unit;
-}
-
 /*
  * What the kernel has taken for the processes of @cg: the cgroup's kernel
  * memory (not memory.current, which also counts the files and anonymous
@@ -112,16 +93,10 @@ static long kernel_took(const char *cg)
 {
 	char stat[300];
 
-	/*
-	 * memory.stat is exact once the kernel's periodic flush of the
-	 * cgroup statistics has run (every 2 s, mm/memcontrol.c FLUSH_TIME);
-	 * a read may flush before that, or not.
-	 */
-	sleep(3);
 	snprintf(stat, sizeof(stat), "%s/memory.stat", cg);
-	return file_value(stat, "\nkernel ", 1) +
-	       file_value("/proc/meminfo", "\nPercpu:", 1024) -
-	       file_value(stat, "\npercpu ", 1);
+	return file_value(stat, "\nkernel ") +
+	       file_value("/proc/meminfo", "\nPercpu:") * 1024 -
+	       file_value(stat, "\npercpu ");
 }
 
 /* A fresh memory cgroup with this process in it. */
@@ -248,6 +223,13 @@ START_TEST(map_memory_is_priced_as_the_kernel_takes_it)
 	map = create(dev, c);
 	ck_assert_msg(map >= 0, "%s: %s", c->name, strerror(errno));
 	fill(map, c);
+	/*
+	 * memory.stat is exact once the kernel's periodic flush of the
+	 * cgroup statistics has run (every 2 s, mm/memcontrol.c FLUSH_TIME);
+	 * a read may flush before that, or not. Before, the fresh cgroup had
+	 * next to nothing to flush.
+	 */
+	sleep(3);
 	delta = kernel_took(cg) - before;
 
 	bpfdev_price = price(dev, c);

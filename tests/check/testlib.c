@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <libgen.h>
 #include <limits.h>
+#include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -568,18 +569,39 @@ int datagram_arrives(int rx, int tx, const struct sockaddr_in *to)
 	return 1;
 }
 
-long stats_counter(const char *name)
+void delegated_cgroup(char *path, size_t len, const char *name)
 {
-	char path[128], buf[32];
+	char file[PATH_MAX];
+
+	snprintf(path, len, "/sys/fs/cgroup/%s-%d", name, getpid());
+	ck_assert_msg(mkdir(path, 0755) == 0, "%s: %s", path, strerror(errno));
+	ck_assert_int_eq(chown(path, MEMBER_UID, MEMBER_UID), 0);
+	snprintf(file, sizeof(file), "%s/cgroup.procs", path);
+	ck_assert_int_eq(chown(file, MEMBER_UID, MEMBER_UID), 0);
+}
+
+long file_value(const char *path, const char *key)
+{
+	static char buf[16384];
+	const char *p;
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/sys/class/misc/bpf/stats/%s", name);
 	fd = open(path, O_RDONLY);
 	ck_assert_msg(fd >= 0, "%s: %s", path, strerror(errno));
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	ck_assert_int_gt(n, 0);
 	buf[n] = '\0';
-	return atol(buf);
+	p = *key ? strstr(buf, key) : buf;
+	ck_assert_msg(p, "%s: no %s", path, key);
+	return atol(p + strlen(key));
+}
+
+long stats_counter(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/class/misc/bpf/stats/%s", name);
+	return file_value(path, "");
 }

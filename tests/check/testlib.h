@@ -47,6 +47,13 @@ struct sockaddr_in;
 int datagram_arrives(int rx, int tx, const struct sockaddr_in *to);
 
 /* A counter of /sys/class/misc/bpf/stats/. */
+/*
+ * /sys/fs/cgroup/<name>-<pid>, made and given to the member as systemd's
+ * Delegate= would; its path in @path (name may hold a parent: "a-1/b").
+ */
+void delegated_cgroup(char *path, size_t len, const char *name);
+/* the number after @key ("": at the start) in the file @path */
+long file_value(const char *path, const char *key);
 long stats_counter(const char *name);
 
 /* bpf(2) directly, and the same command through an open /dev/bpf. */
