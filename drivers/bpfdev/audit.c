@@ -66,6 +66,7 @@
 #include <linux/spinlock.h>
 #include <linux/string_helpers.h>
 #include <linux/sysfs.h>
+#include <linux/user_namespace.h>
 
 #include "bpfdev.h"
 
@@ -161,10 +162,24 @@ static void audit_comm(struct audit_buffer *ab)
 		audit_log_format(ab, "%02X", (unsigned char)*c);
 }
 
-/* The caller's bucket */
+/*
+ * The caller's bucket: its user's, or for a caller in a user namespace
+ * (refused, but recorded) the bucket of the host user who owns the
+ * namespace below the initial one, so that setuid() through a range of
+ * mapped ids neither buys records nor adds entries.
+ */
 static struct bpfdev_audit_bucket *audit_bucket(void)
 {
-	struct bpfdev_user *user = bpfdev_user_get(current_uid());
+	struct user_namespace *ns = current_user_ns();
+	kuid_t uid = current_uid();
+	struct bpfdev_user *user;
+
+	if (ns != &init_user_ns) {
+		while (ns->parent != &init_user_ns)
+			ns = ns->parent;
+		uid = ns->owner;
+	}
+	user = bpfdev_user_get(uid);
 
 	return user ? bpfdev_user_audit_bucket(user) : &audit_fallback;
 }

@@ -54,6 +54,10 @@
 #define SHTAB_ELEM		64
 /* a devmap entry (struct bpf_dtab_netdev), allocated when it is set */
 #define DTAB_NETDEV		128
+/* a perf event array slot's struct bpf_event_entry */
+#define PERF_ENTRY		64
+/* struct bpf_local_storage_elem before the value, with its own header */
+#define LOCAL_STORAGE_ELEM	128
 /* an xskmap entry (struct xsk_map_node) */
 #define XSK_NODE		64
 /*
@@ -132,6 +136,9 @@ static u64 hash_cost(const union bpf_attr *k, bool percpu_values, bool lru)
 	u64 value = round_up((u64)k->value_size, 8);
 	u64 elem, cost;
 
+	/* hashtab.c: per-CPU LRU lists get a multiple of the CPUs each */
+	if (lru && (k->map_flags & BPF_F_NO_COMMON_LRU))
+		n = roundup(n, cpus);
 	elem = HTAB_ELEM + key + (percpu_values ? sizeof(void *) : value);
 	/* buckets, the map's lock counters and its extra elements */
 	cost = add(area(mul(pow2(n), HTAB_BUCKET)), percpu(8 * sizeof(int)));
@@ -192,9 +199,12 @@ u64 bpfdev_map_mem(const union bpf_attr *k)
 	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
 		cost = hash_cost(k, true, true);
 		break;
+	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+		/* and a struct bpf_event_entry per slot set, not charged */
+		cost = add(array_cost(k, false), mul(n, object(PERF_ENTRY)));
+		break;
 	case BPF_MAP_TYPE_ARRAY:
 	case BPF_MAP_TYPE_PROG_ARRAY:		/* pointers: value_size is 4 */
-	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
 	case BPF_MAP_TYPE_CGROUP_ARRAY:
 	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
 		cost = array_cost(k, false);
@@ -248,12 +258,19 @@ u64 bpfdev_map_mem(const union bpf_attr *k)
 		break;
 	case BPF_MAP_TYPE_CGROUP_STORAGE:
 	case BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE:
+		/* max_entries is 0: storage comes per attach (see above) */
+		cost = 0;
+		break;
 	case BPF_MAP_TYPE_SK_STORAGE:
 	case BPF_MAP_TYPE_INODE_STORAGE:
 	case BPF_MAP_TYPE_TASK_STORAGE:
 	case BPFDEV_MAP_TYPE_CGRP_STORAGE:
-		/* max_entries is 0: storage comes per object (see above) */
-		cost = 0;
+		/*
+		 * Storage comes per object (see above); 6.12 fills
+		 * bpf_mem_alloc's per-CPU caches of it at creation.
+		 */
+		cost = mul(num_possible_cpus(),
+			   MEMALLOC_CACHE(object(LOCAL_STORAGE_ELEM + value)));
 		break;
 	case BPFDEV_MAP_TYPE_ARENA:
 		/* max_entries counts pages, each a page table entry too */

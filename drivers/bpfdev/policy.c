@@ -78,8 +78,9 @@ static bool prog_type_never(u32 type)
  *   sk_reuseport, tracing, netfilter: the kernel ties the program to @eat
  *   itself, 0 included, which is cgroup_inet_ingress (the kernel refuses
  *   it for the others but tracing, where no attach accepts the program).
- * - xdp: 0 and xdp are the same program to the kernel (both attach to a
- *   device; only xdp_devmap and xdp_cpumap programs differ), so 0 is xdp.
+ * - xdp: the kernel attaches an xdp program to a device whatever its
+ *   expected attach type but xdp_devmap and xdp_cpumap (it accepts any at
+ *   load), so every other value, 0 included, is xdp.
  * - every other type, kprobe included: 0 is the ordinary program, attached
  *   by a perf event, a socket option or its own link type, with no attach
  *   type to delegate (BPFDEV_ATTACH_NONE); any other value is what it says
@@ -101,7 +102,9 @@ int bpfdev_prog_attach_type(u32 type, u32 eat)
 	case BPFDEV_PROG_TYPE_NETFILTER:
 		return eat;
 	case BPF_PROG_TYPE_XDP:
-		return eat ?: BPF_XDP;
+		/* dev_xdp_attach() refuses only these two */
+		return eat == BPF_XDP_DEVMAP || eat == BPF_XDP_CPUMAP ?
+		       eat : BPF_XDP;
 	default:
 		return eat ?: BPFDEV_ATTACH_NONE;
 	}

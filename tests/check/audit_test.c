@@ -11,6 +11,7 @@
 #include <linux/audit.h>
 #include <linux/netlink.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,11 @@ static const struct bpf_insn ret0[] = { INSN_MOV64_IMM(0, 0), INSN_EXIT() };
 #define DENIALS_UID	2003
 #define FLOODER_UID	2004
 #define OTHER_UID	2005
+#define NSOWNER_UID	2006
+/* ids a user namespace maps, from this host id */
+#define NS_BASE		300000
+#define NS_IDS		200
+#define NS_REQUESTS	10
 
 /* Denied requests of a flood, and files the per-user flood spreads over */
 #define FLOOD_N		1000
@@ -627,6 +633,83 @@ START_TEST(denials_only_records_no_request_that_ran)
 }
 END_TEST
 
+/* "0 @base @n" into /proc/@pid/@file */
+static void id_map(pid_t pid, const char *file, unsigned int base,
+		   unsigned int n)
+{
+	char path[64], map[64];
+	int fd, len;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, file);
+	len = snprintf(map, sizeof(map), "0 %u %u\n", base, n);
+	fd = open(path, O_WRONLY);
+	ck_assert_msg(fd >= 0, "%s: %s", path, strerror(errno));
+	ck_assert_int_eq(write(fd, map, (size_t)len), len);
+	close(fd);
+}
+
+/*
+ * A user's process in a user namespace that maps many ids: its requests
+ * are refused (reason userns) and recorded, all from the bucket of the
+ * user who owns the namespace, however many ids it setuid()s through.
+ */
+START_TEST(user_namespace_ids_share_their_owners_bucket)
+{
+	int go[2], ready[2], dev, i, j, n = 0, bound, rate = audit_rate();
+	struct listening l;
+	const char *records, *p;
+	struct timespec t0;
+	pid_t pid, id;
+	double secs;
+	char c;
+
+	listen_start(&l, 1);
+	ck_assert_int_eq(pipe(go), 0);
+	ck_assert_int_eq(pipe(ready), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		become_fresh(NSOWNER_UID);
+		dev = dev_open(O_RDWR);
+		if (dev < 0 || unshare(CLONE_NEWUSER) ||
+		    write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(90);
+		for (i = 0; i < NS_IDS; i++) {
+			id = fork();
+			if (id == 0) {
+				if (setgid(0) || setuid((uid_t)i))
+					_exit(91);
+				for (j = 0; j < NS_REQUESTS; j++)
+					if (deny_one(dev) != -1 || errno != EPERM)
+						_exit(92);
+				_exit(0);
+			}
+			if (id < 0 || waitpid(id, &j, 0) != id || j)
+				_exit(93);
+		}
+		_exit(0);
+	}
+	ck_assert_int_eq(read(ready[0], &c, 1), 1);
+	id_map(pid, "uid_map", NS_BASE, NS_IDS);
+	id_map(pid, "gid_map", NS_BASE, 1);
+	ck_assert_int_eq(write(go[1], "g", 1), 1);
+	ck_assert_int_eq(waitpid(pid, &i, 0), pid);
+	ck_assert_msg(WIFEXITED(i) && WEXITSTATUS(i) == 0, "child: %#x", i);
+	secs = seconds_since(&t0);
+
+	records = listen_stop(&l);
+	for (p = records; (p = strstr(p, "reason=userns")); p++)
+		n++;
+	bound = rate + (int)(rate * secs) + 1;
+	printf("audit userns: %d refusals from %d ids in %.2f s: %d records\n",
+	       NS_IDS * NS_REQUESTS, NS_IDS, secs, n);
+	ck_assert_msg(n > 0 && n <= bound,
+		      "%d records for %d refusals from %d ids in %.2f s, at most %d",
+		      n, NS_IDS * NS_REQUESTS, NS_IDS, secs, bound);
+}
+END_TEST
+
 /*
  * The flooder's requests as one user over many files; stops when @stop
  * is readable (or after half a minute), says "g" on @go after the first
@@ -737,5 +820,6 @@ const struct suite_def audit_suite = { "audit", {
 		TEST(one_record_per_request),
 		TEST(denials_only_records_no_request_that_ran),
 		TEST(flood_does_not_suppress_other_users),
+		TEST(user_namespace_ids_share_their_owners_bucket),
 	} },
 } };

@@ -620,21 +620,25 @@ static const struct {
 	const char *attachs;
 	__u32 type;
 	int denied;
+	__u32 eat;
 } eat_zero[] = {
-	{ "cgroup_inet_ingress:cgroup_inet_egress", BPF_PROG_TYPE_XDP, 1 },
+	{ "cgroup_inet_ingress:cgroup_inet_egress", BPF_PROG_TYPE_XDP, 1, 0 },
 	{ "cgroup_inet_ingress:cgroup_inet_egress",
-	  BPF_PROG_TYPE_SK_REUSEPORT, 1 },
+	  BPF_PROG_TYPE_SK_REUSEPORT, 1, 0 },
 	{ "cgroup_inet_ingress:cgroup_inet_egress", BPF_PROG_TYPE_CGROUP_SOCK,
-	  1 },
+	  1, 0 },
 	{ "cgroup_inet_ingress:cgroup_inet_egress", BPF_PROG_TYPE_CGROUP_SKB,
-	  0 },
-	{ "cgroup_inet_egress", BPF_PROG_TYPE_CGROUP_SKB, 1 },
-	{ "none", BPF_PROG_TYPE_KPROBE, 0 },
-	{ "none", BPF_PROG_TYPE_SOCKET_FILTER, 0 },
-	{ "none", BPF_PROG_TYPE_XDP, 1 },
-	{ "xdp", BPF_PROG_TYPE_XDP, 0 },
-	{ "sk_reuseport_select", BPF_PROG_TYPE_SK_REUSEPORT, 0 },
-	{ "cgroup_inet_sock_create", BPF_PROG_TYPE_CGROUP_SOCK, 0 },
+	  0, 0 },
+	{ "cgroup_inet_egress", BPF_PROG_TYPE_CGROUP_SKB, 1, 0 },
+	{ "none", BPF_PROG_TYPE_KPROBE, 0, 0 },
+	{ "none", BPF_PROG_TYPE_SOCKET_FILTER, 0, 0 },
+	{ "none", BPF_PROG_TYPE_XDP, 1, 0 },
+	{ "xdp", BPF_PROG_TYPE_XDP, 0, 0 },
+	/* an attach type xdp ignores is still a device program */
+	{ "xdp_devmap:cgroup_inet_ingress:cgroup_inet_egress",
+	  BPF_PROG_TYPE_XDP, 1, BPF_CGROUP_INET_EGRESS },
+	{ "sk_reuseport_select", BPF_PROG_TYPE_SK_REUSEPORT, 0, 0 },
+	{ "cgroup_inet_sock_create", BPF_PROG_TYPE_CGROUP_SOCK, 0, 0 },
 };
 
 START_TEST(attach_type_zero_is_the_one_the_kernel_uses)
@@ -647,11 +651,12 @@ START_TEST(attach_type_zero_is_the_one_the_kernel_uses)
 	ck_assert_int_eq(root_param_write("delegate_attachs",
 					  eat_zero[_i].attachs), 0);
 	dev = member_dev();
-	prog_attr(&a, eat_zero[_i].type, 0);
+	prog_attr(&a, eat_zero[_i].type, eat_zero[_i].eat);
 	try(dev, BPF_PROG_LOAD, &a, "denied_attach_type", &o);
 	ck_assert_msg(o.denied == eat_zero[_i].denied,
-		      "prog type %u, eat 0, attachs %s: denied %ld, ret %d",
-		      eat_zero[_i].type, eat_zero[_i].attachs, o.denied,
+		      "prog type %u, eat %u, attachs %s: denied %ld, ret %d",
+		      eat_zero[_i].type, eat_zero[_i].eat, eat_zero[_i].attachs,
+		      o.denied,
 		      o.ret);
 	if (eat_zero[_i].denied)
 		ck_assert_msg(o.ret == -EPERM && !o.created, "ret %d", o.ret);
