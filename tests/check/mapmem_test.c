@@ -119,6 +119,26 @@ static void enter_fresh_memcg(char *cg, size_t len)
 	close(fd);
 }
 
+/*
+ * Wait until the system's per-CPU memory stops moving: the maps of the
+ * test before are freed by deferred work after its process exits, and
+ * what they give back would count against this one.
+ */
+static void settle_percpu(void)
+{
+	long last = -1, now;
+	int i;
+
+	for (i = 0; i < 20; i++) {
+		now = file_value("/proc/meminfo", "\nPercpu:");
+		if (now == last)
+			return;
+		last = now;
+		sleep(1);
+	}
+	ck_abort_msg("per-CPU memory still moving after 20 s");
+}
+
 static int create(int dev, const struct mapcase *c)
 {
 	union bpf_attr a;
@@ -219,6 +239,7 @@ START_TEST(map_memory_is_priced_as_the_kernel_takes_it)
 		return;
 	}
 
+	settle_percpu();
 	before = kernel_took(cg);
 	map = create(dev, c);
 	ck_assert_msg(map >= 0, "%s: %s", c->name, strerror(errno));
