@@ -239,12 +239,12 @@ static void audit_record(const struct bpfdev_request *req, int ret,
 	if (!ab)
 		return;	/* excluded, or lost: audit counts it */
 	if (req->cmd == BPF_PROG_LOAD && req->deny != BPFDEV_DENY_MALFORMED) {
-		prog = bpfdev_vocab_name(&bpfdev_vocab_progs, k->prog_type);
-		int eat = bpfdev_prog_attach_type(k->prog_type,
-						  k->expected_attach_type);
+		int type = bpfdev_prog_attach_type(k->prog_type,
+						   k->expected_attach_type);
 
-		if (eat != BPFDEV_ATTACH_NONE)
-			attach = bpfdev_vocab_name(&bpfdev_vocab_attachs, eat);
+		prog = bpfdev_vocab_name(&bpfdev_vocab_progs, k->prog_type);
+		if (type != BPFDEV_ATTACH_NONE)
+			attach = bpfdev_vocab_name(&bpfdev_vocab_attachs, type);
 	}
 	if (req->cmd == BPF_MAP_CREATE && req->deny != BPFDEV_DENY_MALFORMED)
 		map = bpfdev_vocab_name(&bpfdev_vocab_maps, k->map_type);

@@ -298,6 +298,10 @@ int bpfdev_policy_limits(struct bpfdev_request *req,
 			 const struct bpfdev_grant *grant);
 int bpfdev_policy_insns(struct bpfdev_request *req,
 			const struct bpfdev_grant *grant);
+bool bpfdev_cmd_executable(u32 cmd);
+/* a program loaded for no particular attach type */
+#define BPFDEV_ATTACH_NONE	(-1)
+int bpfdev_prog_attach_type(u32 type, u32 eat);
 
 static inline int bpfdev_deny(struct bpfdev_request *req,
 			      enum bpfdev_deny why, int err)
@@ -313,10 +317,6 @@ u64 bpfdev_map_mem(const union bpf_attr *k);
 void bpfdev_stats_init(void);
 void bpfdev_audit_request(const struct bpfdev_request *req, int ret);
 extern const struct attribute_group *bpfdev_stats_groups[];
-bool bpfdev_cmd_executable(u32 cmd);
-/* a program loaded for no particular attach type (policy.c) */
-#define BPFDEV_ATTACH_NONE	(-1)
-int bpfdev_prog_attach_type(u32 type, u32 eat);
 
 /* creds.c */
 u64 bpfdev_caps_needed(const struct bpfdev_request *req);
