@@ -50,18 +50,13 @@ START_TEST(attach_to_a_delegated_cgroup_filters_its_traffic)
 {
 	struct sockaddr_in addr = { .sin_family = AF_INET };
 	socklen_t alen = sizeof(addr);
-	char cg[256], procs[300], pid[16];
-	int dev, prog, dir, link, rx, tx, fd;
+	char cg[256];
+	int dev, prog, dir, link, rx, tx;
 
 	ck_assert_int_eq(root_param_write("delegate_cmds", CMDS_WITH_LINK), 0);
 	delegated_cgroup(cg, sizeof(cg), "bpfdev");
 	/* this process moves into it: its sockets are the cgroup's */
-	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
-	fd = open(procs, O_WRONLY);
-	ck_assert_int_ge(fd, 0);
-	snprintf(pid, sizeof(pid), "%d", getpid());
-	ck_assert_int_eq(write(fd, pid, strlen(pid)), (int)strlen(pid));
-	close(fd);
+	cgroup_enter(cg);
 
 	become_member();
 	dev = dev_open(O_RDWR);

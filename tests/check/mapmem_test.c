@@ -102,7 +102,6 @@ static long kernel_took(const char *cg)
 /* A fresh memory cgroup with this process in it. */
 static void enter_fresh_memcg(char *cg, size_t len)
 {
-	char path[320], pid[16];
 	int fd;
 
 	fd = open("/sys/fs/cgroup/cgroup.subtree_control", O_WRONLY);
@@ -111,12 +110,7 @@ static void enter_fresh_memcg(char *cg, size_t len)
 	close(fd);
 	snprintf(cg, len, "/sys/fs/cgroup/bpfdev-mem-%d", getpid());
 	ck_assert_int_eq(mkdir(cg, 0755), 0);
-	snprintf(path, sizeof(path), "%s/cgroup.procs", cg);
-	fd = open(path, O_WRONLY);
-	ck_assert_int_ge(fd, 0);
-	snprintf(pid, sizeof(pid), "%d", getpid());
-	ck_assert_int_eq(write(fd, pid, strlen(pid)), (int)strlen(pid));
-	close(fd);
+	cgroup_enter(cg);
 }
 
 /*

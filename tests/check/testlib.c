@@ -580,6 +580,19 @@ void delegated_cgroup(char *path, size_t len, const char *name)
 	ck_assert_int_eq(chown(file, MEMBER_UID, MEMBER_UID), 0);
 }
 
+void cgroup_enter(const char *cg)
+{
+	char procs[PATH_MAX], pid[16];
+	int fd;
+
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
+	fd = open(procs, O_WRONLY);
+	ck_assert_msg(fd >= 0, "%s: %s", procs, strerror(errno));
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	ck_assert_int_eq(write(fd, pid, strlen(pid)), (int)strlen(pid));
+	close(fd);
+}
+
 long file_value(const char *path, const char *key)
 {
 	static char buf[16384];

@@ -52,6 +52,8 @@ int datagram_arrives(int rx, int tx, const struct sockaddr_in *to);
  * Delegate= would; its path in @path (name may hold a parent: "a-1/b").
  */
 void delegated_cgroup(char *path, size_t len, const char *name);
+/* this process into the cgroup @cg */
+void cgroup_enter(const char *cg);
 /* the number after @key ("": at the start) in the file @path */
 long file_value(const char *path, const char *key);
 long stats_counter(const char *name);
