@@ -14,6 +14,7 @@
  *   cgroup.c   cgroup attach, only to a cgroup the caller may write
  *   file.c     an open file's own grant, narrowing, revocation, counts
  *   users.c    per-user limits, keyed by the caller's uid
+ *   objects.c  the registry: what each user created, listed and reopened
  *   audit.c    what happened: audit records and counters
  *   grant.c    the administrator's grant: module parameters
  *   vocab.c    the names of commands and types in the grant
@@ -37,6 +38,9 @@
 #include <linux/srcu.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
+#include <linux/xarray.h>
+#include <linux/mutex.h>
+#include <linux/list.h>
 
 #include <linux/bpfdev.h>
 
@@ -167,8 +171,39 @@ struct bpfdev_audit_bucket {
 	u64 suppressed;
 };
 
+/* objects.c: the maps and programs a user created through bpfdev */
+#define BPFDEV_OBJ_KINDS	2	/* maps, programs */
+
+/**
+ * struct bpfdev_objects - a user's registry (objects.c)
+ * @node: in the list of registries that have entries, for the sweep
+ * @lock: protects @ids
+ * @ids: per kind, the objects by ID, each holding a reference
+ */
+struct bpfdev_objects {
+	struct list_head node;
+	struct mutex lock;
+	struct xarray ids[BPFDEV_OBJ_KINDS];
+};
+
+bool bpfdev_objects_cmd(u32 cmd);
+void bpfdev_objects_init(struct bpfdev_objects *reg);
+void bpfdev_objects_add(struct bpfdev_objects *reg, int cmd, int fd,
+			const struct cred *cred);
+void bpfdev_objects_sweep(struct bpfdev_objects *reg);
+int bpfdev_objects_next_id(struct bpfdev_objects *reg, int cmd,
+			   const struct bpfdev_grant *grant, u32 start,
+			   u32 *next);
+int bpfdev_objects_get_fd(struct bpfdev_objects *reg, int cmd,
+			  const struct bpfdev_grant *grant, u32 id,
+			  u32 open_flags);
+void bpfdev_objects_stop(void);
+void bpfdev_objects_free(struct bpfdev_objects *reg);
+
 /* users.c: per-user accounting, by the caller's uid */
 struct bpfdev_user;
+
+struct bpfdev_objects *bpfdev_user_objects(struct bpfdev_user *user);
 
 struct bpfdev_user *bpfdev_user_get(kuid_t uid);
 struct bpfdev_user *bpfdev_user_find(kuid_t uid);
@@ -298,6 +333,8 @@ int bpfdev_policy_limits(struct bpfdev_request *req,
 			 const struct bpfdev_grant *grant);
 int bpfdev_policy_insns(struct bpfdev_request *req,
 			const struct bpfdev_grant *grant);
+int bpfdev_policy_lookup(struct bpfdev_request *req,
+			 const struct bpfdev_grant *grant);
 bool bpfdev_cmd_executable(u32 cmd);
 /* a program loaded for no particular attach type */
 #define BPFDEV_ATTACH_NONE	(-1)

@@ -110,6 +110,9 @@
 /* capability sets cached per file: bpf, +net_admin, ... */
 #define BPFDEV_CRED_CACHE		4
 
+/* The registry (objects.c): how often it drops what only it holds */
+#define BPFDEV_OBJECTS_SWEEP		HZ
+
 /* Requests (request.c, sys_bpf.c) */
 
 /* kernel copies of inputs: insns, fd_array, 3 x info, btf */

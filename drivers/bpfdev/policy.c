@@ -159,16 +159,8 @@ static int policy_map_create(struct bpfdev_request *req,
 	return 0;
 }
 
-/**
- * bpfdev_policy_check() - may @req run under @grant?
- * @req: the snapshot of the request
- * @grant: the effective grant
- *
- * Return: 0, -EPERM for what is not delegated, -E2BIG for what is over a
- * limit, -EINVAL for a type bpf(2) would not know either.
- */
-int bpfdev_policy_check(struct bpfdev_request *req,
-			const struct bpfdev_grant *grant)
+/* Who may use a grant at all. */
+static int policy_caller(struct bpfdev_request *req)
 {
 	/*
 	 * Raised capabilities count only in the caller's own user namespace,
@@ -180,6 +172,49 @@ int bpfdev_policy_check(struct bpfdev_request *req,
 	if (READ_ONCE(current->seccomp.mode) != SECCOMP_MODE_DISABLED &&
 	    !bpfdev_seccomp_callers_allowed())
 		return bpfdev_deny(req, BPFDEV_DENY_SECCOMP, -EPERM);
+	return 0;
+}
+
+/**
+ * bpfdev_policy_lookup() - may @req list or reopen the caller's objects?
+ * @req: a *_GET_NEXT_ID or *_GET_FD_BY_ID request (objects.c)
+ * @grant: the effective grant
+ *
+ * As the command that creates the kind would be: the same callers, and the
+ * grant must delegate that command. Which objects are visible is for the
+ * registry to filter by the grant's types.
+ *
+ * Return: 0 or -EPERM.
+ */
+int bpfdev_policy_lookup(struct bpfdev_request *req,
+			 const struct bpfdev_grant *grant)
+{
+	bool map = req->cmd == BPF_MAP_GET_NEXT_ID ||
+		   req->cmd == BPF_MAP_GET_FD_BY_ID;
+	int ret = policy_caller(req);
+
+	if (ret)
+		return ret;
+	if (!bpfdev_mask_has(grant->cmds, map ? BPF_MAP_CREATE : BPF_PROG_LOAD))
+		return bpfdev_deny(req, BPFDEV_DENY_CMD, -EPERM);
+	return 0;
+}
+
+/**
+ * bpfdev_policy_check() - may @req run under @grant?
+ * @req: the snapshot of the request
+ * @grant: the effective grant
+ *
+ * Return: 0, -EPERM for what is not delegated, -E2BIG for what is over a
+ * limit, -EINVAL for a type bpf(2) would not know either.
+ */
+int bpfdev_policy_check(struct bpfdev_request *req,
+			const struct bpfdev_grant *grant)
+{
+	int ret = policy_caller(req);
+
+	if (ret)
+		return ret;
 	if (!bpfdev_mask_has(grant->cmds, req->cmd))
 		return bpfdev_deny(req, BPFDEV_DENY_CMD, -EPERM);
 

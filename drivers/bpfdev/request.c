@@ -187,6 +187,24 @@ int bpfdev_request_snapshot(struct bpfdev_request *req, u32 cmd,
 		return 0;
 	case BPF_LINK_CREATE:
 		return request_cgroup_link(&req->attr, &s);
+	case BPF_MAP_GET_NEXT_ID:
+	case BPF_PROG_GET_NEXT_ID:
+		/* next_id is written back, whatever it held */
+		if (attr_tail_nonzero(&s, next_id))
+			return -EINVAL;
+		req->attr.start_id = s.start_id;
+		return 0;
+	case BPF_MAP_GET_FD_BY_ID:
+		if (attr_tail_nonzero(&s, open_flags))
+			return -EINVAL;
+		req->attr.map_id = s.map_id;
+		req->attr.open_flags = s.open_flags;
+		return 0;
+	case BPF_PROG_GET_FD_BY_ID:
+		if (attr_tail_nonzero(&s, prog_id))
+			return -EINVAL;
+		req->attr.prog_id = s.prog_id;
+		return 0;
 	default:
 		return -EOPNOTSUPP;
 	}

@@ -109,7 +109,8 @@ static int sys_bpf_decide_and_call(struct bpfdev_request *req,
 		goto out;
 	}
 	bpfdev_test_reread_types(req);
-	ret = sys_bpf_call(req, req->cmd == BPF_PROG_LOAD ? own : NULL);
+	ret = sys_bpf_call(req, req->cmd == BPF_PROG_LOAD ||
+				req->cmd == BPF_MAP_CREATE ? own : NULL);
 out:
 	srcu_read_unlock(&bpfdev_grant_srcu, idx);
 	return ret;
@@ -146,6 +147,7 @@ static int sys_bpf_try(struct bpfdev_request *req, struct bpfdev_user *user)
 				       BPFDEV_JIT_WORST_PER_INSN, ret, own);
 	else if (req->cmd == BPF_BTF_LOAD && ret < 0)
 		bpfdev_user_btf_refund(user, btf);
+	bpfdev_objects_add(bpfdev_user_objects(user), req->cmd, ret, own);
 	if (own)
 		put_cred(own);
 	return ret;
@@ -234,18 +236,58 @@ static int sys_bpf_prepare(struct file *file, void __user *arg,
 		return bpfdev_deny(req, BPFDEV_DENY_MALFORMED, ret);
 	if (sb.flags || sb.cmd >= BPFDEV_MAX_CMD)
 		return bpfdev_deny(req, BPFDEV_DENY_MALFORMED, -EINVAL);
-	if (!bpfdev_cmd_executable(sb.cmd))
+	if (!bpfdev_cmd_executable(sb.cmd) && !bpfdev_objects_cmd(sb.cmd))
 		return bpfdev_deny(req, BPFDEV_DENY_MALFORMED, -EOPNOTSUPP);
 
 	req->st = st;
 	ret = bpfdev_request_snapshot(req, sb.cmd, sb.attr, sb.attr_size);
 	if (ret)
 		return bpfdev_deny(req, BPFDEV_DENY_MALFORMED, ret);
+	if (bpfdev_objects_cmd(req->cmd))
+		return 0;
 	bpfdev_fstate_effective(st, &grant);
 	ret = bpfdev_policy_check(req, &grant);
 	if (!ret)
 		ret = bpfdev_policy_limits(req, &grant);
 	return ret;
+}
+
+/*
+ * The caller's own objects, from the registry (objects.c): no capability
+ * is raised and nothing is created, so nothing is decided, counted or
+ * audited; an ID that is not the caller's is ENOENT, as a dead one is.
+ */
+static int sys_bpf_lookup(struct bpfdev_request *req)
+{
+	struct bpfdev_user *user = bpfdev_user_find(current_uid());
+	struct bpfdev_objects *reg = user ? bpfdev_user_objects(user) : NULL;
+	const union bpf_attr *k = &req->attr;
+	struct bpfdev_grant grant;
+	u32 next = 0;
+	int idx, ret;
+
+	/* in the grant's section: no fd after a revocation returned */
+	idx = srcu_read_lock(&bpfdev_grant_srcu);
+	bpfdev_fstate_effective(req->st, &grant);
+	if (bpfdev_fstate_revoked(req->st))
+		ret = bpfdev_deny(req, BPFDEV_DENY_REVOKED, -EPERM);
+	else
+		ret = bpfdev_policy_lookup(req, &grant);
+	if (ret)
+		goto out;
+	if (req->cmd == BPF_MAP_GET_NEXT_ID || req->cmd == BPF_PROG_GET_NEXT_ID)
+		ret = bpfdev_objects_next_id(reg, req->cmd, &grant,
+					     k->start_id, &next);
+	else
+		ret = bpfdev_objects_get_fd(reg, req->cmd, &grant, k->map_id,
+					    k->open_flags);
+out:
+	srcu_read_unlock(&bpfdev_grant_srcu, idx);
+	if (ret || !next)
+		return ret;
+	if (req->usize < offsetofend(union bpf_attr, next_id))
+		return -EINVAL;
+	return put_user(next, &req->uattr->next_id);
 }
 
 /**
@@ -264,6 +306,8 @@ long bpfdev_sys_bpf(struct file *file, void __user *arg)
 	int ret;
 
 	ret = sys_bpf_prepare(file, arg, &req);
+	if (!ret && bpfdev_objects_cmd(req.cmd))
+		return sys_bpf_lookup(&req);
 	if (!ret) {
 		ret = sys_bpf_accounted(file->private_data, &req);
 		bpfdev_request_free(&req);

@@ -77,6 +77,7 @@ struct bpfdev_user {
 	u64 jit_bytes;			/* charged and reserved */
 	u64 btf_bytes;			/* charged since module load */
 	struct bpfdev_audit_bucket audit;
+	struct bpfdev_objects objects;
 };
 
 static DEFINE_HASHTABLE(users, 6);
@@ -132,6 +133,7 @@ struct bpfdev_user *bpfdev_user_get(kuid_t uid)
 	mutex_init(&new->budget_lock);
 	INIT_LIST_HEAD(&new->jits);
 	spin_lock_init(&new->audit.lock);
+	bpfdev_objects_init(&new->objects);
 	spin_lock(&users_lock);
 	u = user_find(uid);
 	if (!u) {
@@ -239,12 +241,14 @@ void bpfdev_users_free(void)
 	struct hlist_node *tmp;
 	int bkt;
 
+	bpfdev_objects_stop();
 	hash_for_each_safe(users, bkt, tmp, u, node) {
 		struct user_jit *j, *jn;
 
 		hash_del(&u->node);
 		list_for_each_entry_safe(j, jn, &u->jits, node)
 			kfree(j);
+		bpfdev_objects_free(&u->objects);
 		mutex_destroy(&u->budget_lock);
 		kfree(u);
 	}
@@ -257,6 +261,15 @@ void bpfdev_users_free(void)
 struct bpfdev_audit_bucket *bpfdev_user_audit_bucket(struct bpfdev_user *user)
 {
 	return &user->audit;
+}
+
+/**
+ * bpfdev_user_objects() - the registry of what @user created
+ * @user: the entry
+ */
+struct bpfdev_objects *bpfdev_user_objects(struct bpfdev_user *user)
+{
+	return &user->objects;
 }
 
 /**
@@ -327,8 +340,13 @@ int bpfdev_user_jit_reserve(struct bpfdev_user *user, u32 bytes, u64 max)
 	int ret = 0;
 
 	mutex_lock(&user->budget_lock);
-	if (max && user->jit_bytes + bytes > max)
+	if (max && user->jit_bytes + bytes > max) {
+		/* programs only the registry holds first, then the dead */
+		mutex_unlock(&user->budget_lock);
+		bpfdev_objects_sweep(&user->objects);
+		mutex_lock(&user->budget_lock);
 		user_jit_prune(user);
+	}
 	if (max && user->jit_bytes + bytes > max)
 		ret = -EDQUOT;
 	else
@@ -450,6 +468,7 @@ void bpfdev_user_btf_refund(struct bpfdev_user *user, u64 bytes)
  */
 void bpfdev_user_budgets(struct bpfdev_user *user, u64 *jit, u64 *btf)
 {
+	bpfdev_objects_sweep(&user->objects);
 	mutex_lock(&user->budget_lock);
 	user_jit_prune(user);
 	*jit = user->jit_bytes;

@@ -154,6 +154,71 @@ START_TEST(bpftool_map_create_update_lookup_dump)
 }
 END_TEST
 
+START_TEST(bpftool_shows_the_members_programs_and_maps)
+{
+	char obj[PATH_MAX + 64], pin[128], maps[128], events[160];
+	static struct run r;
+	int i;
+
+	group_pins_setup();
+	snprintf(obj, sizeof(obj), "%s", prog_path("sockcount.bpf.o"));
+	snprintf(pin, sizeof(pin), GROUP_PINS "/show-%d", getpid());
+	snprintf(maps, sizeof(maps), GROUP_PINS "/show-maps-%d", getpid());
+	{
+		const char *argv[] = { "/usr/bin/bpfdev-run", "bpftool", "prog",
+				       "load", obj, pin, "pinmaps", maps, NULL };
+
+		run_as(MEMBER, NULL, argv, &r);
+		ck_assert_msg(exited(&r, 0), "bpftool prog load: %d\n%s",
+			      r.status, run_tail(&r));
+	}
+	/* the program and its maps, held by their pins */
+	{
+		const char *argv[] = { "/usr/bin/bpfdev-run", "bpftool", "prog",
+				       "show", NULL };
+
+		run_as(MEMBER, NULL, argv, &r);
+		ck_assert_msg(exited(&r, 0), "bpftool prog show: %d\n%s",
+			      r.status, run_tail(&r));
+		assert_has(&r, "socket_filter  name count_packets");
+	}
+	{
+		const char *argv[] = { "/usr/bin/bpfdev-run", "bpftool", "map",
+				       "show", NULL };
+
+		run_as(MEMBER, NULL, argv, &r);
+		ck_assert_msg(exited(&r, 0), "bpftool map show: %d\n%s",
+			      r.status, run_tail(&r));
+		assert_has(&r, "ringbuf  name events");
+	}
+	/*
+	 * Unpinned (bpffs lets go of it after an RCU grace period), nobody
+	 * holds them: the member lists them no more.
+	 */
+	ck_assert_int_eq(unlink(pin), 0);
+	snprintf(events, sizeof(events), "%s/events", maps);
+	ck_assert_int_eq(unlink(events), 0);
+	for (i = 0; i < 20; i++) {
+		const char *argv[] = { "/usr/bin/bpfdev-run", "bpftool", "prog",
+				       "show", NULL };
+
+		run_as(MEMBER, NULL, argv, &r);
+		ck_assert_msg(exited(&r, 0), "bpftool prog show: %d\n%s",
+			      r.status, run_tail(&r));
+		if (!strstr(r.out, "count_packets"))
+			break;
+		usleep(200 * 1000);
+	}
+	ck_assert_msg(i < 20, "still listed:\n%s", run_tail(&r));
+	{
+		const char *argv[] = { "/bin/rm", "-r", maps, NULL };
+
+		run_as(ROOT, NULL, argv, &r);
+		ck_assert_msg(exited(&r, 0), "%s", run_tail(&r));
+	}
+}
+END_TEST
+
 START_TEST(libbpf_feature_probes_see_delegated_types)
 {
 	const char *argv[] = { "/usr/bin/bpfdev-run", prog_path("probe"), NULL };
@@ -493,6 +558,7 @@ const struct suite_def libbpfdev_suite = { "libbpfdev", {
 		TEST(skeleton_program_without_the_interposer_is_refused),
 		TEST(bpftool_prog_load_pins_into_group_bpffs),
 		TEST(bpftool_map_create_update_lookup_dump),
+		TEST(bpftool_shows_the_members_programs_and_maps),
 		TEST(libbpf_feature_probes_see_delegated_types),
 		TEST(denied_type_fails_like_libbpf_and_leaves_nothing),
 		TEST(outsider_sees_what_it_would_without_the_interposer),

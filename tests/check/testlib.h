@@ -101,7 +101,11 @@ struct objs {
 void root_helper_start(void);
 void objs_snapshot(struct objs *o);
 int objs_created_since(const struct objs *before);
-/* Wait (up to 3 s) until the live counts are back to @before's. */
+/*
+ * Wait (up to 5 s) until the live counts are no more than @before's:
+ * objects of earlier tests may go meanwhile, and bpfdev's registry frees
+ * an object up to a second after its last other holder let go.
+ */
 int objs_settle_to(const struct objs *before);
 
 /* Module parameters, written by the root helper; reset after each test. */

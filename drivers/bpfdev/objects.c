@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The registry: the maps and programs each user created through bpfdev,
+ * so that the user can list them (BPF_*_GET_NEXT_ID) and open them again
+ * (BPF_*_GET_FD_BY_ID), and nobody else's.
+ *
+ * bpf(2) answers these commands only to CAP_SYS_ADMIN, and kern_sys_bpf()
+ * does not run them at all (its allowlist has MAP_GET_FD_BY_ID only); no
+ * function that finds an object by its ID is exported. So a module can
+ * reach an object only through a reference it keeps, and the registry
+ * keeps one per entry: a map's refcount (not its user count, whose drop
+ * empties prog arrays and breaks reference cycles as it always did), a
+ * program's refcount. An entry whose reference is the object's last is
+ * dead for everyone else: it is dropped, and the object freed, at the next
+ * sweep (every call of its user that reads the registry, every JIT budget
+ * check, and once a second while the registry is not empty). An object
+ * thus outlives its last other holder by up to a second.
+ *
+ * An ID is never handed out for another object: the kernel frees an ID
+ * when the object's refcount reaches zero, and the entry is removed before
+ * its reference is dropped, so while the entry exists its ID names it.
+ *
+ * An entry is made only for the file the call created: another thread may
+ * dup2() any file onto the new fd number before bpfdev looks, so the file
+ * at that number counts only if its credentials are the ones made for this
+ * one call (creds.c) and its file operations are the kind's.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/bpf.h>
+#include <linux/cred.h>
+#include <linux/fcntl.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+
+#include "bpfdev.h"
+
+enum { OBJ_MAP, OBJ_PROG };
+
+/* The name bpf(2) gives each kind's files, and their operations. */
+static const char *const obj_name[BPFDEV_OBJ_KINDS] = {
+	[OBJ_MAP] = "bpf-map",
+	[OBJ_PROG] = "bpf-prog",
+};
+
+/*
+ * bpf_map_fops and bpf_prog_fops are not exported: learned from the first
+ * file of each kind that passed the check above, which can only be one.
+ */
+static const struct file_operations *obj_fops[BPFDEV_OBJ_KINDS];
+
+/* Every registry that holds an entry, for the sweep */
+static LIST_HEAD(registries);
+static DEFINE_MUTEX(registries_lock);
+static void objects_sweep_all(struct work_struct *work);
+static DECLARE_DELAYED_WORK(sweep_work, objects_sweep_all);
+
+static int obj_kind(int cmd)
+{
+	switch (cmd) {
+	case BPF_MAP_CREATE:
+	case BPF_MAP_GET_NEXT_ID:
+	case BPF_MAP_GET_FD_BY_ID:
+		return OBJ_MAP;
+	case BPF_PROG_LOAD:
+	case BPF_PROG_GET_NEXT_ID:
+	case BPF_PROG_GET_FD_BY_ID:
+		return OBJ_PROG;
+	default:
+		return -1;
+	}
+}
+
+/**
+ * bpfdev_objects_cmd() - is @cmd answered from the registry?
+ * @cmd: a bpf command
+ */
+bool bpfdev_objects_cmd(u32 cmd)
+{
+	switch (cmd) {
+	case BPF_MAP_GET_NEXT_ID:
+	case BPF_PROG_GET_NEXT_ID:
+	case BPF_MAP_GET_FD_BY_ID:
+	case BPF_PROG_GET_FD_BY_ID:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static u32 obj_id(int kind, void *obj)
+{
+	if (kind == OBJ_MAP)
+		return ((struct bpf_map *)obj)->id;
+	return ((struct bpf_prog *)obj)->aux->id;
+}
+
+/* Does the registry hold the object's last reference? */
+static bool obj_only_ours(int kind, void *obj)
+{
+	if (kind == OBJ_MAP)
+		return atomic64_read(&((struct bpf_map *)obj)->refcnt) == 1;
+	return atomic64_read(&((struct bpf_prog *)obj)->aux->refcnt) == 1;
+}
+
+/*
+ * Is the object one the file's grant could have created? A narrowed file,
+ * or one whose grant root changed, reopens no more than that.
+ */
+static bool obj_visible(int kind, void *obj, const struct bpfdev_grant *grant)
+{
+	const struct bpf_prog *prog = obj;
+	int at;
+
+	if (kind == OBJ_MAP)
+		return bpfdev_mask_has(grant->maps,
+				       ((struct bpf_map *)obj)->map_type);
+	at = bpfdev_prog_attach_type(prog->type, prog->expected_attach_type);
+	return bpfdev_mask_has(grant->progs, prog->type) &&
+	       (at == BPFDEV_ATTACH_NONE || bpfdev_mask_has(grant->attachs, at));
+}
+
+/* bpf_map_put_uref() and the put of bpf_map_put_with_uref(): not exported */
+static void map_put_with_uref(struct bpf_map *map)
+{
+	if (atomic64_dec_and_test(&map->usercnt) && map->ops->map_release_uref)
+		map->ops->map_release_uref(map);
+	bpf_map_put(map);
+}
+
+/*
+ * Is the object gone for its user? Only the registry holds it, or it is a
+ * map whose every user reference went (its prog arrays emptied, its
+ * timers freed: bpf(2) brings it back only for CAP_SYS_ADMIN), though a
+ * program may still use it.
+ */
+static bool obj_gone(int kind, void *obj)
+{
+	return obj_only_ours(kind, obj) ||
+	       (kind == OBJ_MAP &&
+		!atomic64_read(&((struct bpf_map *)obj)->usercnt));
+}
+
+static void obj_put(int kind, void *obj)
+{
+	if (kind == OBJ_MAP)
+		bpf_map_put(obj);
+	else
+		bpf_prog_put(obj);
+}
+
+/**
+ * bpfdev_objects_init() - an empty registry
+ * @reg: the registry, in its user's entry
+ */
+void bpfdev_objects_init(struct bpfdev_objects *reg)
+{
+	int kind;
+
+	mutex_init(&reg->lock);
+	INIT_LIST_HEAD(&reg->node);
+	for (kind = 0; kind < BPFDEV_OBJ_KINDS; kind++)
+		xa_init(&reg->ids[kind]);
+}
+
+/* Drop the entries only the registry still holds. reg->lock held. */
+static bool objects_sweep_locked(struct bpfdev_objects *reg)
+{
+	bool left = false;
+	unsigned long id;
+	void *obj;
+	int kind;
+
+	for (kind = 0; kind < BPFDEV_OBJ_KINDS; kind++) {
+		xa_for_each(&reg->ids[kind], id, obj) {
+			if (!obj_only_ours(kind, obj)) {
+				left = true;
+				continue;
+			}
+			xa_erase(&reg->ids[kind], id);
+			obj_put(kind, obj);
+		}
+	}
+	return left;
+}
+
+/**
+ * bpfdev_objects_sweep() - drop the entries of objects nobody else holds
+ * @reg: the registry
+ */
+void bpfdev_objects_sweep(struct bpfdev_objects *reg)
+{
+	mutex_lock(&reg->lock);
+	objects_sweep_locked(reg);
+	mutex_unlock(&reg->lock);
+}
+
+static void objects_sweep_all(struct work_struct *work)
+{
+	struct bpfdev_objects *reg;
+	bool left = false;
+
+	mutex_lock(&registries_lock);
+	list_for_each_entry(reg, &registries, node) {
+		/* a registry in use is swept by its user, or next time */
+		if (!mutex_trylock(&reg->lock)) {
+			left = true;
+			continue;
+		}
+		left |= objects_sweep_locked(reg);
+		mutex_unlock(&reg->lock);
+		cond_resched();
+	}
+	if (left)
+		schedule_delayed_work(&sweep_work, BPFDEV_OBJECTS_SWEEP);
+	mutex_unlock(&registries_lock);
+}
+
+/*
+ * Is @file one of the kind's, bpf(2)'s anon inode file of that name? Its
+ * file operations are learned from the first one.
+ */
+static bool obj_file_is(int kind, const struct file *file)
+{
+	const struct file_operations *known;
+
+	if (strcmp(file->f_path.dentry->d_name.name, obj_name[kind]))
+		return false;
+	known = cmpxchg(&obj_fops[kind], NULL, file->f_op);
+	return !known || known == file->f_op;
+}
+
+/**
+ * bpfdev_objects_add() - record the object a call created
+ * @reg: the caller's registry
+ * @cmd: BPF_MAP_CREATE or BPF_PROG_LOAD; other commands record nothing
+ * @fd: what the call returned
+ * @cred: the credentials made for that call alone
+ *
+ * An object that cannot be recorded (no memory) works as before; it is
+ * only missing from its user's listing.
+ */
+void bpfdev_objects_add(struct bpfdev_objects *reg, int cmd, int fd,
+			const struct cred *cred)
+{
+	int kind = obj_kind(cmd);
+	struct file *file;
+	void *obj;
+	int err;
+
+	if (kind < 0 || fd < 0 || !cred)
+		return;
+	file = fget(fd);
+	if (!file)
+		return;
+	if (file->f_cred != cred || !obj_file_is(kind, file))
+		goto out;
+	obj = file->private_data;
+	if (kind == OBJ_MAP)
+		bpf_map_inc(obj);
+	else
+		bpf_prog_inc(obj);
+
+	mutex_lock(&reg->lock);
+	err = xa_insert(&reg->ids[kind], obj_id(kind, obj), obj,
+			GFP_KERNEL_ACCOUNT);
+	mutex_unlock(&reg->lock);
+	if (err) {
+		obj_put(kind, obj);
+		goto out;
+	}
+	mutex_lock(&registries_lock);
+	if (list_empty(&reg->node))
+		list_add(&reg->node, &registries);
+	schedule_delayed_work(&sweep_work, BPFDEV_OBJECTS_SWEEP);
+	mutex_unlock(&registries_lock);
+out:
+	fput(file);
+}
+
+/**
+ * bpfdev_objects_next_id() - BPF_{MAP,PROG}_GET_NEXT_ID, the caller's only
+ * @reg: the caller's registry, or NULL if it never created anything
+ * @cmd: the command
+ * @grant: the effective grant of the file asked through
+ * @start: the ID to start after
+ * @next: filled in: the caller's next object's ID
+ *
+ * A listing starts at 0: the registry is swept then, and each step skips
+ * what died since, so that a whole listing costs O(entries).
+ *
+ * Return: 0, -ENOENT past the last, -EINVAL as bpf(2) would.
+ */
+int bpfdev_objects_next_id(struct bpfdev_objects *reg, int cmd,
+			   const struct bpfdev_grant *grant, u32 start,
+			   u32 *next)
+{
+	int kind = obj_kind(cmd);
+	unsigned long id = start;
+	void *obj;
+
+	if (start >= INT_MAX)
+		return -EINVAL;
+	if (!reg)
+		return -ENOENT;
+	mutex_lock(&reg->lock);
+	if (!start)
+		objects_sweep_locked(reg);
+	do {
+		obj = xa_find_after(&reg->ids[kind], &id, INT_MAX, XA_PRESENT);
+	} while (obj && (obj_gone(kind, obj) ||
+			 !obj_visible(kind, obj, grant)));
+	mutex_unlock(&reg->lock);
+	if (!obj)
+		return -ENOENT;
+	*next = id;
+	return 0;
+}
+
+/* bpf_get_file_flag(): the file flags of a map's open_flags */
+static int obj_open_flags(int kind, u32 open_flags)
+{
+	if (kind == OBJ_PROG)
+		return O_RDWR;
+	if (open_flags & ~(BPF_F_RDONLY | BPF_F_WRONLY))
+		return -EINVAL;
+	if ((open_flags & BPF_F_RDONLY) && (open_flags & BPF_F_WRONLY))
+		return -EINVAL;
+	if (open_flags & BPF_F_RDONLY)
+		return O_RDONLY;
+	if (open_flags & BPF_F_WRONLY)
+		return O_WRONLY;
+	return O_RDWR;
+}
+
+/**
+ * bpfdev_objects_get_fd() - BPF_{MAP,PROG}_GET_FD_BY_ID, the caller's only
+ * @reg: the caller's registry, or NULL if it never created anything
+ * @cmd: the command
+ * @grant: the effective grant of the file asked through
+ * @id: the object's ID
+ * @open_flags: BPF_F_RDONLY or BPF_F_WRONLY for a map, or 0
+ *
+ * The new file is made as bpf(2) makes it (bpf_map_new_fd(),
+ * bpf_prog_new_fd()), with the caller's own credentials, less the LSM's
+ * security_bpf_map()/security_bpf_prog() check, which is not exported.
+ *
+ * Return: a new fd (close-on-exec), or -ENOENT for an ID that is not one
+ * of the caller's live objects, -EINVAL, -EMFILE, -ENOMEM.
+ */
+int bpfdev_objects_get_fd(struct bpfdev_objects *reg, int cmd,
+			  const struct bpfdev_grant *grant, u32 id,
+			  u32 open_flags)
+{
+	int kind = obj_kind(cmd), flags = obj_open_flags(kind, open_flags);
+	struct file *file;
+	void *obj;
+	int fd;
+
+	if (flags < 0)
+		return flags;
+	if (!reg)
+		return -ENOENT;
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0)
+		return fd;
+	mutex_lock(&reg->lock);
+	obj = xa_load(&reg->ids[kind], id);
+	if (!obj || obj_gone(kind, obj) || !obj_visible(kind, obj, grant)) {
+		file = ERR_PTR(-ENOENT);
+		goto out;
+	}
+	/*
+	 * The references the file's release drops; a map's user reference
+	 * only if it still has one (obj_gone() looked before, racily).
+	 */
+	if (kind == OBJ_MAP) {
+		if (!atomic64_inc_not_zero(&((struct bpf_map *)obj)->usercnt)) {
+			file = ERR_PTR(-ENOENT);
+			goto out;
+		}
+		bpf_map_inc(obj);
+	} else {
+		bpf_prog_inc(obj);
+	}
+	file = anon_inode_getfile(obj_name[kind], obj_fops[kind], obj, flags);
+	if (IS_ERR(file)) {
+		if (kind == OBJ_MAP)
+			map_put_with_uref(obj);
+		else
+			bpf_prog_put(obj);
+	}
+out:
+	mutex_unlock(&reg->lock);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		return PTR_ERR(file);
+	}
+	fd_install(fd, file);
+	return fd;
+}
+
+/**
+ * bpfdev_objects_stop() - stop the sweep, at unload
+ */
+void bpfdev_objects_stop(void)
+{
+	cancel_delayed_work_sync(&sweep_work);
+}
+
+/**
+ * bpfdev_objects_free() - drop every entry of a registry, at unload
+ * @reg: the registry
+ */
+void bpfdev_objects_free(struct bpfdev_objects *reg)
+{
+	unsigned long id;
+	void *obj;
+	int kind;
+
+	for (kind = 0; kind < BPFDEV_OBJ_KINDS; kind++) {
+		xa_for_each(&reg->ids[kind], id, obj)
+			obj_put(kind, obj);
+		xa_destroy(&reg->ids[kind]);
+	}
+	mutex_destroy(&reg->lock);
+}

@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The registry (objects.c): a member lists and reopens the maps and
+ * programs it created through bpfdev, and no one else's; an entry does not
+ * keep its object alive. Each test runs as a uid no other test uses, so
+ * its registry starts empty.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <stddef.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testlib.h"
+
+#define IDS_MAX		64
+
+/* A member of the bpf group that no other test is. */
+static int fresh_member_dev(uid_t uid)
+{
+	gid_t groups[] = { (gid_t)bpf_gid() };
+	int dev;
+
+	become_ids(uid, groups, 1);
+	dev = dev_open(O_RDWR);
+	ck_assert_int_ge(dev, 0);
+	return dev;
+}
+
+/* Every ID a *_GET_NEXT_ID walk through @dev gives, in order. */
+static int list_ids(int dev, int cmd, __u32 *ids)
+{
+	union bpf_attr a;
+	__u32 id = 0;
+	int n = 0;
+
+	for (;;) {
+		memset(&a, 0, sizeof(a));
+		a.start_id = id;
+		if (dev_bpf(dev, cmd, &a, sizeof(a))) {
+			ck_assert_int_eq(errno, ENOENT);
+			return n;
+		}
+		ck_assert_uint_gt(a.next_id, id);
+		ck_assert_int_lt(n, IDS_MAX);
+		ids[n++] = id = a.next_id;
+	}
+}
+
+static int get_fd(int dev, int cmd, __u32 id, __u32 open_flags)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.map_id = id;		/* prog_id: the same field */
+	a.open_flags = open_flags;
+	return dev_bpf(dev, cmd, &a, sizeof(a));
+}
+
+/* The kernel's ID of the map or program at @fd (unprivileged). */
+static __u32 obj_id(int fd)
+{
+	struct bpf_prog_info info;	/* id comes first in both */
+	union bpf_attr a;
+
+	memset(&info, 0, sizeof(info));
+	memset(&a, 0, sizeof(a));
+	a.info.bpf_fd = fd;
+	a.info.info_len = sizeof(__u32) * 2;
+	a.info.info = ptr_to_u64(&info);
+	ck_assert_int_eq(sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)), 0);
+	return info.id;
+}
+
+static int map_update(int fd, __u32 key, __u32 value)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.map_fd = fd;
+	a.key = ptr_to_u64(&key);
+	a.value = ptr_to_u64(&value);
+	return sys_bpf(BPF_MAP_UPDATE_ELEM, &a, sizeof(a)) ? -errno : 0;
+}
+
+START_TEST(members_list_exactly_their_objects)
+{
+	int dev = fresh_member_dev(2001), map, prog;
+	__u32 ids[IDS_MAX];
+
+	ck_assert_int_eq(list_ids(dev, BPF_MAP_GET_NEXT_ID, ids), 0);
+	ck_assert_int_eq(list_ids(dev, BPF_PROG_GET_NEXT_ID, ids), 0);
+	map = dev_map(dev, BPF_MAP_TYPE_ARRAY);
+	ck_assert_int_ge(map, 0);
+	prog = dev_load_sf(dev);
+	ck_assert_int_ge(prog, 0);
+
+	ck_assert_int_eq(list_ids(dev, BPF_MAP_GET_NEXT_ID, ids), 1);
+	ck_assert_uint_eq(ids[0], obj_id(map));
+	ck_assert_int_eq(list_ids(dev, BPF_PROG_GET_NEXT_ID, ids), 1);
+	ck_assert_uint_eq(ids[0], obj_id(prog));
+}
+END_TEST
+
+START_TEST(reopened_by_id_as_bpf2_opens_them)
+{
+	int dev = fresh_member_dev(2002), map, prog, fd;
+	__u32 map_id, prog_id;
+
+	map = dev_map(dev, BPF_MAP_TYPE_ARRAY);
+	prog = dev_load_sf(dev);
+	ck_assert_int_ge(map, 0);
+	ck_assert_int_ge(prog, 0);
+	map_id = obj_id(map);
+	prog_id = obj_id(prog);
+
+	fd = get_fd(dev, BPF_MAP_GET_FD_BY_ID, map_id, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_uint_eq(obj_id(fd), map_id);
+	ck_assert_int_eq(fcntl(fd, F_GETFD), FD_CLOEXEC);
+	ck_assert_int_eq(map_update(fd, 1, 7), 0);
+	close(fd);
+	/* open_flags as bpf(2) takes them */
+	fd = get_fd(dev, BPF_MAP_GET_FD_BY_ID, map_id, BPF_F_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(map_update(fd, 1, 8), -EPERM);
+	close(fd);
+	ck_assert_int_eq(fd_result(get_fd(dev, BPF_MAP_GET_FD_BY_ID, map_id,
+					  BPF_F_RDONLY | BPF_F_WRONLY)),
+			 -EINVAL);
+	ck_assert_int_eq(fd_result(get_fd(dev, BPF_MAP_GET_FD_BY_ID, map_id,
+					  1U << 20)), -EINVAL);
+
+	fd = get_fd(dev, BPF_PROG_GET_FD_BY_ID, prog_id, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_uint_eq(obj_id(fd), prog_id);
+	close(fd);
+	/* a map's ID is not a program's, and 0 is nobody's */
+	ck_assert_int_eq(fd_result(get_fd(dev, BPF_PROG_GET_FD_BY_ID, map_id,
+					  0)), map_id == prog_id ? 0 : -ENOENT);
+	ck_assert_int_eq(fd_result(get_fd(dev, BPF_MAP_GET_FD_BY_ID, 0, 0)),
+			 -ENOENT);
+	ck_assert_int_eq(fd_result(get_fd(dev, BPF_PROG_GET_FD_BY_ID, 0, 0)),
+			 -ENOENT);
+}
+END_TEST
+
+START_TEST(other_members_see_none_of_them)
+{
+	int up[2], down[2], status, dev, n;
+	__u32 ids[2], id, listed[IDS_MAX];
+	struct objs o;
+	pid_t a;
+	char c;
+
+	ck_assert_int_eq(pipe(up), 0);
+	ck_assert_int_eq(pipe(down), 0);
+	a = fork();
+	ck_assert_int_ge(a, 0);
+	if (!a) {
+		int map, prog;
+
+		close(down[1]);
+		close(up[0]);
+		dev = fresh_member_dev(2003);
+		map = dev_map(dev, BPF_MAP_TYPE_ARRAY);
+		prog = dev_load_sf(dev);
+		if (map < 0 || prog < 0)
+			_exit(1);
+		ids[0] = obj_id(map);
+		ids[1] = obj_id(prog);
+		if (write(up[1], ids, sizeof(ids)) != sizeof(ids))
+			_exit(1);
+		/* alive until the other member has looked */
+		_exit(read(down[0], &c, 1) == 0 ? 0 : 1);
+	}
+	close(up[1]);
+	close(down[0]);
+	ck_assert_int_eq(read(up[0], ids, sizeof(ids)), (int)sizeof(ids));
+	objs_snapshot(&o);
+	ck_assert_uint_ge(o.max_map, ids[0]);
+	ck_assert_uint_ge(o.max_prog, ids[1]);
+
+	dev = fresh_member_dev(2004);
+	ck_assert_int_eq(list_ids(dev, BPF_MAP_GET_NEXT_ID, listed), 0);
+	ck_assert_int_eq(list_ids(dev, BPF_PROG_GET_NEXT_ID, listed), 0);
+	/* every ID the machine has handed out: none is this member's */
+	for (id = 0, n = 0; id <= o.max_map; id++)
+		n += get_fd(dev, BPF_MAP_GET_FD_BY_ID, id, 0) >= 0 ||
+		     errno != ENOENT;
+	for (id = 0; id <= o.max_prog; id++)
+		n += get_fd(dev, BPF_PROG_GET_FD_BY_ID, id, 0) >= 0 ||
+		     errno != ENOENT;
+	ck_assert_int_eq(n, 0);
+	close(down[1]);
+	ck_assert_int_eq(waitpid(a, &status, 0), a);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+END_TEST
+
+/* Root's bpf(2): does the object with this ID still exist? */
+static int exists(int cmd, __u32 id)
+{
+	union bpf_attr a;
+	int fd;
+
+	memset(&a, 0, sizeof(a));
+	a.map_id = id;
+	fd = sys_bpf(cmd, &a, sizeof(a));
+	if (fd >= 0)
+		close(fd);
+	else
+		ck_assert_int_eq(errno, ENOENT);
+	return fd >= 0;
+}
+
+START_TEST(entries_do_not_keep_their_objects)
+{
+	struct timespec tick = { 0, 50 * 1000 * 1000 };
+	int p[2], status, i;
+	__u32 ids[2];
+	pid_t child;
+
+	ck_assert_int_eq(pipe(p), 0);
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (!child) {
+		struct bpf_insn insns[] = {
+			INSN_LD_MAP_FD(1, 0),
+			INSN_MOV64_IMM(0, 0),
+			INSN_EXIT(),
+		};
+		__u32 listed[IDS_MAX];
+		union bpf_attr a;
+		int dev, map, prog, fd;
+
+		dev = fresh_member_dev(2005);
+		map = dev_map(dev, BPF_MAP_TYPE_ARRAY);
+		ck_assert_int_ge(map, 0);
+		ids[0] = obj_id(map);
+		insns[0].imm = map;
+		attr_prog(&a, BPF_PROG_TYPE_SOCKET_FILTER, insns,
+			  ARRAY_LEN(insns));
+		prog = dev_bpf(dev, BPF_PROG_LOAD, &a, sizeof(a));
+		ck_assert_int_ge(prog, 0);
+		ids[1] = obj_id(prog);
+
+		/* reopened while a user fd exists */
+		fd = get_fd(dev, BPF_MAP_GET_FD_BY_ID, ids[0], 0);
+		ck_assert_int_ge(fd, 0);
+		close(fd);
+		/*
+		 * Only the program holds the map: its user references are
+		 * gone (bpf(2) would empty a prog array now), and so it is
+		 * gone for the member, as for any user without CAP_SYS_ADMIN.
+		 */
+		close(map);
+		ck_assert_int_eq(list_ids(dev, BPF_MAP_GET_NEXT_ID, listed), 0);
+		ck_assert_int_eq(fd_result(get_fd(dev, BPF_MAP_GET_FD_BY_ID,
+						  ids[0], 0)), -ENOENT);
+
+		/* nobody else holds the program: gone for the member */
+		close(prog);
+		ck_assert_int_eq(fd_result(get_fd(dev, BPF_PROG_GET_FD_BY_ID,
+						  ids[1], 0)), -ENOENT);
+		ck_assert_int_eq(list_ids(dev, BPF_PROG_GET_NEXT_ID, listed), 0);
+		ck_assert_int_eq(write(p[1], ids, sizeof(ids)),
+				 (int)sizeof(ids));
+		_exit(0);
+	}
+	close(p[1]);
+	ck_assert_int_eq(read(p[0], ids, sizeof(ids)), (int)sizeof(ids));
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* and freed: the program at once, the map at the sweep after */
+	for (i = 0; i < 100 && (exists(BPF_PROG_GET_FD_BY_ID, ids[1]) ||
+				exists(BPF_MAP_GET_FD_BY_ID, ids[0])); i++)
+		nanosleep(&tick, NULL);
+	ck_assert_msg(!exists(BPF_PROG_GET_FD_BY_ID, ids[1]),
+		      "program %u kept alive", ids[1]);
+	ck_assert_msg(!exists(BPF_MAP_GET_FD_BY_ID, ids[0]),
+		      "map %u kept alive", ids[0]);
+}
+END_TEST
+
+/* A seccomp filter that allows everything: still a sandbox. */
+static void allow_all_filter(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = 1, .filter = f };
+
+	ck_assert_int_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+	ck_assert_int_eq(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0,
+				 &prog), 0);
+}
+
+START_TEST(narrowed_files_and_sandboxes_see_no_more)
+{
+	int dev = fresh_member_dev(2006), hash, array, prog, narrow, status;
+	__u32 ids[IDS_MAX];
+	pid_t child;
+
+	hash = dev_map(dev, BPF_MAP_TYPE_HASH);
+	array = dev_map(dev, BPF_MAP_TYPE_ARRAY);
+	prog = dev_load_sf(dev);
+	ck_assert_int_ge(hash, 0);
+	ck_assert_int_ge(array, 0);
+	ck_assert_int_ge(prog, 0);
+
+	/* a file narrowed to hash maps lists and reopens no more */
+	narrow = dev_narrow(dev, 0, 1ULL << BPF_MAP_TYPE_HASH, 0, 0);
+	ck_assert_int_ge(narrow, 0);
+	ck_assert_int_eq(list_ids(narrow, BPF_MAP_GET_NEXT_ID, ids), 1);
+	ck_assert_uint_eq(ids[0], obj_id(hash));
+	ck_assert_int_eq(list_ids(narrow, BPF_PROG_GET_NEXT_ID, ids), 0);
+	ck_assert_int_eq(fd_result(get_fd(narrow, BPF_MAP_GET_FD_BY_ID,
+					  obj_id(array), 0)), -ENOENT);
+	ck_assert_int_eq(fd_result(get_fd(narrow, BPF_PROG_GET_FD_BY_ID,
+					  obj_id(prog), 0)), -ENOENT);
+	ck_assert_int_eq(list_ids(dev, BPF_MAP_GET_NEXT_ID, ids), 2);
+
+	/* a caller in a user namespace, or under seccomp, is refused */
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (!child) {
+		union bpf_attr a;
+
+		memset(&a, 0, sizeof(a));
+		if (unshare(CLONE_NEWUSER))
+			_exit(2);
+		_exit(dev_bpf(dev, BPF_MAP_GET_NEXT_ID, &a, sizeof(a)) == -1 &&
+		      errno == EPERM ? 0 : 1);
+	}
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	allow_all_filter();
+	ck_assert_int_eq(fd_result(get_fd(dev, BPF_MAP_GET_FD_BY_ID,
+					  obj_id(hash), 0)), -EPERM);
+	ck_assert_int_eq(fd_result(get_fd(dev, BPF_PROG_GET_FD_BY_ID,
+					  obj_id(prog), 0)), -EPERM);
+}
+END_TEST
+
+const struct suite_def objects_suite = {
+	.name = "objects",
+	.tcases = {
+		{ .name = "registry", .reset_grant = 1, .tests = {
+			TEST(members_list_exactly_their_objects),
+			TEST(reopened_by_id_as_bpf2_opens_them),
+			TEST(other_members_see_none_of_them),
+			TEST(entries_do_not_keep_their_objects),
+			TEST(narrowed_files_and_sandboxes_see_no_more),
+		} },
+	},
+};
