@@ -156,8 +156,9 @@ END_TEST
 
 START_TEST(bpftool_shows_the_members_programs_and_maps)
 {
-	char obj[PATH_MAX + 64], pin[128], maps[128], events[160];
+	char obj[PATH_MAX + 64], pin[128], maps[128], events[160], line[64];
 	static struct run r;
+	unsigned int id;
 	int i;
 
 	group_pins_setup();
@@ -195,6 +196,16 @@ START_TEST(bpftool_shows_the_members_programs_and_maps)
 	 * Unpinned (bpffs lets go of it after an RCU grace period), nobody
 	 * holds them: the member lists them no more.
 	 */
+	{
+		const char *argv[] = { "/usr/sbin/bpftool", "prog", "show",
+				       "pinned", pin, NULL };
+
+		run_as(MEMBER, NULL, argv, &r);
+		ck_assert_msg(exited(&r, 0), "%s", run_tail(&r));
+		ck_assert_int_eq(sscanf(r.out, "%u:", &id), 1);
+		/* as a line of its own: "12:" is not "112:" */
+		snprintf(line, sizeof(line), "\n%u: socket_filter", id);
+	}
 	ck_assert_int_eq(unlink(pin), 0);
 	snprintf(events, sizeof(events), "%s/events", maps);
 	ck_assert_int_eq(unlink(events), 0);
@@ -205,7 +216,8 @@ START_TEST(bpftool_shows_the_members_programs_and_maps)
 		run_as(MEMBER, NULL, argv, &r);
 		ck_assert_msg(exited(&r, 0), "bpftool prog show: %d\n%s",
 			      r.status, run_tail(&r));
-		if (!strstr(r.out, "count_packets"))
+		if (!strstr(r.out, line) && strncmp(r.out, line + 1,
+						      strlen(line + 1)))
 			break;
 		usleep(200 * 1000);
 	}

@@ -33,24 +33,6 @@ static int load_sf(int dev)
 	return 0;
 }
 
-/* A classic-BPF seccomp filter: bpf(2) fails with EPERM if @deny_bpf. */
-static void install_filter(int deny_bpf)
-{
-	struct sock_filter f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-			 offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_bpf, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, deny_bpf ?
-			 SECCOMP_RET_ERRNO | EPERM : SECCOMP_RET_ALLOW),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = { .len = 4, .filter = f };
-
-	ck_assert_int_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
-	ck_assert_int_eq(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0,
-				 &prog), 0);
-}
-
 START_TEST(no_new_privs_alone_is_allowed)
 {
 	int dev = member_dev();
@@ -68,7 +50,7 @@ START_TEST(seccomp_filter_denying_bpf_is_not_bypassed)
 
 	objs_snapshot(&before);
 	dev = member_dev();
-	install_filter(1);
+	seccomp_filter(1);
 	attr_map(&a, BPF_MAP_TYPE_ARRAY, 4, 4, 1);
 	ck_assert_int_eq(sys_bpf(BPF_MAP_CREATE, &a, sizeof(a)), -1);
 	ck_assert_int_eq(errno, EPERM);
@@ -81,7 +63,7 @@ START_TEST(any_seccomp_filter_is_refused_unless_root_allows_it)
 {
 	int dev = member_dev();
 
-	install_filter(0);
+	seccomp_filter(0);
 	ck_assert_int_eq(load_sf(dev), -EPERM);
 	ck_assert_int_eq(root_param_write("allow_seccomp", "Y"), 0);
 	ck_assert_int_eq(load_sf(dev), 0);

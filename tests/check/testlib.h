@@ -125,6 +125,12 @@ int kernel_is_612(void);
  */
 int scaled(int n);
 
+/*
+ * no_new_privs and a classic-BPF seccomp filter that allows everything,
+ * but bpf(2) fails with EPERM if @deny_bpf.
+ */
+void seccomp_filter(int deny_bpf);
+
 /* The number of open fds of this process. */
 int fd_count(void);
 
