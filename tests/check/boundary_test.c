@@ -289,7 +289,8 @@ static void check_insns(const struct bpf_insn *insns, __u32 cnt,
 	ck_assert_int_ge(denied, 0);
 	ck_assert_int_eq(counter("denied_insns"), denied + 1);
 	objs_snapshot(&after);
-	ck_assert_uint_eq(after.max_prog, before.max_prog);
+	/* none above: earlier tests' programs may go meanwhile (the registry) */
+	ck_assert_uint_le(after.max_prog, before.max_prog);
 	if (!delegate)
 		return;
 	ck_assert_int_eq(root_param_write("delegate_insns", delegate), 0);
