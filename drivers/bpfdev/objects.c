@@ -12,9 +12,9 @@
  * empties prog arrays and breaks reference cycles as it always did), a
  * program's refcount. An entry whose reference is the object's last is
  * dead for everyone else: it is dropped, and the object freed, at the next
- * sweep (every call of its user that reads the registry, every JIT budget
- * check, and once a second while the registry is not empty). An object
- * thus outlives its last other holder by up to a second.
+ * sweep (the start of a listing by its user, every JIT budget check, and
+ * once a second while the registry is not empty). An object thus outlives
+ * its last other holder by up to a second for each object that held it.
  *
  * An ID is never handed out for another object: the kernel frees an ID
  * when the object's refcount reaches zero, and the entry is removed before

@@ -253,9 +253,10 @@ static int sys_bpf_prepare(struct file *file, void __user *arg,
 }
 
 /*
- * The caller's own objects, from the registry (objects.c): no capability
- * is raised and nothing is created, so nothing is decided, counted or
- * audited; an ID that is not the caller's is ENOENT, as a dead one is.
+ * The caller's own objects, from the registry (objects.c): decided by
+ * bpfdev_policy_lookup() and the file's grant, but no capability is raised
+ * and nothing is created, so nothing is counted or audited; an ID that is
+ * not the caller's is ENOENT, as a dead one is.
  */
 static int sys_bpf_lookup(struct bpfdev_request *req)
 {
