@@ -30,7 +30,7 @@ test-modules: ## the module and its test-only broken twin for each test kernel
 LIBBPF_PROGS := sockcount loadobj probe threads cgrace
 GUEST_FILES := $(T)/bpfdev_tests $(addprefix $(T)/,$(LIBBPF_PROGS)) \
 	$(T)/apitest $(T)/host $(T)/bpfdev_fuzz $(T)/bpfdev_bench \
-	$(T)/sockcount.bpf.o $(T)/xdp_pass.bpf.o
+	$(T)/sockcount.bpf.o $(T)/xdp_pass.bpf.o $(T)/corecands.bpf.o
 
 tests: ## the test programs (and userspace, which they test)
 tests: userspace $(GUEST_FILES) $(T)/pinget

@@ -171,24 +171,34 @@ struct bpfdev_audit_bucket {
 	u64 suppressed;
 };
 
-/* objects.c: the maps and programs a user created through bpfdev */
-#define BPFDEV_OBJ_KINDS	2	/* maps, programs */
+/* objects.c: the maps, programs and BTF a user created through bpfdev */
+struct bpfdev_request;
+
+#define BPFDEV_OBJ_KINDS	3	/* maps, programs, BTF */
+#define BPFDEV_OBJ_BTF_USERS	2	/* maps and programs have BTF */
 
 /**
  * struct bpfdev_objects - a user's registry (objects.c)
  * @node: in the list of registries that have entries, for the sweep
- * @lock: protects @ids
- * @ids: per kind, the objects by ID, each holding a reference
+ * @lock: protects @ids and @btf_of
+ * @ids: per kind, the objects by ID, each holding a reference (a BTF
+ *	object's file, for BTF)
+ * @btf_of: for maps and programs, by ID, the file of the registered BTF
+ *	the object was created with, holding a reference
  */
 struct bpfdev_objects {
 	struct list_head node;
 	struct mutex lock;
 	struct xarray ids[BPFDEV_OBJ_KINDS];
+	struct xarray btf_of[BPFDEV_OBJ_BTF_USERS];
 };
 
 bool bpfdev_objects_cmd(u32 cmd);
+bool bpfdev_objects_listing(u32 cmd);
+u32 bpfdev_objects_maker(u32 cmd);
 void bpfdev_objects_init(struct bpfdev_objects *reg);
-void bpfdev_objects_add(struct bpfdev_objects *reg, int cmd, int fd,
+void bpfdev_objects_add(struct bpfdev_objects *reg,
+			const struct bpfdev_request *req, int fd,
 			const struct cred *cred);
 void bpfdev_objects_sweep(struct bpfdev_objects *reg);
 int bpfdev_objects_next_id(struct bpfdev_objects *reg, int cmd,

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The registry: the maps and programs each user created through bpfdev,
- * so that the user can list them (BPF_*_GET_NEXT_ID) and open them again
- * (BPF_*_GET_FD_BY_ID), and nobody else's.
+ * The registry: the maps, programs and BTF each user created through
+ * bpfdev, so that the user can list them (BPF_*_GET_NEXT_ID) and open them
+ * again (BPF_*_GET_FD_BY_ID), and nobody else's.
  *
  * bpf(2) answers these commands only to CAP_SYS_ADMIN, and kern_sys_bpf()
  * does not run them at all (its allowlist has MAP_GET_FD_BY_ID only); no
@@ -15,6 +15,16 @@
  * sweep (the start of a listing by its user, every JIT budget check, and
  * once a second while the registry is not empty). An object thus outlives
  * its last other holder by up to a second for each object that held it.
+ *
+ * BTF has no exported reference (btf_get(), btf_put(), btf_obj_id() are
+ * static or not exported): an entry holds the BTF object's file, the one
+ * BPF_BTF_LOAD made, and hands out that file again for its ID, which
+ * show_fdinfo() prints. The file is dead for everyone else when only the
+ * registry holds it; so that the BTF of a live map or program stays listed
+ * after its loader closed it, the entry of a map or program created with a
+ * registered BTF holds that file too (@btf_of), until it is dropped itself.
+ * Kernel and module BTF are not listed: no exported function reaches them
+ * by ID, and kern_sys_bpf() does not run BPF_BTF_GET_FD_BY_ID.
  *
  * An ID is never handed out for another object: the kernel frees an ID
  * when the object's refcount reaches zero, and the entry is removed before
@@ -33,18 +43,20 @@
 #include <linux/fs.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/seq_file.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include "bpfdev.h"
 
-enum { OBJ_MAP, OBJ_PROG };
+enum { OBJ_MAP, OBJ_PROG, OBJ_BTF };
 
 /* The name bpf(2) gives each kind's files, and their operations. */
 static const char *const obj_name[BPFDEV_OBJ_KINDS] = {
 	[OBJ_MAP] = "bpf-map",
 	[OBJ_PROG] = "bpf-prog",
+	[OBJ_BTF] = "btf",
 };
 
 /*
@@ -59,20 +71,29 @@ static DEFINE_MUTEX(registries_lock);
 static void objects_sweep_all(struct work_struct *work);
 static DECLARE_DELAYED_WORK(sweep_work, objects_sweep_all);
 
-static int obj_kind(int cmd)
+/* Each kind's commands: the one that makes it, and the two that find it */
+static const struct {
+	u32 make, next_id, get_fd;
+} obj_cmds[BPFDEV_OBJ_KINDS] = {
+	[OBJ_MAP] = { BPF_MAP_CREATE, BPF_MAP_GET_NEXT_ID,
+		      BPF_MAP_GET_FD_BY_ID },
+	[OBJ_PROG] = { BPF_PROG_LOAD, BPF_PROG_GET_NEXT_ID,
+		       BPF_PROG_GET_FD_BY_ID },
+	[OBJ_BTF] = { BPF_BTF_LOAD, BPF_BTF_GET_NEXT_ID,
+		      BPF_BTF_GET_FD_BY_ID },
+};
+
+/* The kind @cmd makes or finds, or -1 */
+static int obj_kind(u32 cmd)
 {
-	switch (cmd) {
-	case BPF_MAP_CREATE:
-	case BPF_MAP_GET_NEXT_ID:
-	case BPF_MAP_GET_FD_BY_ID:
-		return OBJ_MAP;
-	case BPF_PROG_LOAD:
-	case BPF_PROG_GET_NEXT_ID:
-	case BPF_PROG_GET_FD_BY_ID:
-		return OBJ_PROG;
-	default:
-		return -1;
-	}
+	int kind;
+
+	for (kind = 0; kind < BPFDEV_OBJ_KINDS; kind++)
+		if (cmd == obj_cmds[kind].make ||
+		    cmd == obj_cmds[kind].next_id ||
+		    cmd == obj_cmds[kind].get_fd)
+			return kind;
+	return -1;
 }
 
 /**
@@ -81,22 +102,61 @@ static int obj_kind(int cmd)
  */
 bool bpfdev_objects_cmd(u32 cmd)
 {
-	switch (cmd) {
-	case BPF_MAP_GET_NEXT_ID:
-	case BPF_PROG_GET_NEXT_ID:
-	case BPF_MAP_GET_FD_BY_ID:
-	case BPF_PROG_GET_FD_BY_ID:
-		return true;
-	default:
-		return false;
-	}
+	int kind = obj_kind(cmd);
+
+	return kind >= 0 && cmd != obj_cmds[kind].make;
+}
+
+/**
+ * bpfdev_objects_listing() - is @cmd one of the *_GET_NEXT_ID?
+ * @cmd: a command bpfdev_objects_cmd() is true of
+ */
+bool bpfdev_objects_listing(u32 cmd)
+{
+	int kind = obj_kind(cmd);
+
+	return kind >= 0 && cmd == obj_cmds[kind].next_id;
+}
+
+/**
+ * bpfdev_objects_maker() - the command that makes what @cmd finds
+ * @cmd: a command bpfdev_objects_cmd() is true of
+ *
+ * Return: BPF_MAP_CREATE, BPF_PROG_LOAD or BPF_BTF_LOAD.
+ */
+u32 bpfdev_objects_maker(u32 cmd)
+{
+	return obj_cmds[obj_kind(cmd)].make;
+}
+
+/*
+ * The ID of the BTF object of a BTF file, as its show_fdinfo() prints it
+ * (bpf_btf_show_fdinfo(): "btf_id:\t%u\n"); 0 if it does not.
+ */
+static u32 btf_file_id(struct file *file)
+{
+	char buf[32];
+	struct seq_file m = { .buf = buf, .size = sizeof(buf) };
+	u32 id;
+
+	if (!file->f_op->show_fdinfo)
+		return 0;
+	file->f_op->show_fdinfo(&m, file);
+	if (m.count >= m.size)
+		return 0;
+	buf[m.count] = '\0';
+	if (sscanf(buf, "btf_id:\t%u\n", &id) != 1)
+		return 0;
+	return id;
 }
 
 static u32 obj_id(int kind, void *obj)
 {
 	if (kind == OBJ_MAP)
 		return ((struct bpf_map *)obj)->id;
-	return ((struct bpf_prog *)obj)->aux->id;
+	if (kind == OBJ_PROG)
+		return ((struct bpf_prog *)obj)->aux->id;
+	return btf_file_id(obj);
 }
 
 /* Does the registry hold the object's last reference? */
@@ -104,7 +164,9 @@ static bool obj_only_ours(int kind, void *obj)
 {
 	if (kind == OBJ_MAP)
 		return atomic64_read(&((struct bpf_map *)obj)->refcnt) == 1;
-	return atomic64_read(&((struct bpf_prog *)obj)->aux->refcnt) == 1;
+	if (kind == OBJ_PROG)
+		return atomic64_read(&((struct bpf_prog *)obj)->aux->refcnt) == 1;
+	return file_count((struct file *)obj) == 1;
 }
 
 /*
@@ -116,6 +178,8 @@ static bool obj_visible(int kind, void *obj, const struct bpfdev_grant *grant)
 	const struct bpf_prog *prog = obj;
 	int at;
 
+	if (kind == OBJ_BTF)
+		return true;
 	if (kind == OBJ_MAP)
 		return bpfdev_mask_has(grant->maps,
 				       ((struct bpf_map *)obj)->map_type);
@@ -149,8 +213,24 @@ static void obj_put(int kind, void *obj)
 {
 	if (kind == OBJ_MAP)
 		bpf_map_put(obj);
-	else
+	else if (kind == OBJ_PROG)
 		bpf_prog_put(obj);
+	else
+		fput(obj);
+}
+
+/* Drop an entry of @reg, and its hold on its BTF's file. reg->lock held. */
+static void obj_drop(struct bpfdev_objects *reg, int kind, unsigned long id,
+		     void *obj)
+{
+	struct file *btf = NULL;
+
+	xa_erase(&reg->ids[kind], id);
+	if (kind < BPFDEV_OBJ_BTF_USERS)
+		btf = xa_erase(&reg->btf_of[kind], id);
+	obj_put(kind, obj);
+	if (btf)
+		fput(btf);
 }
 
 /**
@@ -165,9 +245,14 @@ void bpfdev_objects_init(struct bpfdev_objects *reg)
 	INIT_LIST_HEAD(&reg->node);
 	for (kind = 0; kind < BPFDEV_OBJ_KINDS; kind++)
 		xa_init(&reg->ids[kind]);
+	for (kind = 0; kind < BPFDEV_OBJ_BTF_USERS; kind++)
+		xa_init(&reg->btf_of[kind]);
 }
 
-/* Drop the entries only the registry still holds. reg->lock held. */
+/*
+ * Drop the entries only the registry still holds. reg->lock held. BTF last:
+ * a map or program dropped lets go of its BTF's file in the same sweep.
+ */
 static bool objects_sweep_locked(struct bpfdev_objects *reg)
 {
 	bool left = false;
@@ -181,8 +266,7 @@ static bool objects_sweep_locked(struct bpfdev_objects *reg)
 				left = true;
 				continue;
 			}
-			xa_erase(&reg->ids[kind], id);
-			obj_put(kind, obj);
+			obj_drop(reg, kind, id, obj);
 		}
 	}
 	return left;
@@ -234,21 +318,72 @@ static bool obj_file_is(int kind, const struct file *file)
 	return !known || known == file->f_op;
 }
 
+/*
+ * The file of the BTF a new map or program was created with, if the fd the
+ * attr named still holds it: another thread may have put another file at
+ * that number since. NULL for an object without BTF.
+ */
+static struct file *obj_btf_file(int kind, void *obj,
+				 const union bpf_attr *attr)
+{
+	const struct btf *btf;
+	struct file *file;
+
+	if (kind == OBJ_MAP)
+		btf = ((struct bpf_map *)obj)->btf;
+	else if (kind == OBJ_PROG)
+		btf = ((struct bpf_prog *)obj)->aux->btf;
+	else
+		return NULL;
+	if (!btf)
+		return NULL;
+	file = fget(kind == OBJ_MAP ? attr->btf_fd : attr->prog_btf_fd);
+	if (file && (file->f_op != READ_ONCE(obj_fops[OBJ_BTF]) ||
+		     file->private_data != btf)) {
+		fput(file);
+		file = NULL;
+	}
+	return file;
+}
+
+/*
+ * Enter @obj, holding a reference already, and, if its BTF is a registered
+ * one (@btf: that BTF's file, or NULL), hold that entry's file for it.
+ */
+static int obj_insert(struct bpfdev_objects *reg, int kind, void *obj,
+		      struct file *btf)
+{
+	u32 id = obj_id(kind, obj);
+	int err;
+
+	if (!id)
+		return -EINVAL;
+	mutex_lock(&reg->lock);
+	err = xa_insert(&reg->ids[kind], id, obj, GFP_KERNEL_ACCOUNT);
+	if (!err && btf && xa_load(&reg->ids[OBJ_BTF], btf_file_id(btf)) == btf &&
+	    !xa_insert(&reg->btf_of[kind], id, btf, GFP_KERNEL_ACCOUNT))
+		get_file(btf);
+	mutex_unlock(&reg->lock);
+	return err;
+}
+
 /**
  * bpfdev_objects_add() - record the object a call created
  * @reg: the caller's registry
- * @cmd: BPF_MAP_CREATE or BPF_PROG_LOAD; other commands record nothing
+ * @req: the request, a kernel copy; only BPF_MAP_CREATE, BPF_PROG_LOAD and
+ *	BPF_BTF_LOAD record anything
  * @fd: what the call returned
  * @cred: the credentials made for that call alone
  *
  * An object that cannot be recorded (no memory) works as before; it is
  * only missing from its user's listing.
  */
-void bpfdev_objects_add(struct bpfdev_objects *reg, int cmd, int fd,
+void bpfdev_objects_add(struct bpfdev_objects *reg,
+			const struct bpfdev_request *req, int fd,
 			const struct cred *cred)
 {
-	int kind = obj_kind(cmd);
-	struct file *file;
+	int kind = obj_kind(req->cmd);
+	struct file *file, *btf;
 	void *obj;
 	int err;
 
@@ -262,13 +397,15 @@ void bpfdev_objects_add(struct bpfdev_objects *reg, int cmd, int fd,
 	obj = file->private_data;
 	if (kind == OBJ_MAP)
 		bpf_map_inc(obj);
-	else
+	else if (kind == OBJ_PROG)
 		bpf_prog_inc(obj);
+	else
+		obj = get_file(file);
 
-	mutex_lock(&reg->lock);
-	err = xa_insert(&reg->ids[kind], obj_id(kind, obj), obj,
-			GFP_KERNEL_ACCOUNT);
-	mutex_unlock(&reg->lock);
+	btf = obj_btf_file(kind, obj, &req->attr);
+	err = obj_insert(reg, kind, obj, btf);
+	if (btf)
+		fput(btf);
 	if (err) {
 		obj_put(kind, obj);
 		goto out;
@@ -283,7 +420,7 @@ out:
 }
 
 /**
- * bpfdev_objects_next_id() - BPF_{MAP,PROG}_GET_NEXT_ID, the caller's only
+ * bpfdev_objects_next_id() - BPF_{MAP,PROG,BTF}_GET_NEXT_ID, the caller's
  * @reg: the caller's registry, or NULL if it never created anything
  * @cmd: the command
  * @grant: the effective grant of the file asked through
@@ -326,6 +463,8 @@ static int obj_open_flags(int kind, u32 open_flags)
 {
 	if (kind == OBJ_PROG)
 		return O_RDWR;
+	if (kind == OBJ_BTF)
+		return O_RDONLY;
 	if (open_flags & ~(BPF_F_RDONLY | BPF_F_WRONLY))
 		return -EINVAL;
 	if ((open_flags & BPF_F_RDONLY) && (open_flags & BPF_F_WRONLY))
@@ -338,7 +477,7 @@ static int obj_open_flags(int kind, u32 open_flags)
 }
 
 /**
- * bpfdev_objects_get_fd() - BPF_{MAP,PROG}_GET_FD_BY_ID, the caller's only
+ * bpfdev_objects_get_fd() - BPF_{MAP,PROG,BTF}_GET_FD_BY_ID, the caller's
  * @reg: the caller's registry, or NULL if it never created anything
  * @cmd: the command
  * @grant: the effective grant of the file asked through
@@ -372,6 +511,11 @@ int bpfdev_objects_get_fd(struct bpfdev_objects *reg, int cmd,
 	obj = xa_load(&reg->ids[kind], id);
 	if (!obj || obj_gone(kind, obj) || !obj_visible(kind, obj, grant)) {
 		file = ERR_PTR(-ENOENT);
+		goto out;
+	}
+	/* the very file BPF_BTF_LOAD made, as O_RDONLY as bpf(2)'s */
+	if (kind == OBJ_BTF) {
+		file = get_file(obj);
 		goto out;
 	}
 	/*
@@ -424,7 +568,7 @@ void bpfdev_objects_free(struct bpfdev_objects *reg)
 
 	for (kind = 0; kind < BPFDEV_OBJ_KINDS; kind++) {
 		xa_for_each(&reg->ids[kind], id, obj)
-			obj_put(kind, obj);
+			obj_drop(reg, kind, id, obj);
 		xa_destroy(&reg->ids[kind]);
 	}
 	mutex_destroy(&reg->lock);

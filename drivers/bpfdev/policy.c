@@ -189,13 +189,11 @@ static int policy_caller(struct bpfdev_request *req)
 int bpfdev_policy_lookup(struct bpfdev_request *req,
 			 const struct bpfdev_grant *grant)
 {
-	bool map = req->cmd == BPF_MAP_GET_NEXT_ID ||
-		   req->cmd == BPF_MAP_GET_FD_BY_ID;
 	int ret = policy_caller(req);
 
 	if (ret)
 		return ret;
-	if (!bpfdev_mask_has(grant->cmds, map ? BPF_MAP_CREATE : BPF_PROG_LOAD))
+	if (!bpfdev_mask_has(grant->cmds, bpfdev_objects_maker(req->cmd)))
 		return bpfdev_deny(req, BPFDEV_DENY_CMD, -EPERM);
 	return 0;
 }

@@ -189,6 +189,7 @@ int bpfdev_request_snapshot(struct bpfdev_request *req, u32 cmd,
 		return request_cgroup_link(&req->attr, &s);
 	case BPF_MAP_GET_NEXT_ID:
 	case BPF_PROG_GET_NEXT_ID:
+	case BPF_BTF_GET_NEXT_ID:
 		/* next_id is written back, whatever it held */
 		if (attr_tail_nonzero(&s, next_id))
 			return -EINVAL;
@@ -204,6 +205,11 @@ int bpfdev_request_snapshot(struct bpfdev_request *req, u32 cmd,
 		if (attr_tail_nonzero(&s, prog_id))
 			return -EINVAL;
 		req->attr.prog_id = s.prog_id;
+		return 0;
+	case BPF_BTF_GET_FD_BY_ID:
+		if (attr_tail_nonzero(&s, btf_id))
+			return -EINVAL;
+		req->attr.btf_id = s.btf_id;
 		return 0;
 	default:
 		return -EOPNOTSUPP;

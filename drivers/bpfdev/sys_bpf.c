@@ -110,7 +110,8 @@ static int sys_bpf_decide_and_call(struct bpfdev_request *req,
 	}
 	bpfdev_test_reread_types(req);
 	ret = sys_bpf_call(req, req->cmd == BPF_PROG_LOAD ||
-				req->cmd == BPF_MAP_CREATE ? own : NULL);
+				req->cmd == BPF_MAP_CREATE ||
+				req->cmd == BPF_BTF_LOAD ? own : NULL);
 out:
 	srcu_read_unlock(&bpfdev_grant_srcu, idx);
 	return ret;
@@ -147,7 +148,7 @@ static int sys_bpf_try(struct bpfdev_request *req, struct bpfdev_user *user)
 				       BPFDEV_JIT_WORST_PER_INSN, ret, own);
 	else if (req->cmd == BPF_BTF_LOAD && ret < 0)
 		bpfdev_user_btf_refund(user, btf);
-	bpfdev_objects_add(bpfdev_user_objects(user), req->cmd, ret, own);
+	bpfdev_objects_add(bpfdev_user_objects(user), req, ret, own);
 	if (own)
 		put_cred(own);
 	return ret;
@@ -276,7 +277,7 @@ static int sys_bpf_lookup(struct bpfdev_request *req)
 		ret = bpfdev_policy_lookup(req, &grant);
 	if (ret)
 		goto out;
-	if (req->cmd == BPF_MAP_GET_NEXT_ID || req->cmd == BPF_PROG_GET_NEXT_ID)
+	if (bpfdev_objects_listing(req->cmd))
 		ret = bpfdev_objects_next_id(reg, req->cmd, &grant,
 					     k->start_id, &next);
 	else

@@ -10,9 +10,9 @@
  * attaching, queries, test runs. The exception is attaching cgroup_skb
  * programs to a cgroup (BPF_LINK_CREATE, cgroup_inet_ingress/egress),
  * which needs CAP_NET_ADMIN: it goes through the device too. So do the
- * ID commands of maps and programs (CAP_SYS_ADMIN in bpf(2)): the device
- * answers them with the caller's own objects, those it created through
- * bpfdev.
+ * ID commands of maps, programs and BTF (CAP_SYS_ADMIN in bpf(2)): the
+ * device answers them with the caller's own objects, those it created
+ * through bpfdev.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -92,6 +92,8 @@ enum bpfdev_route bpfdev_route(int cmd, const union bpf_attr *attr,
 	case BPF_PROG_GET_NEXT_ID:
 	case BPF_MAP_GET_FD_BY_ID:
 	case BPF_PROG_GET_FD_BY_ID:
+	case BPF_BTF_GET_NEXT_ID:
+	case BPF_BTF_GET_FD_BY_ID:
 		return BPFDEV_ROUTE_DEVICE;
 	case BPF_LINK_CREATE:
 		/* attaching cgroup_skb programs needs CAP_NET_ADMIN */
@@ -130,6 +132,10 @@ const char *bpfdev_cmd_name(int cmd)
 		return "MAP_GET_FD_BY_ID";
 	case BPF_PROG_GET_FD_BY_ID:
 		return "PROG_GET_FD_BY_ID";
+	case BPF_BTF_GET_NEXT_ID:
+		return "BTF_GET_NEXT_ID";
+	case BPF_BTF_GET_FD_BY_ID:
+		return "BTF_GET_FD_BY_ID";
 	case BPF_OBJ_PIN:
 		return "OBJ_PIN";
 	case BPF_OBJ_GET:

@@ -489,47 +489,6 @@ START_TEST(jit_budget_is_live)
 }
 END_TEST
 
-/* A BTF blob of @types 4-byte ints, all named "int". */
-static void *btf_blob(__u32 types, __u32 *size)
-{
-	struct btf_header *h;
-	__u32 tlen = types * (sizeof(struct btf_type) + sizeof(__u32)), i;
-	char *p;
-
-	*size = sizeof(*h) + tlen + 5;
-	h = calloc(1, *size);
-	ck_assert_ptr_nonnull(h);
-	h->magic = BTF_MAGIC;
-	h->version = BTF_VERSION;
-	h->hdr_len = sizeof(*h);
-	h->type_len = tlen;
-	h->str_off = tlen;
-	h->str_len = 5;
-	p = (char *)(h + 1);
-	for (i = 0; i < types; i++) {
-		struct btf_type t = {
-			.name_off = 1, .info = BTF_KIND_INT << 24, .size = 4,
-		};
-		__u32 enc = (BTF_INT_SIGNED << 24) | 32;
-
-		memcpy(p, &t, sizeof(t));
-		memcpy(p + sizeof(t), &enc, sizeof(enc));
-		p += sizeof(t) + sizeof(enc);
-	}
-	memcpy(p, "\0int", 5);
-	return h;
-}
-
-static int load_btf(int dev, const void *blob, __u32 size)
-{
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.btf = ptr_to_u64(blob);
-	a.btf_size = size;
-	return dev_bpf(dev, BPF_BTF_LOAD, &a, sizeof(a));
-}
-
 /*
  * BTF is charged at load, 3 bytes per byte plus 512 per object, for the
  * module's lifetime: closing the fds gives nothing back (a map could be
@@ -553,7 +512,7 @@ START_TEST(btf_budget_stops_unaccounted_btf)
 	ck_assert_int_eq(root_param_write("user_btf_max", max), 0);
 	for (;;) {
 		ck_assert_int_lt(n, (int)ARRAY_LEN(fds));
-		fds[n] = load_btf(dev, blob, size);
+		fds[n] = dev_load_btf(dev, blob, size);
 		if (fds[n] < 0)
 			break;
 		n++;
@@ -564,7 +523,7 @@ START_TEST(btf_budget_stops_unaccounted_btf)
 	ck_assert_uint_eq(btf, btf0 + 5 * each);
 	for (i = 0; i < n; i++)
 		close(fds[i]);
-	ck_assert_int_eq(result(load_btf(dev, blob, size)), -EDQUOT);
+	ck_assert_int_eq(result(dev_load_btf(dev, blob, size)), -EDQUOT);
 	free(blob);
 }
 END_TEST

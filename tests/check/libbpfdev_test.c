@@ -206,6 +206,34 @@ START_TEST(bpftool_shows_the_members_programs_and_maps)
 		/* as a line of its own: "12:" is not "112:" */
 		snprintf(line, sizeof(line), "\n%u: socket_filter", id);
 	}
+	/*
+	 * The object's BTF, closed by bpftool's exit, listed while the
+	 * program and maps it describes live, and read for a map's dump.
+	 */
+	{
+		const char *argv[] = { "/usr/bin/bpfdev-run", "bpftool", "btf",
+				       "list", NULL };
+		char want[32];
+
+		run_as(MEMBER, NULL, argv, &r);
+		ck_assert_msg(exited(&r, 0), "bpftool btf list: %d\n%s",
+			      r.status, run_tail(&r));
+		snprintf(want, sizeof(want), "prog_ids %u", id);
+		assert_has(&r, want);
+		assert_has(&r, "map_ids ");
+	}
+	{
+		char bss[160];
+		const char *argv[] = { "/usr/bin/bpfdev-run", "bpftool", "map",
+				       "dump", "pinned", bss, NULL };
+
+		snprintf(bss, sizeof(bss), "%s/sockcoun_bss", maps);
+		run_as(MEMBER, NULL, argv, &r);
+		ck_assert_msg(exited(&r, 0), "bpftool map dump: %d\n%s",
+			      r.status, run_tail(&r));
+		assert_has(&r, "\"packets\"");
+		assert_has(&r, "\"matched\"");
+	}
 	ck_assert_int_eq(unlink(pin), 0);
 	snprintf(events, sizeof(events), "%s/events", maps);
 	ck_assert_int_eq(unlink(events), 0);
@@ -228,6 +256,25 @@ START_TEST(bpftool_shows_the_members_programs_and_maps)
 		run_as(ROOT, NULL, argv, &r);
 		ck_assert_msg(exited(&r, 0), "%s", run_tail(&r));
 	}
+}
+END_TEST
+
+/*
+ * libbpf 1.1 looks for a type vmlinux lacks in the kernel modules' BTF by
+ * listing every BTF object; the member's listing ends (its own BTF, then
+ * ENOENT) and the object loads, where EPERM used to fail the whole load.
+ */
+START_TEST(core_type_missing_from_vmlinux_loads)
+{
+	char loadobj[PATH_MAX + 64], obj[PATH_MAX + 64];
+	const char *argv[] = { "/usr/bin/bpfdev-run", loadobj, obj, NULL };
+	static struct run r;
+
+	snprintf(loadobj, sizeof(loadobj), "%s", prog_path("loadobj"));
+	snprintf(obj, sizeof(obj), "%s", prog_path("corecands.bpf.o"));
+	run_as(MEMBER, NULL, argv, &r);
+	ck_assert_msg(exited(&r, 0), "%s", run_tail(&r));
+	assert_has(&r, "loadobj: load: ok");
 }
 END_TEST
 
@@ -572,6 +619,7 @@ const struct suite_def libbpfdev_suite = { "libbpfdev", {
 		TEST(bpftool_map_create_update_lookup_dump),
 		TEST(bpftool_shows_the_members_programs_and_maps),
 		TEST(libbpf_feature_probes_see_delegated_types),
+		TEST(core_type_missing_from_vmlinux_loads),
 		TEST(denied_type_fails_like_libbpf_and_leaves_nothing),
 		TEST(outsider_sees_what_it_would_without_the_interposer),
 		TEST(threads_load_at_once),

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sched.h>
 #include <sys/wait.h>
@@ -75,6 +76,47 @@ static __u32 obj_id(int fd)
 	a.info.info = ptr_to_u64(&info);
 	ck_assert_int_eq(sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)), 0);
 	return info.id;
+}
+
+/* The kernel's ID of the BTF object at @fd (unprivileged). */
+static __u32 btf_obj_id(int fd)
+{
+	struct bpf_btf_info info;
+	union bpf_attr a;
+
+	memset(&info, 0, sizeof(info));
+	memset(&a, 0, sizeof(a));
+	a.info.bpf_fd = fd;
+	a.info.info_len = sizeof(info);
+	a.info.info = ptr_to_u64(&info);
+	ck_assert_int_eq(sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)), 0);
+	return info.id;
+}
+
+/* The ID of the BTF a map was created with (0: none). */
+static __u32 map_btf_id(int fd)
+{
+	struct bpf_map_info info;
+	union bpf_attr a;
+
+	memset(&info, 0, sizeof(info));
+	memset(&a, 0, sizeof(a));
+	a.info.bpf_fd = fd;
+	a.info.info_len = sizeof(info);
+	a.info.info = ptr_to_u64(&info);
+	ck_assert_int_eq(sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)), 0);
+	return info.btf_id;
+}
+
+/* A BTF of one int through @dev */
+static int dev_btf(int dev)
+{
+	__u32 size;
+	void *blob = btf_blob(1, &size);
+	int fd = dev_load_btf(dev, blob, size);
+
+	free(blob);
+	return fd;
 }
 
 static int map_update(int fd, __u32 key, __u32 value)
@@ -153,7 +195,7 @@ END_TEST
 START_TEST(other_members_see_none_of_them)
 {
 	int up[2], down[2], status, dev, n;
-	__u32 ids[2], id, listed[IDS_MAX];
+	__u32 ids[3], id, listed[IDS_MAX];
 	struct objs o;
 	pid_t a;
 	char c;
@@ -163,17 +205,19 @@ START_TEST(other_members_see_none_of_them)
 	a = fork();
 	ck_assert_int_ge(a, 0);
 	if (!a) {
-		int map, prog;
+		int map, prog, btf;
 
 		close(down[1]);
 		close(up[0]);
 		dev = fresh_member_dev(2003);
 		map = dev_map(dev, BPF_MAP_TYPE_ARRAY);
 		prog = dev_load_sf(dev);
-		if (map < 0 || prog < 0)
+		btf = dev_btf(dev);
+		if (map < 0 || prog < 0 || btf < 0)
 			_exit(1);
 		ids[0] = obj_id(map);
 		ids[1] = obj_id(prog);
+		ids[2] = btf_obj_id(btf);
 		if (write(up[1], ids, sizeof(ids)) != sizeof(ids))
 			_exit(1);
 		/* alive until the other member has looked */
@@ -185,16 +229,21 @@ START_TEST(other_members_see_none_of_them)
 	objs_snapshot(&o);
 	ck_assert_uint_ge(o.max_map, ids[0]);
 	ck_assert_uint_ge(o.max_prog, ids[1]);
+	ck_assert_uint_ge(o.max_btf, ids[2]);
 
 	dev = fresh_member_dev(2004);
 	ck_assert_int_eq(list_ids(dev, BPF_MAP_GET_NEXT_ID, listed), 0);
 	ck_assert_int_eq(list_ids(dev, BPF_PROG_GET_NEXT_ID, listed), 0);
+	ck_assert_int_eq(list_ids(dev, BPF_BTF_GET_NEXT_ID, listed), 0);
 	/* every ID the machine has handed out: none is this member's */
 	for (id = 0, n = 0; id <= o.max_map; id++)
 		n += get_fd(dev, BPF_MAP_GET_FD_BY_ID, id, 0) >= 0 ||
 		     errno != ENOENT;
 	for (id = 0; id <= o.max_prog; id++)
 		n += get_fd(dev, BPF_PROG_GET_FD_BY_ID, id, 0) >= 0 ||
+		     errno != ENOENT;
+	for (id = 0; id <= o.max_btf; id++)
+		n += get_fd(dev, BPF_BTF_GET_FD_BY_ID, id, 0) >= 0 ||
 		     errno != ENOENT;
 	ck_assert_int_eq(n, 0);
 	close(down[1]);
@@ -288,6 +337,61 @@ START_TEST(entries_do_not_keep_their_objects)
 }
 END_TEST
 
+/*
+ * BTF is listed and reopened as the very file BPF_BTF_LOAD made, and
+ * stays listed after its fd is closed while a map created with it lives.
+ */
+START_TEST(btf_listed_while_it_or_its_maps_live)
+{
+	struct timespec tick = { 0, 50 * 1000 * 1000 };
+	int dev = fresh_member_dev(2008), btf, map, fd, i;
+	__u32 ids[IDS_MAX], id;
+	union bpf_attr a;
+
+	ck_assert_int_eq(list_ids(dev, BPF_BTF_GET_NEXT_ID, ids), 0);
+	btf = dev_btf(dev);
+	ck_assert_int_ge(btf, 0);
+	id = btf_obj_id(btf);
+	ck_assert_int_eq(list_ids(dev, BPF_BTF_GET_NEXT_ID, ids), 1);
+	ck_assert_uint_eq(ids[0], id);
+
+	fd = get_fd(dev, BPF_BTF_GET_FD_BY_ID, id, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_uint_eq(btf_obj_id(fd), id);
+	ck_assert_int_eq(fcntl(fd, F_GETFD), FD_CLOEXEC);
+	ck_assert_int_eq(fcntl(fd, F_GETFL) & O_ACCMODE, O_RDONLY);
+	close(fd);
+	/* bpf(2) takes no open_flags for BTF */
+	ck_assert_int_eq(fd_result(get_fd(dev, BPF_BTF_GET_FD_BY_ID, id,
+					  BPF_F_RDONLY)), -EINVAL);
+
+	/* a map described by it keeps it listed once its fd is closed */
+	attr_map(&a, BPF_MAP_TYPE_ARRAY, 4, 4, 1);
+	a.btf_fd = btf;
+	a.btf_key_type_id = 1;
+	a.btf_value_type_id = 1;
+	map = dev_bpf(dev, BPF_MAP_CREATE, &a, sizeof(a));
+	ck_assert_int_ge(map, 0);
+	ck_assert_uint_eq(map_btf_id(map), id);
+	close(btf);
+	for (i = 0; i < 30; i++)	/* a sweep or more */
+		nanosleep(&tick, NULL);
+	ck_assert_int_eq(list_ids(dev, BPF_BTF_GET_NEXT_ID, ids), 1);
+	ck_assert_uint_eq(ids[0], id);
+	fd = get_fd(dev, BPF_BTF_GET_FD_BY_ID, id, 0);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+
+	/* the map gone, the BTF goes */
+	close(map);
+	for (i = 0; i < 100 && list_ids(dev, BPF_BTF_GET_NEXT_ID, ids); i++)
+		nanosleep(&tick, NULL);
+	ck_assert_int_eq(list_ids(dev, BPF_BTF_GET_NEXT_ID, ids), 0);
+	ck_assert_int_eq(fd_result(get_fd(dev, BPF_BTF_GET_FD_BY_ID, id, 0)),
+			 -ENOENT);
+}
+END_TEST
+
 START_TEST(narrowed_files_and_sandboxes_see_no_more)
 {
 	int dev = fresh_member_dev(2006), hash, array, prog, narrow, status;
@@ -343,6 +447,7 @@ const struct suite_def objects_suite = {
 			TEST(reopened_by_id_as_bpf2_opens_them),
 			TEST(other_members_see_none_of_them),
 			TEST(entries_do_not_keep_their_objects),
+			TEST(btf_listed_while_it_or_its_maps_live),
 			TEST(narrowed_files_and_sandboxes_see_no_more),
 		} },
 	},

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/btf.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -636,4 +637,45 @@ void seccomp_filter(int deny_bpf)
 	ck_assert_int_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
 	ck_assert_int_eq(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0,
 				 &prog), 0);
+}
+
+/* A BTF blob of @types 4-byte ints, all named "int". */
+void *btf_blob(__u32 types, __u32 *size)
+{
+	struct btf_header *h;
+	__u32 tlen = types * (sizeof(struct btf_type) + sizeof(__u32)), i;
+	char *p;
+
+	*size = sizeof(*h) + tlen + 5;
+	h = calloc(1, *size);
+	ck_assert_ptr_nonnull(h);
+	h->magic = BTF_MAGIC;
+	h->version = BTF_VERSION;
+	h->hdr_len = sizeof(*h);
+	h->type_len = tlen;
+	h->str_off = tlen;
+	h->str_len = 5;
+	p = (char *)(h + 1);
+	for (i = 0; i < types; i++) {
+		struct btf_type t = {
+			.name_off = 1, .info = BTF_KIND_INT << 24, .size = 4,
+		};
+		__u32 enc = (BTF_INT_SIGNED << 24) | 32;
+
+		memcpy(p, &t, sizeof(t));
+		memcpy(p + sizeof(t), &enc, sizeof(enc));
+		p += sizeof(t) + sizeof(enc);
+	}
+	memcpy(p, "\0int", 5);
+	return h;
+}
+
+int dev_load_btf(int dev, const void *blob, __u32 size)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.btf = ptr_to_u64(blob);
+	a.btf_size = size;
+	return dev_bpf(dev, BPF_BTF_LOAD, &a, sizeof(a));
 }

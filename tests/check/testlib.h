@@ -72,6 +72,10 @@ int fd_result(int fd);
 /* Through @dev: a socket filter returning 0; a map of @type, 4 entries. */
 int dev_load_sf(int dev);
 int dev_map(int dev, __u32 type);
+/* A BTF blob of @types 4-byte ints, all named "int" (malloc'd). */
+void *btf_blob(__u32 types, __u32 *size);
+/* BPF_BTF_LOAD of @blob through @dev: an fd, or -1 and errno. */
+int dev_load_btf(int dev, const void *blob, __u32 size);
 /* In a forked child: become @uid with @groups for good, or _exit(91). */
 void become_ids(uid_t uid, const gid_t *groups, int n);
 
