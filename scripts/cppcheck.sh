@@ -5,9 +5,10 @@
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+skip=$(find tests -name '*.bpf.c' | sed 's/^/-i /')
+# shellcheck disable=SC2086 # $skip: one word per option
 out=$(cppcheck --quiet --enable=warning,portability,performance --std=c11 \
-	--error-exitcode=1 -Iinclude/uapi -Ilib/libbpfdev \
-	-i tests/libbpf/sockcount.bpf.c -i tests/libbpf/xdp_pass.bpf.c \
+	--error-exitcode=1 -Iinclude/uapi -Ilib/libbpfdev $skip \
 	lib/libbpfdev tools tests/check tests/libbpf tests/fuzz tests/bench 2>&1) || {
 	printf '%s\n' "$out"
 	exit 1

@@ -233,11 +233,12 @@ struct bpfdev_narrow {
  * (cgroup_inet_ingress, cgroup_inet_egress), which need CAP_NET_ADMIN;
  * every other attach type is EOPNOTSUPP.
  *
- * BPF_MAP_GET_NEXT_ID, BPF_PROG_GET_NEXT_ID, BPF_MAP_GET_FD_BY_ID and
- * BPF_PROG_GET_FD_BY_ID are answered with the caller's own maps and
- * programs, those its uid created through bpfdev and of types the file's
- * grant delegates: any other ID is ENOENT. They need map_create (the map
- * commands) or prog_load (the program ones) delegated, the callers'
+ * BPF_MAP_GET_NEXT_ID, BPF_PROG_GET_NEXT_ID, BPF_BTF_GET_NEXT_ID and the
+ * matching BPF_*_GET_FD_BY_ID are answered with the caller's own maps,
+ * programs and BTF, those its uid created through bpfdev and (maps and
+ * programs) of types the file's grant delegates: any other ID, kernel and
+ * module BTF included, is ENOENT. They need map_create, prog_load or
+ * btf_load delegated (the command that makes the kind), the callers'
  * rules of the other commands (EPERM), and are not counted or audited.
  *
  * The ioctl's size bits are not part of the dispatch: the size of the
