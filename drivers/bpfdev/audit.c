@@ -85,6 +85,14 @@ static const struct cmd_slot slots[] = {
 #undef BPFDEV_CMD
 #define SLOT_MAX	ARRAY_SIZE(slots)
 
+/* The list is the uapi's, by name */
+#define BPFDEV_CMD(CMD)	BIT_ULL(BPF_##CMD) |
+enum { SLOTS_CMDS =
+#include "executed_cmds.h"
+	0 };
+#undef BPFDEV_CMD
+static_assert(SLOTS_CMDS == BPFDEV_CMDS_EXECUTED);
+
 #define BPFDEV_DENY(NAME) \
 	[BPFDEV_DENY_##NAME] = #NAME,
 

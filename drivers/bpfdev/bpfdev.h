@@ -23,7 +23,7 @@
  *
  *   limits.h          every limit and parameter default
  *   deny_reasons.h    why a request is refused (enum, audit, counters)
- *   executed_cmds.h   the commands bpfdev executes (policy, counters)
+ *   executed_cmds.h   BPFDEV_CMDS_EXECUTED by name (the counters)
  *   compat.h          what differs between kernels, by feature
  *   testhooks.h       where the test-only broken build (broken.c) puts
  *                     the races back; empty in the module
@@ -194,6 +194,7 @@ struct bpfdev_objects {
 };
 
 bool bpfdev_objects_cmd(u32 cmd);
+int bpfdev_objects_check(void);
 bool bpfdev_objects_listing(u32 cmd);
 u32 bpfdev_objects_maker(u32 cmd);
 void bpfdev_objects_init(struct bpfdev_objects *reg);

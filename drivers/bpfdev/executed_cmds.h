@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The bpf commands bpfdev executes, one line each: those that need
- * privilege on the supported kernels. The others work on fds the caller
- * holds and need none: bpf(2) runs them directly. bpfdev_cmd_executable()
- * (policy.c) and the executed_<cmd> and failed_<cmd> counters (audit.c)
- * are made from this list: it is included where BPFDEV_CMD(CMD) is
- * defined, CMD being enum bpf_cmd's name less BPF_.
+ * privilege on the supported kernels, the uapi's BPFDEV_CMDS_EXECUTED by
+ * name (audit.c asserts they are the same). The others work on fds the
+ * caller holds and need none: bpf(2) runs them directly. The executed_<cmd>
+ * and failed_<cmd> counters (audit.c) are made from this list: it is
+ * included where BPFDEV_CMD(CMD) is defined, CMD being enum bpf_cmd's name
+ * less BPF_.
  */
 BPFDEV_CMD(MAP_CREATE)
 BPFDEV_CMD(PROG_LOAD)

@@ -275,7 +275,12 @@ static void __init build_check_abi(void)
 
 static int __init bpfdev_init(void)
 {
+	int ret;
+
 	build_check_abi();
+	ret = bpfdev_objects_check();
+	if (ret)
+		return ret;
 	bpfdev_stats_init();
 	bpfdev_users_init();
 	return misc_register(&bpfdev_misc);

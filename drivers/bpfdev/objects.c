@@ -99,12 +99,29 @@ static int obj_kind(u32 cmd)
 /**
  * bpfdev_objects_cmd() - is @cmd answered from the registry?
  * @cmd: a bpf command
+ *
+ * Return: whether @cmd is in the uapi's BPFDEV_CMDS_OWN, each of which
+ * obj_cmds names (bpfdev_objects_check()).
  */
 bool bpfdev_objects_cmd(u32 cmd)
 {
-	int kind = obj_kind(cmd);
+	return cmd < 64 && (BPFDEV_CMDS_OWN & BIT_ULL(cmd));
+}
 
-	return kind >= 0 && cmd != obj_cmds[kind].make;
+/**
+ * bpfdev_objects_check() - do the uapi's and the registry's lists agree?
+ *
+ * Return: 0, or -EINVAL (a build that would answer a command as no kind).
+ */
+int __init bpfdev_objects_check(void)
+{
+	u64 own = 0;
+	int kind;
+
+	for (kind = 0; kind < BPFDEV_OBJ_KINDS; kind++)
+		own |= BIT_ULL(obj_cmds[kind].next_id) |
+		       BIT_ULL(obj_cmds[kind].get_fd);
+	return WARN_ON(own != BPFDEV_CMDS_OWN) ? -EINVAL : 0;
 }
 
 /**

@@ -22,28 +22,15 @@
 #include "bpfdev.h"
 #include "compat.h"
 
-#define BPFDEV_CMD(CMD)	BPF_##CMD,
-
-static const u32 executed_cmds[] = {
-#include "executed_cmds.h"
-};
-
-#undef BPFDEV_CMD
-
 /**
  * bpfdev_cmd_executable() - does bpfdev execute @cmd at all?
  * @cmd: a bpf command
  *
- * Return: whether @cmd is one of executed_cmds.h.
+ * Return: whether @cmd is in the uapi's BPFDEV_CMDS_EXECUTED.
  */
 bool bpfdev_cmd_executable(u32 cmd)
 {
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(executed_cmds); i++)
-		if (executed_cmds[i] == cmd)
-			return true;
-	return false;
+	return cmd < 64 && (BPFDEV_CMDS_EXECUTED & BIT_ULL(cmd));
 }
 
 /*

@@ -76,34 +76,25 @@ static long link_attach_type(const union bpf_attr *attr, unsigned int size)
 /*
  * The caller's attr is read for BPF_LINK_CREATE only, and only through
  * peek_user(): a bad pointer is for bpf(2) to answer (EFAULT), never a
- * SIGSEGV in the program. Every other command is routed by its number.
+ * SIGSEGV in the program. Every other command is routed by its number:
+ * the device takes those of the uapi's two lists.
  */
 enum bpfdev_route bpfdev_route(int cmd, const union bpf_attr *attr,
 			       unsigned int size)
 {
 	long type;
 
-	switch (cmd) {
-	case BPF_MAP_CREATE:
-	case BPF_PROG_LOAD:
-	case BPF_BTF_LOAD:
-	case BPF_MAP_FREEZE:
-	case BPF_MAP_GET_NEXT_ID:
-	case BPF_PROG_GET_NEXT_ID:
-	case BPF_MAP_GET_FD_BY_ID:
-	case BPF_PROG_GET_FD_BY_ID:
-	case BPF_BTF_GET_NEXT_ID:
-	case BPF_BTF_GET_FD_BY_ID:
-		return BPFDEV_ROUTE_DEVICE;
-	case BPF_LINK_CREATE:
+	if (cmd == BPF_LINK_CREATE) {
 		/* attaching cgroup_skb programs needs CAP_NET_ADMIN */
 		type = link_attach_type(attr, size);
 		return type == BPF_CGROUP_INET_INGRESS ||
 		       type == BPF_CGROUP_INET_EGRESS ?
 		       BPFDEV_ROUTE_HELPER : BPFDEV_ROUTE_KERNEL;
-	default:
-		return BPFDEV_ROUTE_KERNEL;
 	}
+	if (cmd >= 0 && cmd < 64 &&
+	    ((BPFDEV_CMDS_EXECUTED | BPFDEV_CMDS_OWN) & (1ULL << cmd)))
+		return BPFDEV_ROUTE_DEVICE;
+	return BPFDEV_ROUTE_KERNEL;
 }
 
 int bpfdev_cmd_routed(int cmd, const union bpf_attr *attr)

@@ -68,6 +68,7 @@ START_TEST(unknown_and_unmediated_commands)
 {
 	struct fixture f;
 	union bpf_attr a;
+	int cmd;
 
 	fixture_begin(&f);
 	memset(&a, 0, sizeof(a));
@@ -78,7 +79,16 @@ START_TEST(unknown_and_unmediated_commands)
 	/* never through bpfdev: ctx_in would be a kernel pointer */
 	expect_refused(&f, dev_bpf(f.dev, BPF_PROG_TEST_RUN, &a, sizeof(a)),
 		       EOPNOTSUPP);
+	/* every command of 6.1's the uapi lists do not name */
+	for (cmd = 0; cmd <= BPF_PROG_BIND_MAP; cmd++) {
+		if ((BPFDEV_CMDS_EXECUTED | BPFDEV_CMDS_OWN) & (1ULL << cmd))
+			continue;
+		memset(&a, 0, sizeof(a));
+		expect_refused(&f, dev_bpf(f.dev, cmd, &a, sizeof(a)),
+			       EOPNOTSUPP);
+	}
 	/* attaches other than cgroup inet ones need no privilege */
+	memset(&a, 0, sizeof(a));
 	a.link_create.attach_type = BPF_XDP;
 	expect_refused(&f, dev_bpf(f.dev, BPF_LINK_CREATE, &a, sizeof(a)),
 		       EOPNOTSUPP);

@@ -214,7 +214,8 @@ struct bpfdev_narrow {
  *		offload, BPF tokens, extension/LSM/struct_ops/syscall programs,
  *		fmod_ret), or the caller is outside the initial user namespace
  *		or under a seccomp filter (unless root allows it)
- *   EOPNOTSUPP	a known bpf command that bpfdev does not execute; it needs no
+ *   EOPNOTSUPP	a known bpf command that bpfdev does not take (not in
+ *		BPFDEV_CMDS_EXECUTED or BPFDEV_CMDS_OWN); it needs no
  *		privilege, use bpf(2) directly
  *   EINVAL	unknown command, non-zero @flags, @size too small, or a
  *		non-zero attr field the command does not use (as bpf(2) does)
@@ -245,6 +246,21 @@ struct bpfdev_narrow {
  * structure is its @size field.
  */
 #define BPFDEV_IOC_SYS_BPF	_IOWR(BPFDEV_IOC_MAGIC, 0x01, struct bpfdev_sys_bpf)
+
+/*
+ * The commands BPFDEV_IOC_SYS_BPF takes, a bit (1ULL << cmd) each, with
+ * <linux/bpf.h>'s names: those bpfdev executes with the capabilities they
+ * need, and the ID commands it answers from the caller's own objects. The
+ * module, the interposer's routing and the tests use these two lists.
+ */
+#define BPFDEV_CMDS_EXECUTED						\
+	((1ULL << BPF_MAP_CREATE) | (1ULL << BPF_PROG_LOAD) |		\
+	 (1ULL << BPF_BTF_LOAD) | (1ULL << BPF_MAP_FREEZE) |		\
+	 (1ULL << BPF_LINK_CREATE))
+#define BPFDEV_CMDS_OWN							\
+	((1ULL << BPF_MAP_GET_NEXT_ID) | (1ULL << BPF_MAP_GET_FD_BY_ID) | \
+	 (1ULL << BPF_PROG_GET_NEXT_ID) | (1ULL << BPF_PROG_GET_FD_BY_ID) | \
+	 (1ULL << BPF_BTF_GET_NEXT_ID) | (1ULL << BPF_BTF_GET_FD_BY_ID))
 
 /*
  * BPFDEV_IOC_INFO - report the ABI version, the implemented ioctls and the
