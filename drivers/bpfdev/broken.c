@@ -75,6 +75,18 @@ bool bpfdev_test_revoke_late(atomic64_t *generation)
 	return true;
 }
 
+/*
+ * Any file at the new fd number is the call's: one dup2()ed there by
+ * another thread (a read-only fd of someone else's map) gets recorded,
+ * and reopened read-write by ID. Still only a file of the kind's, so
+ * that no other file's private data is taken for a map.
+ */
+bool bpfdev_test_record_any_creds(void)
+{
+	udelay(50);
+	return true;
+}
+
 void bpfdev_test_exit(void)
 {
 	flush_delayed_work(&revoke_work);

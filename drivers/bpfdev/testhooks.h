@@ -32,6 +32,7 @@ void bpfdev_test_widen_race_window(void);
 bool bpfdev_test_count_after_check(atomic_t *count, u32 limit, bool *taken);
 bool bpfdev_test_skip_final_count(void);
 bool bpfdev_test_revoke_late(atomic64_t *generation);
+bool bpfdev_test_record_any_creds(void);
 void bpfdev_test_exit(void);
 
 #else
@@ -81,6 +82,16 @@ static inline bool bpfdev_test_skip_final_count(void)
  * without waiting for the requests already decided.
  */
 static inline bool bpfdev_test_revoke_late(atomic64_t *generation)
+{
+	return false;
+}
+
+/*
+ * objects.c: after a delay, take the file at the fd number a create
+ * returned as the call's whatever credentials it was made with, so that
+ * a file another thread dup2()ed there is recorded as the caller's.
+ */
+static inline bool bpfdev_test_record_any_creds(void)
 {
 	return false;
 }

@@ -2,13 +2,16 @@
 /*
  * The registry (objects.c): a member lists and reopens the maps and
  * programs it created through bpfdev, and no one else's; an entry does not
- * keep its object alive. Each test runs as a uid no other test uses, so
- * its registry starts empty.
+ * keep its object alive; a file another thread dup2()s onto the number a
+ * create returns is not recorded (the race is also run against the broken
+ * build, which records it, and must find it there). Each test runs as a uid
+ * no other test uses, so its registry starts empty.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,10 +66,13 @@ static int get_fd(int dev, int cmd, __u32 id, __u32 open_flags)
 	return dev_bpf(dev, cmd, &a, sizeof(a));
 }
 
-/* The kernel's ID of the map or program at @fd (unprivileged). */
-static __u32 obj_id(int fd)
+/*
+ * The kernel's ID of the map or program at @fd (unprivileged), or 0 with
+ * errno set if there is none.
+ */
+static __u32 fd_obj_id(int fd)
 {
-	struct bpf_prog_info info;	/* id comes first in both */
+	struct bpf_prog_info info;	/* type and id come first in both */
 	union bpf_attr a;
 
 	memset(&info, 0, sizeof(info));
@@ -74,8 +80,18 @@ static __u32 obj_id(int fd)
 	a.info.bpf_fd = fd;
 	a.info.info_len = sizeof(__u32) * 2;
 	a.info.info = ptr_to_u64(&info);
-	ck_assert_int_eq(sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)), 0);
+	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)))
+		return 0;
 	return info.id;
+}
+
+static __u32 obj_id(int fd)
+{
+	__u32 id = fd_obj_id(fd);
+
+	ck_assert_msg(id, "no map or program at fd %d: %s", fd,
+		      strerror(errno));
+	return id;
 }
 
 /* The kernel's ID of the BTF object at @fd (unprivileged). */
@@ -439,6 +455,163 @@ START_TEST(narrowed_files_and_sandboxes_see_no_more)
 }
 END_TEST
 
+/*
+ * Another thread dup2()s a read-only fd of a map that is not the member's
+ * onto the number the member's next map create gets (the lowest free),
+ * and closes it again, over and over: whenever that lands between the
+ * kernel's fd_install() and the registry's look at the number, the file
+ * there is not the one the create made, and must not be recorded. If it
+ * were, the member could list the other map and reopen it read-write by
+ * its ID through the device.
+ */
+#define SWAP_RACE_UID		2007
+#define SWAP_RACE_ITERATIONS	10000
+/* the registry is searched for the other map every so many creates */
+#define SWAP_RACE_LOOK_EVERY	100
+
+struct swap_race {
+	int iterations;
+	int violations;	/* the other map reachable through the device */
+	int own;	/* the create's fd held the new map when looked at */
+	int swapped;	/* it held the other map: the swap landed */
+	int failed;	/* the create failed */
+	int error;	/* errno of the last failure */
+};
+
+struct fd_swapper {
+	int target;	/* the number the create gets */
+	int foreign;	/* the other map, held read-only */
+	volatile int stop;
+};
+
+/*
+ * dup2() fails (EBUSY) while a create has the number but has not installed
+ * its file there yet: then again at once, to land just after it does.
+ */
+static void *fd_swap(void *arg)
+{
+	struct fd_swapper *s = arg;
+
+	while (!s->stop) {
+		if (dup2(s->foreign, s->target) < 0)
+			continue;
+		close(s->target);
+	}
+	return NULL;
+}
+
+/* Can @dev reach the map @id: reopen it by ID, or list it? */
+static int reachable(int dev, __u32 id)
+{
+	union bpf_attr a;
+	__u32 next = 0;
+	int fd, n = 0;
+
+	fd = get_fd(dev, BPF_MAP_GET_FD_BY_ID, id, 0);
+	if (fd >= 0) {
+		close(fd);
+		n++;
+	} else {
+		ck_assert_int_eq(errno, ENOENT);
+	}
+	for (;;) {
+		memset(&a, 0, sizeof(a));
+		a.start_id = next;
+		if (dev_bpf(dev, BPF_MAP_GET_NEXT_ID, &a, sizeof(a))) {
+			ck_assert_int_eq(errno, ENOENT);
+			break;
+		}
+		ck_assert_uint_gt(a.next_id, next);
+		next = a.next_id;
+		n += next == id;
+	}
+	return n > 0;
+}
+
+/* As root: a map of root's, and a read-only fd of it that holds it. */
+static int foreign_map(__u32 *id)
+{
+	union bpf_attr a;
+	int map, fd;
+
+	attr_map(&a, BPF_MAP_TYPE_ARRAY, 4, 4, 1);
+	map = sys_bpf(BPF_MAP_CREATE, &a, sizeof(a));
+	ck_assert_int_ge(map, 0);
+	*id = obj_id(map);
+	memset(&a, 0, sizeof(a));
+	a.map_id = *id;
+	a.open_flags = BPF_F_RDONLY;
+	fd = sys_bpf(BPF_MAP_GET_FD_BY_ID, &a, sizeof(a));
+	ck_assert_int_ge(fd, 0);
+	close(map);
+	return fd;
+}
+
+static void swap_race_run(struct swap_race *r, int iterations)
+{
+	struct fd_swapper s;
+	union bpf_attr a;
+	__u32 foreign_id, id;
+	int dev, fd, i;
+	pthread_t t;
+
+	memset(r, 0, sizeof(*r));
+	memset(&s, 0, sizeof(s));
+	s.foreign = foreign_map(&foreign_id);
+	dev = fresh_member_dev(SWAP_RACE_UID);
+	/* the member holds it read-only, and the device knows it not */
+	ck_assert_int_eq(map_update(s.foreign, 0, 1), -EPERM);
+	ck_assert(!reachable(dev, foreign_id));
+	s.target = dup(dev);
+	ck_assert_int_ge(s.target, 0);
+	close(s.target);
+
+	ck_assert_int_eq(pthread_create(&t, NULL, fd_swap, &s), 0);
+	for (i = 0; i < iterations && !r->violations; i++) {
+		attr_map(&a, BPF_MAP_TYPE_ARRAY, 4, 4, 1);
+		fd = dev_bpf(dev, BPF_MAP_CREATE, &a, sizeof(a));
+		if (fd < 0) {
+			r->failed++;
+			r->error = errno;
+		} else {
+			/* 0: the other thread closed it since */
+			id = fd_obj_id(fd);
+			if (id == foreign_id)
+				r->swapped++;
+			else if (id)
+				r->own++;
+			/* the new map, the other's dup or nothing */
+			close(fd);
+		}
+		if ((i + 1) % SWAP_RACE_LOOK_EVERY == 0)
+			r->violations += reachable(dev, foreign_id);
+	}
+	s.stop = 1;
+	pthread_join(t, NULL);
+	r->iterations = i;
+	if (!r->violations)
+		r->violations += reachable(dev, foreign_id);
+	close(s.foreign);
+	close(dev);
+}
+
+START_TEST(create_dup2_race)
+{
+	struct swap_race r;
+
+	swap_race_run(&r, scaled(SWAP_RACE_ITERATIONS));
+	/* refused: the other map at the number, which must not be recorded */
+	if (race_verdict("create/dup2", r.iterations, r.violations, r.own,
+			 r.swapped))
+		return;
+	ck_assert_msg(!r.failed, "%d of %d creates failed, the last: %s",
+		      r.failed, r.iterations, strerror(r.error));
+	/* the race was run: the create's fd held the other map at times */
+	ck_assert_int_gt(r.own, 0);
+	ck_assert_int_gt(r.swapped, 0);
+}
+END_TEST
+
 const struct suite_def objects_suite = {
 	.name = "objects",
 	.tcases = {
@@ -449,6 +622,9 @@ const struct suite_def objects_suite = {
 			TEST(entries_do_not_keep_their_objects),
 			TEST(btf_listed_while_it_or_its_maps_live),
 			TEST(narrowed_files_and_sandboxes_see_no_more),
+		} },
+		{ .name = "race", .timeout = 300, .tests = {
+			RACE(create_dup2_race),
 		} },
 	},
 };
