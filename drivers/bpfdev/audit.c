@@ -85,14 +85,6 @@ static const struct cmd_slot slots[] = {
 #undef BPFDEV_CMD
 #define SLOT_MAX	ARRAY_SIZE(slots)
 
-/* The list is the uapi's, by name */
-#define BPFDEV_CMD(CMD)	BIT_ULL(BPF_##CMD) |
-enum { SLOTS_CMDS =
-#include "executed_cmds.h"
-	0 };
-#undef BPFDEV_CMD
-static_assert(SLOTS_CMDS == BPFDEV_CMDS_EXECUTED);
-
 #define BPFDEV_DENY(NAME) \
 	[BPFDEV_DENY_##NAME] = #NAME,
 
@@ -348,10 +340,19 @@ static struct attribute *counter_init(struct counter_attribute *ca,
 /**
  * bpfdev_stats_init() - name the reasons and the counters, before the
  *	device (whose attribute group they are) is registered
+ *
+ * Return: 0, or -EINVAL for a build whose counters are not for the uapi's
+ * BPFDEV_CMDS_EXECUTED, each by name.
  */
-void bpfdev_stats_init(void)
+int bpfdev_stats_init(void)
 {
 	unsigned int i, n = 0;
+	u64 cmds = 0;
+
+	for (i = 0; i < SLOT_MAX; i++)
+		cmds |= BIT_ULL(slots[i].cmd);
+	if (WARN_ON(cmds != BPFDEV_CMDS_EXECUTED || SLOT_MAX != hweight64(cmds)))
+		return -EINVAL;
 
 	for (i = 0; i < BPFDEV_DENY_MAX; i++)
 		string_lower(deny_names[i], deny_upper[i]);
@@ -367,6 +368,7 @@ void bpfdev_stats_init(void)
 	stats_attrs[n++] = counter_init(&suppressed_attr, "audit_",
 					"suppressed", &audit_suppressed);
 	stats_attrs[n] = NULL;
+	return 0;
 }
 
 static const struct attribute_group stats_group = {

@@ -362,7 +362,7 @@ static inline int bpfdev_deny(struct bpfdev_request *req,
 u64 bpfdev_map_mem(const union bpf_attr *k);
 
 /* audit.c */
-void bpfdev_stats_init(void);
+int bpfdev_stats_init(void);
 void bpfdev_audit_request(const struct bpfdev_request *req, int ret);
 extern const struct attribute_group *bpfdev_stats_groups[];
 

@@ -2,7 +2,7 @@
 /*
  * The bpf commands bpfdev executes, one line each: those that need
  * privilege on the supported kernels, the uapi's BPFDEV_CMDS_EXECUTED by
- * name (audit.c asserts they are the same). The others work on fds the
+ * name (audit.c checks they are the same at load). The others work on fds the
  * caller holds and need none: bpf(2) runs them directly. The executed_<cmd>
  * and failed_<cmd> counters (audit.c) are made from this list: it is
  * included where BPFDEV_CMD(CMD) is defined, CMD being enum bpf_cmd's name

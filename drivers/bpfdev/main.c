@@ -278,10 +278,9 @@ static int __init bpfdev_init(void)
 	int ret;
 
 	build_check_abi();
-	ret = bpfdev_objects_check();
+	ret = bpfdev_objects_check() ?: bpfdev_stats_init();
 	if (ret)
 		return ret;
-	bpfdev_stats_init();
 	bpfdev_users_init();
 	return misc_register(&bpfdev_misc);
 }

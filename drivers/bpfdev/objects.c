@@ -187,17 +187,43 @@ static bool obj_only_ours(int kind, void *obj)
 	return file_count((struct file *)obj) == 1;
 }
 
+static bool obj_visible(struct bpfdev_objects *reg, int kind, void *obj,
+			const struct bpfdev_grant *grant);
+
+/*
+ * BTF describes the maps and programs made with it (their types, function
+ * names, source lines): visible only where each of them is. O(entries).
+ */
+static bool btf_visible(struct bpfdev_objects *reg, struct file *btf,
+			const struct bpfdev_grant *grant)
+{
+	unsigned long id;
+	struct file *f;
+	void *obj;
+	int kind;
+
+	for (kind = 0; kind < BPFDEV_OBJ_BTF_USERS; kind++) {
+		xa_for_each(&reg->btf_of[kind], id, f) {
+			obj = f == btf ? xa_load(&reg->ids[kind], id) : NULL;
+			if (obj && !obj_visible(reg, kind, obj, grant))
+				return false;
+		}
+	}
+	return true;
+}
+
 /*
  * Is the object one the file's grant could have created? A narrowed file,
  * or one whose grant root changed, reopens no more than that.
  */
-static bool obj_visible(int kind, void *obj, const struct bpfdev_grant *grant)
+static bool obj_visible(struct bpfdev_objects *reg, int kind, void *obj,
+			const struct bpfdev_grant *grant)
 {
 	const struct bpf_prog *prog = obj;
 	int at;
 
 	if (kind == OBJ_BTF)
-		return true;
+		return btf_visible(reg, obj, grant);
 	if (kind == OBJ_MAP)
 		return bpfdev_mask_has(grant->maps,
 				       ((struct bpf_map *)obj)->map_type);
@@ -285,6 +311,7 @@ static bool objects_sweep_locked(struct bpfdev_objects *reg)
 				continue;
 			}
 			obj_drop(reg, kind, id, obj);
+			cond_resched();
 		}
 	}
 	return left;
@@ -470,7 +497,7 @@ int bpfdev_objects_next_id(struct bpfdev_objects *reg, int cmd,
 	do {
 		obj = xa_find_after(&reg->ids[kind], &id, INT_MAX, XA_PRESENT);
 	} while (obj && (obj_gone(kind, obj) ||
-			 !obj_visible(kind, obj, grant)));
+			 !obj_visible(reg, kind, obj, grant)));
 	mutex_unlock(&reg->lock);
 	if (!obj)
 		return -ENOENT;
@@ -504,9 +531,13 @@ static int obj_open_flags(int kind, u32 open_flags)
  * @id: the object's ID
  * @open_flags: BPF_F_RDONLY or BPF_F_WRONLY for a map, or 0
  *
- * The new file is made as bpf(2) makes it (bpf_map_new_fd(),
- * bpf_prog_new_fd()), with the caller's own credentials, less the LSM's
- * security_bpf_map()/security_bpf_prog() check, which is not exported.
+ * A map's or program's new file is made as bpf(2) makes it
+ * (bpf_map_new_fd(), bpf_prog_new_fd()), with the caller's own
+ * credentials, less the LSM's security_bpf_map()/security_bpf_prog()
+ * check, which is not exported. A BTF object's is the file BPF_BTF_LOAD
+ * made, shared (its f_cred the loading call's, which nothing in the kernel
+ * consults for BTF): no reference to a BTF object is exported to make
+ * another.
  *
  * Return: a new fd (close-on-exec), or -ENOENT for an ID that is not one
  * of the caller's live objects, -EINVAL, -EMFILE, -ENOMEM.
@@ -524,14 +555,17 @@ int bpfdev_objects_get_fd(struct bpfdev_objects *reg, int cmd,
 		return flags;
 	if (!reg)
 		return -ENOENT;
-	fd = get_unused_fd_flags(O_CLOEXEC);
-	if (fd < 0)
-		return fd;
 	mutex_lock(&reg->lock);
 	obj = xa_load(&reg->ids[kind], id);
-	if (!obj || obj_gone(kind, obj) || !obj_visible(kind, obj, grant)) {
-		file = ERR_PTR(-ENOENT);
-		goto out;
+	if (!obj || obj_gone(kind, obj) || !obj_visible(reg, kind, obj, grant)) {
+		mutex_unlock(&reg->lock);
+		return -ENOENT;
+	}
+	/* as bpf(2): an unknown ID is ENOENT before the fd table is full */
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		mutex_unlock(&reg->lock);
+		return fd;
 	}
 	/* the very file BPF_BTF_LOAD made, as O_RDONLY as bpf(2)'s */
 	if (kind == OBJ_BTF) {
@@ -591,5 +625,7 @@ void bpfdev_objects_free(struct bpfdev_objects *reg)
 			obj_drop(reg, kind, id, obj);
 		xa_destroy(&reg->ids[kind]);
 	}
+	for (kind = 0; kind < BPFDEV_OBJ_BTF_USERS; kind++)
+		xa_destroy(&reg->btf_of[kind]);
 	mutex_destroy(&reg->lock);
 }

@@ -408,10 +408,26 @@ START_TEST(btf_listed_while_it_or_its_maps_live)
 }
 END_TEST
 
+/* A map of @type described by a BTF of its own; *@btf_id: that BTF's ID */
+static void btf_map(int dev, __u32 type, __u32 *btf_id)
+{
+	union bpf_attr a;
+	int btf = dev_btf(dev), map;
+
+	ck_assert_int_ge(btf, 0);
+	*btf_id = btf_obj_id(btf);
+	attr_map(&a, type, 4, 4, 1);
+	a.btf_fd = btf;
+	a.btf_key_type_id = 1;
+	a.btf_value_type_id = 1;
+	map = dev_bpf(dev, BPF_MAP_CREATE, &a, sizeof(a));
+	ck_assert_int_ge(map, 0);
+}
+
 START_TEST(narrowed_files_and_sandboxes_see_no_more)
 {
 	int dev = fresh_member_dev(2006), hash, array, prog, narrow, status;
-	__u32 ids[IDS_MAX];
+	__u32 ids[IDS_MAX], btf_hash, btf_array;
 	pid_t child;
 
 	hash = dev_map(dev, BPF_MAP_TYPE_HASH);
@@ -432,6 +448,15 @@ START_TEST(narrowed_files_and_sandboxes_see_no_more)
 	ck_assert_int_eq(fd_result(get_fd(narrow, BPF_PROG_GET_FD_BY_ID,
 					  obj_id(prog), 0)), -ENOENT);
 	ck_assert_int_eq(list_ids(dev, BPF_MAP_GET_NEXT_ID, ids), 2);
+
+	/* BTF only where every map made with it is visible */
+	btf_map(dev, BPF_MAP_TYPE_HASH, &btf_hash);
+	btf_map(dev, BPF_MAP_TYPE_ARRAY, &btf_array);
+	ck_assert_int_eq(list_ids(narrow, BPF_BTF_GET_NEXT_ID, ids), 1);
+	ck_assert_uint_eq(ids[0], btf_hash);
+	ck_assert_int_eq(fd_result(get_fd(narrow, BPF_BTF_GET_FD_BY_ID,
+					  btf_array, 0)), -ENOENT);
+	ck_assert_int_eq(list_ids(dev, BPF_BTF_GET_NEXT_ID, ids), 2);
 
 	/* a caller in a user namespace, or under seccomp, is refused */
 	child = fork();

@@ -236,9 +236,9 @@ struct bpfdev_narrow {
  *
  * BPF_MAP_GET_NEXT_ID, BPF_PROG_GET_NEXT_ID, BPF_BTF_GET_NEXT_ID and the
  * matching BPF_*_GET_FD_BY_ID are answered with the caller's own maps,
- * programs and BTF, those its uid created through bpfdev and (maps and
- * programs) of types the file's grant delegates: any other ID, kernel and
- * module BTF included, is ENOENT. They need map_create, prog_load or
+ * programs and BTF, those its uid created through bpfdev and of types the
+ * file's grant delegates (for BTF: those of every map and program made
+ * with it): any other ID, kernel and module BTF included, is ENOENT. They need map_create, prog_load or
  * btf_load delegated (the command that makes the kind), the callers'
  * rules of the other commands (EPERM), and are not counted or audited.
  *
