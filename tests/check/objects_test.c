@@ -66,23 +66,28 @@ static int get_fd(int dev, int cmd, __u32 id, __u32 open_flags)
 	return dev_bpf(dev, cmd, &a, sizeof(a));
 }
 
+/* BPF_OBJ_GET_INFO_BY_FD (unprivileged): 0, or -1 and errno */
+static int fd_info(int fd, void *info, __u32 len)
+{
+	union bpf_attr a;
+
+	memset(info, 0, len);
+	memset(&a, 0, sizeof(a));
+	a.info.bpf_fd = fd;
+	a.info.info_len = len;
+	a.info.info = ptr_to_u64(info);
+	return sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a));
+}
+
 /*
- * The kernel's ID of the map or program at @fd (unprivileged), or 0 with
- * errno set if there is none.
+ * The kernel's ID of the map or program at @fd, or 0 with errno set if
+ * there is none.
  */
 static __u32 fd_obj_id(int fd)
 {
 	struct bpf_prog_info info;	/* type and id come first in both */
-	union bpf_attr a;
 
-	memset(&info, 0, sizeof(info));
-	memset(&a, 0, sizeof(a));
-	a.info.bpf_fd = fd;
-	a.info.info_len = sizeof(__u32) * 2;
-	a.info.info = ptr_to_u64(&info);
-	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)))
-		return 0;
-	return info.id;
+	return fd_info(fd, &info, sizeof(__u32) * 2) ? 0 : info.id;
 }
 
 static __u32 obj_id(int fd)
@@ -94,18 +99,12 @@ static __u32 obj_id(int fd)
 	return id;
 }
 
-/* The kernel's ID of the BTF object at @fd (unprivileged). */
+/* The kernel's ID of the BTF object at @fd. */
 static __u32 btf_obj_id(int fd)
 {
 	struct bpf_btf_info info;
-	union bpf_attr a;
 
-	memset(&info, 0, sizeof(info));
-	memset(&a, 0, sizeof(a));
-	a.info.bpf_fd = fd;
-	a.info.info_len = sizeof(info);
-	a.info.info = ptr_to_u64(&info);
-	ck_assert_int_eq(sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)), 0);
+	ck_assert_int_eq(fd_info(fd, &info, sizeof(info)), 0);
 	return info.id;
 }
 
@@ -113,14 +112,8 @@ static __u32 btf_obj_id(int fd)
 static __u32 map_btf_id(int fd)
 {
 	struct bpf_map_info info;
-	union bpf_attr a;
 
-	memset(&info, 0, sizeof(info));
-	memset(&a, 0, sizeof(a));
-	a.info.bpf_fd = fd;
-	a.info.info_len = sizeof(info);
-	a.info.info = ptr_to_u64(&info);
-	ck_assert_int_eq(sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)), 0);
+	ck_assert_int_eq(fd_info(fd, &info, sizeof(info)), 0);
 	return info.btf_id;
 }
 
@@ -353,6 +346,18 @@ START_TEST(entries_do_not_keep_their_objects)
 }
 END_TEST
 
+/* A map of @type, int to int, described by the BTF at @btf */
+static int dev_btf_map(int dev, __u32 type, int btf)
+{
+	union bpf_attr a;
+
+	attr_map(&a, type, 4, 4, 1);
+	a.btf_fd = btf;
+	a.btf_key_type_id = 1;
+	a.btf_value_type_id = 1;
+	return dev_bpf(dev, BPF_MAP_CREATE, &a, sizeof(a));
+}
+
 /*
  * BTF is listed and reopened as the very file BPF_BTF_LOAD made, and
  * stays listed after its fd is closed while a map created with it lives.
@@ -362,7 +367,6 @@ START_TEST(btf_listed_while_it_or_its_maps_live)
 	struct timespec tick = { 0, 50 * 1000 * 1000 };
 	int dev = fresh_member_dev(2008), btf, map, fd, i;
 	__u32 ids[IDS_MAX], id;
-	union bpf_attr a;
 
 	ck_assert_int_eq(list_ids(dev, BPF_BTF_GET_NEXT_ID, ids), 0);
 	btf = dev_btf(dev);
@@ -382,11 +386,7 @@ START_TEST(btf_listed_while_it_or_its_maps_live)
 					  BPF_F_RDONLY)), -EINVAL);
 
 	/* a map described by it keeps it listed once its fd is closed */
-	attr_map(&a, BPF_MAP_TYPE_ARRAY, 4, 4, 1);
-	a.btf_fd = btf;
-	a.btf_key_type_id = 1;
-	a.btf_value_type_id = 1;
-	map = dev_bpf(dev, BPF_MAP_CREATE, &a, sizeof(a));
+	map = dev_btf_map(dev, BPF_MAP_TYPE_ARRAY, btf);
 	ck_assert_int_ge(map, 0);
 	ck_assert_uint_eq(map_btf_id(map), id);
 	close(btf);
@@ -411,17 +411,11 @@ END_TEST
 /* A map of @type described by a BTF of its own; *@btf_id: that BTF's ID */
 static void btf_map(int dev, __u32 type, __u32 *btf_id)
 {
-	union bpf_attr a;
-	int btf = dev_btf(dev), map;
+	int btf = dev_btf(dev);
 
 	ck_assert_int_ge(btf, 0);
 	*btf_id = btf_obj_id(btf);
-	attr_map(&a, type, 4, 4, 1);
-	a.btf_fd = btf;
-	a.btf_key_type_id = 1;
-	a.btf_value_type_id = 1;
-	map = dev_bpf(dev, BPF_MAP_CREATE, &a, sizeof(a));
-	ck_assert_int_ge(map, 0);
+	ck_assert_int_ge(dev_btf_map(dev, type, btf), 0);
 }
 
 START_TEST(narrowed_files_and_sandboxes_see_no_more)
