@@ -240,14 +240,17 @@ START_TEST(shared_fd_table_is_ebusy)
 }
 END_TEST
 
+/* A run of cgrace in the test's cgroup, made by its first run */
 static void cgrace(const char *mode, struct run *r)
 {
-	char cg[256], n[16];
+	static char cg[256];
+	char n[16];
 	const char *argv[] = { "/usr/bin/bpfdev-run", prog_path("cgrace"),
 			       mode, cg, n, NULL };
 
 	ck_assert_int_eq(root_param_write("delegate_cmds", CMDS_WITH_LINK), 0);
-	delegated_cgroup(cg, sizeof(cg), "bpfdev");
+	if (!cg[0])
+		delegated_cgroup(cg, sizeof(cg), "bpfdev");
 	snprintf(n, sizeof(n), "%d", scaled(CGRACE_ITERATIONS));
 	run_as(MEMBER, NULL, argv, r);
 	ck_assert_msg(exited(r, 0), "cgrace: %s", run_tail(r));
@@ -283,10 +286,14 @@ END_TEST
 START_TEST(cgroup_attach_from_threads_without_the_interposer_is_ebusy)
 {
 	static struct run r;
-	int v, a, f, o;
+	int v, a, f, o, runs = 1;
 
 	cgrace("direct", &r);
 	cgrace_counts(&r, &v, &a, &f, &o);
+	while (broken_build && !v && runs++ < RACE_RUNS_BROKEN) {
+		cgrace("direct", &r);
+		cgrace_counts(&r, &v, &a, &f, &o);
+	}
 	if (race_verdict("cgroup fd-swap from threads",
 			 scaled(CGRACE_ITERATIONS), v, a, f))
 		return;

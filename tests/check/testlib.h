@@ -214,6 +214,12 @@ int race_verdict(const char *name, int iterations, int violations,
 		 int accepted, int refused);
 /* How often the single-request races (prog type, freeze) try. */
 #define RACE_ITERATIONS	4000
+/*
+ * Runs of a race against the broken build before it counts as unseen: its
+ * windows are 20 to 200 us, which TCG vCPUs that a loaded host deschedules
+ * can miss for a whole run. Against the module a race runs once.
+ */
+#define RACE_RUNS_BROKEN	5
 
 /* bpfdev_tests --exec-*: the programs exec_test.c execs */
 int exec_helper_main(int argc, char **argv);
