@@ -21,7 +21,11 @@ void bpfdev_test_reread_types(struct bpfdev_request *req)
 
 	if (req->cmd != BPF_PROG_LOAD)
 		return;
-	udelay(20);
+	/*
+	 * A sleep, not a spin: the other thread runs in the window even when
+	 * the host runs one of the guest's vCPUs at a time.
+	 */
+	usleep_range(20, 40);
 	if (!get_user(type, &u->prog_type) &&
 	    !get_user(eat, &u->expected_attach_type)) {
 		req->attr.prog_type = type;
@@ -37,7 +41,7 @@ bool bpfdev_test_allow_shared_fds(void)
 
 void bpfdev_test_widen_race_window(void)
 {
-	udelay(50);
+	usleep_range(50, 100);	/* a sleep: see bpfdev_test_reread_types() */
 }
 
 /* Check, then count: concurrent callers overshoot the limit. */
