@@ -78,6 +78,7 @@ struct bpfdev_user {
 	u64 btf_bytes;			/* charged since module load */
 	struct bpfdev_audit_bucket audit;
 	struct bpfdev_objects objects;
+	struct bpfdev_refusal_ring refusals;
 };
 
 static DEFINE_HASHTABLE(users, 6);
@@ -134,6 +135,7 @@ struct bpfdev_user *bpfdev_user_get(kuid_t uid)
 	INIT_LIST_HEAD(&new->jits);
 	spin_lock_init(&new->audit.lock);
 	bpfdev_objects_init(&new->objects);
+	bpfdev_refusals_init(&new->refusals);
 	spin_lock(&users_lock);
 	u = user_find(uid);
 	if (!u) {
@@ -261,6 +263,41 @@ void bpfdev_users_free(void)
 struct bpfdev_audit_bucket *bpfdev_user_audit_bucket(struct bpfdev_user *user)
 {
 	return &user->audit;
+}
+
+/**
+ * bpfdev_user_refusals() - the last refusals of @user
+ * @user: the entry
+ */
+struct bpfdev_refusal_ring *bpfdev_user_refusals(struct bpfdev_user *user)
+{
+	return &user->refusals;
+}
+
+/**
+ * bpfdev_users_refusals() - call @fn on the refusals of @uid, or of every
+ *	user for INVALID_UID
+ * @uid: the user
+ * @fn: called under RCU: it may not sleep
+ * @arg: its argument
+ */
+void bpfdev_users_refusals(kuid_t uid,
+			   void (*fn)(struct bpfdev_refusal_ring *, void *),
+			   void *arg)
+{
+	struct bpfdev_user *u;
+	int bkt;
+
+	rcu_read_lock();
+	if (uid_valid(uid)) {
+		u = user_find(uid);
+		if (u)
+			fn(&u->refusals, arg);
+	} else {
+		hash_for_each_rcu(users, bkt, u, node)
+			fn(&u->refusals, arg);
+	}
+	rcu_read_unlock();
 }
 
 /**

@@ -317,6 +317,29 @@ START_TEST(denied_type_fails_like_libbpf_and_leaves_nothing)
 }
 END_TEST
 
+/*
+ * Why was it refused: bpfdev-run --explain says it after the command
+ * exited, and BPFDEV_DEBUG=1 with the failed call.
+ */
+START_TEST(explain_and_debug_say_why_a_load_was_refused)
+{
+	char loadobj[PATH_MAX + 64], obj[PATH_MAX + 64];
+	const char *argv[] = { "/usr/bin/bpfdev-run", "--explain", loadobj,
+			       obj, NULL };
+	const char *env[] = { "BPFDEV_DEBUG=1", NULL };
+	static struct run r;
+
+	snprintf(loadobj, sizeof(loadobj), "%s", prog_path("loadobj"));
+	snprintf(obj, sizeof(obj), "%s", prog_path("xdp_pass.bpf.o"));
+	run_as(MEMBER, NULL, argv, &r);
+	ck_assert_msg(exited(&r, 1), "status %d:\n%s", r.status, run_tail(&r));
+	assert_has(&r, "bpfdev-run: refused: prog_load prog_type=xdp attach_type=xdp: prog_type (EPERM) [pid ");
+	assert_has(&r, " loadobj]");
+	run_as(MEMBER, env, argv, &r);
+	assert_has(&r, "bpf(PROG_LOAD) via /dev/bpf: -1 Operation not permitted (refused: prog_type)");
+}
+END_TEST
+
 START_TEST(outsider_sees_what_it_would_without_the_interposer)
 {
 	char loadobj[PATH_MAX + 64], obj[PATH_MAX + 64], preload[300];
@@ -723,6 +746,7 @@ const struct suite_def libbpfdev_suite = { "libbpfdev", {
 	{ "grants", .timeout = 180, .reset_grant = 1, .tests = {
 		TEST(xdp_only_grant_runs_a_libbpf_xdp_program),
 		TEST(man_page_examples_run_as_written),
+		TEST(explain_and_debug_say_why_a_load_was_refused),
 	} },
 	{ "harmless", .timeout = 180, .reset_grant = 1, .tests = {
 		TEST(setgid_program_ignores_bpfdev_device_and_debug),
