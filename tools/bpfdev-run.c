@@ -13,6 +13,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
@@ -80,7 +81,7 @@ static void print_refusals(unsigned long long since)
 	const char *path = secure_getenv("BPFDEV_DEVICE");
 	struct bpfdev_refusal r[64];
 	struct bpfdev_refusals q = {
-		.size = sizeof(q), .uid = (__u32)getuid(),
+		.size = sizeof(q), .uid = BPFDEV_REFUSALS_OWN,
 		.count = sizeof(r) / sizeof(r[0]),
 		.refusals = (__u64)(unsigned long)r, .refusal_size = sizeof(r[0]),
 	};
@@ -116,31 +117,56 @@ static void print_refusals(unsigned long long since)
 		fprintf(stderr, "bpfdev-run: the device refused nothing\n");
 }
 
-/* --explain: run the command as a child, then say what was refused. */
+static pid_t child;
+
+/* Termination asked of bpfdev-run is asked of the command. */
+static void forward(int sig)
+{
+	if (child > 0)
+		kill(child, sig);
+}
+
+/*
+ * --explain: run the command as a child, then say what was refused. As
+ * system(3): the terminal's SIGINT and SIGQUIT reach the command and
+ * bpfdev-run waits for it; SIGTERM and SIGHUP are passed on. Ends as the
+ * command did, by its signal if one killed it.
+ */
 static int explain(char **argv)
 {
 	unsigned long long since = now_ns();
+	struct sigaction ign = { .sa_handler = SIG_IGN };
+	struct sigaction fwd = { .sa_handler = forward };
+	struct sigaction old_int, old_quit;
 	int status;
-	pid_t pid;
 
 	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	child = fork();
+	if (child < 0) {
 		fprintf(stderr, "bpfdev-run: fork: %s\n", strerror(errno));
 		return 125;
 	}
-	if (!pid) {
+	if (!child) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGQUIT, &old_quit, NULL);
 		execvp(argv[0], argv);
 		fprintf(stderr, "bpfdev-run: %s: %s\n", argv[0],
 			strerror(errno));
 		_exit(errno == ENOENT ? 127 : 126);
 	}
-	while (waitpid(pid, &status, 0) < 0)
+	sigaction(SIGTERM, &fwd, NULL);
+	sigaction(SIGHUP, &fwd, NULL);
+	while (waitpid(child, &status, 0) < 0)
 		if (errno != EINTR)
 			return 125;
 	print_refusals(since);
-	if (WIFSIGNALED(status))
+	if (WIFSIGNALED(status)) {
+		signal(WTERMSIG(status), SIG_DFL);
+		raise(WTERMSIG(status));
 		return 128 + WTERMSIG(status);
+	}
 	return WEXITSTATUS(status);
 }
 

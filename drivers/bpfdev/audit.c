@@ -257,19 +257,26 @@ static void request_types(const struct bpfdev_request *req,
 					      k->link_create.attach_type);
 }
 
-/* Keep a refusal for its user to read (refusals.c) */
+/*
+ * Keep a refusal for its user to read (refusals.c). Not for a caller in a
+ * user namespace: it is refused whatever it asks (reason userns), and its
+ * uids are not users of the machine to keep an entry for.
+ */
 static void refusal_keep(const struct bpfdev_request *req, int ret)
 {
-	struct bpfdev_user *user = bpfdev_user_get(bpfdev_accountable_uid());
+	struct bpfdev_user *user;
 	struct bpfdev_refusal r;
 	struct request_types t;
 
+	if (current_user_ns() != &init_user_ns)
+		return;
+	user = bpfdev_user_get(current_uid());
 	if (!user)
 		return;
 	request_types(req, &t);
 	memset(&r, 0, sizeof(r));
-	r.uid = from_kuid(&init_user_ns, bpfdev_accountable_uid());
-	r.pid = task_tgid_nr(current);
+	r.uid = from_kuid(&init_user_ns, current_uid());
+	r.pid = task_tgid_vnr(current);
 	r.cmd = req->cmd;
 	r.err = ret < 0 ? -ret : 0;
 	r.limit = req->limit;

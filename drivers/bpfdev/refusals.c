@@ -63,6 +63,8 @@ static void refusals_pick(struct bpfdev_refusal_ring *ring, void *arg)
 	struct refusals_pick *p = arg;
 	u32 i, oldest, j;
 
+	if (!p->max)
+		return;
 	spin_lock(&ring->lock);
 	for (i = 0; i < ring->used; i++) {
 		const struct bpfdev_refusal *r = &ring->r[i];
@@ -107,8 +109,11 @@ long bpfdev_refusals_read(void __user *arg)
 	if (q.flags || q.pad || q.refusal_size < BPFDEV_REFUSAL_SIZE_VER0 ||
 	    q.refusal_size > PAGE_SIZE)
 		return -EINVAL;
-	own = from_kuid(&init_user_ns, bpfdev_accountable_uid());
-	if (q.uid != own && !capable(CAP_SYS_ADMIN))
+	/* the caller's kernel uid: in a user namespace, whatever it maps to */
+	own = from_kuid(&init_user_ns, current_uid());
+	if (q.uid == BPFDEV_REFUSALS_OWN)
+		q.uid = own;
+	else if (q.uid != own && !capable(CAP_SYS_ADMIN))
 		return -EPERM;
 
 	p.max = min_t(u32, q.count, BPFDEV_REFUSALS_READ_MAX);

@@ -8,7 +8,8 @@
  * of memory, and that is what the limit is for. Created programs and maps
  * are counted for the module's lifetime: bpfdev sees an object created, but
  * not its last fd closed, so a live count is not something it can keep.
- * The entries are a few bytes per user that ever called, freed at unload.
+ * The entries are some 3.5 KB per user that ever called (its last refusals
+ * are most of it), charged to its memory cgroup, freed at unload.
  *
  * Two kinds of kernel memory are not charged to the caller's memory cgroup,
  * so each user has a budget of them:

@@ -84,24 +84,32 @@ static __u64 now_ns(void)
 }
 
 /*
- * Why the device refused this process's call that started at @since, if
- * it did: its newest refusal, " (refused: REASON...)", else "".
+ * Why the device refused this process's @cmd that started at @since, if it
+ * did: the newest such refusal, " (refused: REASON...)", else "". Another
+ * thread's refusal of the same command in between may be the one found.
  */
-static void refusal_reason(int fd, __u64 since, char *buf, size_t len)
+static void refusal_reason(int fd, int cmd, __u64 since, char *buf,
+			   size_t len)
 {
-	struct bpfdev_refusal r;
-	__u32 n = 1;
+	struct bpfdev_refusal r[16];
+	__u32 n = 16, i;
 
 	buf[0] = '\0';
-	if (bpfdev_get_refusals(fd, (__u32)getuid(), &r, &n) || !n ||
-	    r.time_ns < since || r.pid != (__u32)getpid())
+	if (!bpfdev_fd_is_device(fd) ||
+	    bpfdev_get_refusals(fd, BPFDEV_REFUSALS_OWN, r, &n))
 		return;
-	if (r.limit_name[0])
-		snprintf(buf, len, " (refused: %s, %s %llu, asked %llu)",
-			 r.reason, r.limit_name, (unsigned long long)r.limit,
-			 (unsigned long long)r.value);
-	else
-		snprintf(buf, len, " (refused: %s)", r.reason);
+	for (i = 0; i < n && r[i].time_ns >= since; i++) {
+		if (r[i].pid != (__u32)getpid() || r[i].cmd != (__u32)cmd)
+			continue;
+		if (r[i].limit_name[0])
+			snprintf(buf, len, " (refused: %s, %s %llu, asked %llu)",
+				 r[i].reason, r[i].limit_name,
+				 (unsigned long long)r[i].limit,
+				 (unsigned long long)r[i].value);
+		else
+			snprintf(buf, len, " (refused: %s)", r[i].reason);
+		return;
+	}
 }
 
 static long route_bpf(const long a[6])
@@ -142,7 +150,7 @@ static long route_bpf(const long a[6])
 
 		why[0] = '\0';
 		if (ret < 0)
-			refusal_reason(fd, since, why, sizeof(why));
+			refusal_reason(fd, cmd, since, why, sizeof(why));
 		bpfdev_log("bpf(%s) via %s: %d%s%s%s\n", bpfdev_cmd_name(cmd),
 			   bpfdev_device_path(), ret, ret < 0 ? " " : "",
 			   ret < 0 ? strerror(saved) : "", why);

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -106,9 +107,11 @@ START_TEST(users_read_why_they_were_refused)
 	ck_assert_uint_eq(r[1].pid, (__u32)child);
 	ck_assert_uint_eq(r[1].uid, REFUSED_UID);
 	ck_assert_uint_ge(r[0].time_ns, r[1].time_ns);
-	/* room for one: the newest */
-	ck_assert_int_eq(refusals(dev, REFUSED_UID, r, 1, sizeof(r[0])), 1);
+	/* room for one: the newest; for none: nothing */
+	ck_assert_int_eq(refusals(dev, BPFDEV_REFUSALS_OWN, r, 1, sizeof(r[0])),
+			 1);
 	ck_assert_str_eq(r[0].op, "map_create");
+	ck_assert_int_eq(refusals(dev, REFUSED_UID, r, 0, sizeof(r[0])), 0);
 	/* another user's: refused */
 	ck_assert_int_eq(refusals(dev, OTHER_UID, r, KEPT, sizeof(r[0])),
 			 -EPERM);
@@ -189,6 +192,70 @@ START_TEST(the_last_sixteen_are_kept_and_sizes_are_checked)
 }
 END_TEST
 
+/* Write @text to /proc/@pid/@file */
+static void proc_write(pid_t pid, const char *file, const char *text)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, file);
+	fd = open(path, O_WRONLY);
+	ck_assert_msg(fd >= 0, "%s: %s", path, strerror(errno));
+	ck_assert_int_eq(write(fd, text, strlen(text)), (int)strlen(text));
+	close(fd);
+}
+
+/*
+ * A container's root (a user namespace root made, its uid 0 mapped to
+ * 100000) neither reads root's refusals nor adds to anyone's.
+ */
+START_TEST(a_user_namespace_reads_and_writes_no_ones_refusals)
+{
+	struct bpfdev_refusal r[KEPT];
+	int dev, status, p[2], q[2], n;
+	union bpf_attr a;
+	pid_t child;
+	char c;
+
+	/* root has a refusal: XDP is not delegated */
+	dev = dev_open(O_RDWR);
+	ck_assert_int_ge(dev, 0);
+	attr_prog(&a, BPF_PROG_TYPE_XDP, ret0, 2);
+	ck_assert_int_eq(dev_bpf(dev, BPF_PROG_LOAD, &a, sizeof(a)), -1);
+	ck_assert_int_ge(refusals(dev, 0, r, KEPT, sizeof(r[0])), 1);
+
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(pipe(q), 0);
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (!child) {
+		close(p[1]);
+		close(q[0]);
+		if (unshare(CLONE_NEWUSER) || write(q[1], "u", 1) != 1 ||
+		    read(p[0], &c, 1) != 1 || setresuid(0, 0, 0))
+			_exit(2);
+		/* refused (userns), and not kept for anyone */
+		if (dev_bpf(dev, BPF_PROG_LOAD, &a, sizeof(a)) != -1 ||
+		    errno != EPERM)
+			_exit(3);
+		_exit(refusals(dev, 0, r, KEPT, sizeof(r[0])) == -EPERM &&
+		      refusals(dev, BPFDEV_REFUSALS_OWN, r, KEPT,
+			       sizeof(r[0])) == 0 ? 0 : 1);
+	}
+	close(p[0]);
+	close(q[1]);
+	/* once it has unshared: map it */
+	ck_assert_int_eq(read(q[0], &c, 1), 1);
+	proc_write(child, "uid_map", "0 100000 1");
+	ck_assert_int_eq(write(p[1], "x", 1), 1);
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert_msg(WIFEXITED(status) && !WEXITSTATUS(status),
+		      "namespace child: status %d", status);
+	n = refusals(dev, 100000, r, KEPT, sizeof(r[0]));
+	ck_assert_int_eq(n, 0);
+}
+END_TEST
+
 const struct suite_def refusals_suite = {
 	.name = "refusals",
 	.tcases = {
@@ -196,6 +263,7 @@ const struct suite_def refusals_suite = {
 			TEST(users_read_why_they_were_refused),
 			TEST(others_see_none_and_root_sees_all),
 			TEST(the_last_sixteen_are_kept_and_sizes_are_checked),
+			TEST(a_user_namespace_reads_and_writes_no_ones_refusals),
 		} },
 	},
 };

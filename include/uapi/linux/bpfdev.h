@@ -283,13 +283,14 @@ struct bpfdev_narrow {
 /**
  * struct bpfdev_refusal - a request bpfdev refused (BPFDEV_IOC_REFUSALS)
  * @time_ns: when, CLOCK_REALTIME
- * @uid: whose (the owner of the caller's outermost user namespace, as the
- *	audit record's uid)
- * @pid: the caller's process, in the initial PID namespace
+ * @uid: whose (the caller's uid; callers in a user namespace, refused
+ *	whatever they ask, are not kept)
+ * @pid: the caller's process, in its own PID namespace
  * @cmd: the bpf command
  * @err: the errno the ioctl returned (positive)
  * @limit: the limit that refused it (reason "size" or "quota"), when known
- * @value: what the request would have taken of it (bytes, instructions)
+ * @value: what the request would have taken of it (bytes, instructions;
+ *	for the per-user budgets, this request's share, not the user's total)
  * @comm: the caller's name
  * @op: the command by the BPF token's name ("prog_load"), as the audit
  *	record's op=
@@ -321,15 +322,16 @@ struct bpfdev_refusal {
 
 #define BPFDEV_REFUSAL_SIZE_VER0	208	/* sizeof first published struct */
 
-/* @uid of struct bpfdev_refusals: every user's (root only) */
+/* @uid of struct bpfdev_refusals: every user's (root only), the caller's */
 #define BPFDEV_REFUSALS_ALL_UIDS	0xffffffffU
+#define BPFDEV_REFUSALS_OWN		0xfffffffeU
 
 /**
  * struct bpfdev_refusals - argument of BPFDEV_IOC_REFUSALS
  * @size: sizeof(struct bpfdev_refusals), set by the caller
  * @flags: must be 0
- * @uid: whose refusals: the caller's own uid, or any uid or
- *	BPFDEV_REFUSALS_ALL_UIDS for a caller with CAP_SYS_ADMIN
+ * @uid: whose refusals: BPFDEV_REFUSALS_OWN or the caller's uid, or any
+ *	uid or BPFDEV_REFUSALS_ALL_UIDS for a caller with CAP_SYS_ADMIN
  * @count: in: the entries @refusals has room for; out: the entries written
  * @refusals: user pointer to an array of struct bpfdev_refusal, written
  *	newest first
