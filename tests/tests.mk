@@ -27,7 +27,7 @@ test-modules: ## the module and its test-only broken twin for each test kernel
 # --- test programs ----------------------------------------------------------
 # The Check suite; unmodified libbpf programs for the interposer tests; the
 # library's API test and host, the program it lives in (linked); the fuzzer, the benchmark and the system test's helper.
-LIBBPF_PROGS := sockcount loadobj probe threads cgrace
+LIBBPF_PROGS := sockcount xdpcount fentrycount loadobj probe threads cgrace
 GUEST_FILES := $(T)/bpfdev_tests $(addprefix $(T)/,$(LIBBPF_PROGS)) \
 	$(T)/apitest $(T)/host $(T)/bpfdev_fuzz $(T)/bpfdev_bench \
 	$(T)/sockcount.bpf.o $(T)/xdp_pass.bpf.o $(T)/corecands.bpf.o
@@ -44,6 +44,8 @@ $(T)/%.skel.h: $(T)/%.bpf.o
 	@bpftool gen skeleton $< > $@
 
 $(T)/sockcount: $(T)/sockcount.skel.h
+$(T)/xdpcount: $(T)/xdpcount.skel.h
+$(T)/fentrycount: $(T)/fentrycount.skel.h
 $(addprefix $(T)/,$(LIBBPF_PROGS)): LDLIBS := $(shell pkg-config --libs libbpf) -lpthread
 $(T)/apitest: LDLIBS := -L$(BUILD)/lib -lbpfdev
 $(T)/apitest: CFLAGS_EXTRA := -Ilib/libbpfdev
@@ -60,13 +62,20 @@ $(T)/%: tests/libbpf/%.c
 # Programs of several files: all the .c files of their directory.
 $(T)/bpfdev_tests: $(wildcard tests/check/*.c tests/check/*.h)
 $(T)/bpfdev_tests: LDLIBS := $(shell pkg-config --cflags --libs check) -lpthread
+$(T)/bpfdev_tests: CFLAGS_EXTRA := -I$(T)
+$(T)/bpfdev_tests: $(T)/man_examples.h
+# bpfdev(4)'s examples, as written, for the test that runs them
+$(T)/man_examples.h: man/bpfdev.4 tests/check/man_examples.awk
+	@mkdir -p $(@D)
+	@awk -f tests/check/man_examples.awk $< > $@
 $(T)/bpfdev_bench: $(wildcard tests/bench/*.c tests/bench/*.h)
 $(T)/bpfdev_fuzz: tests/fuzz/fuzz.c
 $(T)/pinget: tests/system/pinget.c
 $(T)/bpfdev_tests $(T)/bpfdev_bench $(T)/bpfdev_fuzz $(T)/pinget: include/uapi/linux/bpfdev.h
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	@$(CC) $(CFLAGS_USER) -DBPFDEV_LIBRARY='"$(LIBDIR)/libbpfdev.so.0"' \
+	@$(CC) $(CFLAGS_USER) $(CFLAGS_EXTRA) \
+		-DBPFDEV_LIBRARY='"$(LIBDIR)/libbpfdev.so.0"' \
 		-o $@ $(filter %.c,$^) $(LDLIBS)
 
 # --- make check -------------------------------------------------------------

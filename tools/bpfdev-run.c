@@ -3,16 +3,24 @@
  * bpfdev-run: run a command with libbpfdev preloaded, so that its bpf(2)
  * calls that need privilege go through /dev/bpf. Like fakeroot or torsocks,
  * but without staying around: it sets LD_PRELOAD and execs the command, so
- * the command's exit status and signals are its own.
+ * the command's exit status and signals are its own. With --explain it
+ * stays, to say afterwards which requests the device refused, and why.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <linux/bpfdev.h>
 
 /* The library, relative to the directory bpfdev-run is installed in. */
 #ifndef BPFDEV_LIBRARY_REL
@@ -22,9 +30,10 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: bpfdev-run COMMAND [ARG]...\n"
+		"usage: bpfdev-run [--explain] COMMAND [ARG]...\n"
 		"Run COMMAND with libbpfdev preloaded: bpf(2) commands that need\n"
-		"privilege go through /dev/bpf (see bpfdev-run(1)).\n");
+		"privilege go through /dev/bpf (see bpfdev-run(1)). --explain:\n"
+		"then print each request the device refused, and why.\n");
 }
 
 /*
@@ -58,12 +67,121 @@ static char *own_library(void)
 	return lib;
 }
 
+static unsigned long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Print the refusals the device recorded for this user since @since. */
+static void print_refusals(unsigned long long since)
+{
+	const char *path = secure_getenv("BPFDEV_DEVICE");
+	struct bpfdev_refusal r[64];
+	struct bpfdev_refusals q = {
+		.size = sizeof(q), .uid = BPFDEV_REFUSALS_OWN,
+		.count = sizeof(r) / sizeof(r[0]),
+		.refusals = (__u64)(unsigned long)r, .refusal_size = sizeof(r[0]),
+	};
+	int fd, i, n = 0;
+
+	fd = open(path && *path ? path : "/dev/bpf", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || ioctl(fd, BPFDEV_IOC_REFUSALS, &q)) {
+		fprintf(stderr, "bpfdev-run: cannot read the refusals: %s\n",
+			strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	close(fd);
+	/* newest first: print them in the order they happened */
+	for (i = (int)q.count - 1; i >= 0; i--) {
+		if (r[i].time_ns < since)
+			continue;
+		n++;
+		fprintf(stderr, "bpfdev-run: refused: %s%s%s%s%s%s%s: %s (%s)",
+			r[i].op, r[i].prog_type[0] ? " prog_type=" : "",
+			r[i].prog_type, r[i].attach_type[0] ? " attach_type=" : "",
+			r[i].attach_type, r[i].map_type[0] ? " map_type=" : "",
+			r[i].map_type, r[i].reason,
+			strerrorname_np((int)r[i].err) ?: "?");
+		if (r[i].limit_name[0])
+			fprintf(stderr, ": %s is %llu, it asked for %llu",
+				r[i].limit_name, (unsigned long long)r[i].limit,
+				(unsigned long long)r[i].value);
+		fprintf(stderr, " [pid %u %s]\n", r[i].pid, r[i].comm);
+	}
+	if (!n)
+		fprintf(stderr, "bpfdev-run: the device refused nothing\n");
+}
+
+static pid_t child;
+
+/* Termination asked of bpfdev-run is asked of the command. */
+static void forward(int sig)
+{
+	if (child > 0)
+		kill(child, sig);
+}
+
+/*
+ * --explain: run the command as a child, then say what was refused. As
+ * system(3): the terminal's SIGINT and SIGQUIT reach the command and
+ * bpfdev-run waits for it; SIGTERM and SIGHUP are passed on. Ends as the
+ * command did, by its signal if one killed it.
+ */
+static int explain(char **argv)
+{
+	unsigned long long since = now_ns();
+	struct sigaction ign = { .sa_handler = SIG_IGN };
+	struct sigaction fwd = { .sa_handler = forward };
+	struct sigaction old_int, old_quit;
+	int status;
+
+	fflush(NULL);
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	child = fork();
+	if (child < 0) {
+		fprintf(stderr, "bpfdev-run: fork: %s\n", strerror(errno));
+		return 125;
+	}
+	if (!child) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGQUIT, &old_quit, NULL);
+		execvp(argv[0], argv);
+		fprintf(stderr, "bpfdev-run: %s: %s\n", argv[0],
+			strerror(errno));
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	sigaction(SIGTERM, &fwd, NULL);
+	sigaction(SIGHUP, &fwd, NULL);
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR)
+			return 125;
+	print_refusals(since);
+	if (WIFSIGNALED(status)) {
+		signal(WTERMSIG(status), SIG_DFL);
+		raise(WTERMSIG(status));
+		return 128 + WTERMSIG(status);
+	}
+	return WEXITSTATUS(status);
+}
+
 int main(int argc, char **argv)
 {
 	const char *lib = getenv("BPFDEV_LIBRARY");
 	const char *old = getenv("LD_PRELOAD");
+	int explaining = 0;
 	char *preload;
 
+	if (argc >= 2 && !strcmp(argv[1], "--explain")) {
+		explaining = 1;
+		argv++;
+		argc--;
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return 125;
@@ -93,6 +211,8 @@ int main(int argc, char **argv)
 	}
 	if (setenv("LD_PRELOAD", preload, 1))
 		return 125;
+	if (explaining)
+		return explain(argv + 1);
 	execvp(argv[1], argv + 1);
 	fprintf(stderr, "bpfdev-run: %s: %s\n", argv[1], strerror(errno));
 	/* as env(1): 127 for a command not found, 126 for one not runnable */

@@ -170,18 +170,24 @@ static void audit_comm(struct audit_buffer *ab)
  */
 static struct bpfdev_audit_bucket *audit_bucket(void)
 {
-	struct user_namespace *ns = current_user_ns();
-	kuid_t uid = current_uid();
-	struct bpfdev_user *user;
-
-	if (ns != &init_user_ns) {
-		while (ns->parent != &init_user_ns)
-			ns = ns->parent;
-		uid = ns->owner;
-	}
-	user = bpfdev_user_get(uid);
+	struct bpfdev_user *user = bpfdev_user_get(bpfdev_accountable_uid());
 
 	return user ? bpfdev_user_audit_bucket(user) : &audit_fallback;
+}
+
+/**
+ * bpfdev_accountable_uid() - whose records a caller's requests make: its
+ *	uid, or for a caller in a user namespace the owner of the outermost
+ */
+kuid_t bpfdev_accountable_uid(void)
+{
+	struct user_namespace *ns = current_user_ns();
+
+	if (ns == &init_user_ns)
+		return current_uid();
+	while (ns->parent != &init_user_ns)
+		ns = ns->parent;
+	return ns->owner;
 }
 
 /*
@@ -222,14 +228,78 @@ static u64 audit_bucket_collect(struct bpfdev_audit_bucket *b)
 	return n;
 }
 
+/* The names of a request's types, NULL for none (or a malformed request) */
+struct request_types {
+	const char *prog, *attach, *map;
+};
+
+static void request_types(const struct bpfdev_request *req,
+			  struct request_types *t)
+{
+	const union bpf_attr *k = &req->attr;
+
+	memset(t, 0, sizeof(*t));
+	if (req->deny == BPFDEV_DENY_MALFORMED)
+		return;
+	if (req->cmd == BPF_PROG_LOAD) {
+		int type = bpfdev_prog_attach_type(k->prog_type,
+						   k->expected_attach_type);
+
+		t->prog = bpfdev_vocab_name(&bpfdev_vocab_progs, k->prog_type);
+		if (type != BPFDEV_ATTACH_NONE)
+			t->attach = bpfdev_vocab_name(&bpfdev_vocab_attachs,
+						      type);
+	}
+	if (req->cmd == BPF_MAP_CREATE)
+		t->map = bpfdev_vocab_name(&bpfdev_vocab_maps, k->map_type);
+	if (req->cmd == BPF_LINK_CREATE)
+		t->attach = bpfdev_vocab_name(&bpfdev_vocab_attachs,
+					      k->link_create.attach_type);
+}
+
+/*
+ * Keep a refusal for its user to read (refusals.c). Not for a caller in a
+ * user namespace: it is refused whatever it asks (reason userns), and its
+ * uids are not users of the machine to keep an entry for.
+ */
+static void refusal_keep(const struct bpfdev_request *req, int ret)
+{
+	struct bpfdev_user *user;
+	struct bpfdev_refusal r;
+	struct request_types t;
+
+	if (current_user_ns() != &init_user_ns)
+		return;
+	user = bpfdev_user_get(current_uid());
+	if (!user)
+		return;
+	request_types(req, &t);
+	memset(&r, 0, sizeof(r));
+	r.uid = from_kuid(&init_user_ns, current_uid());
+	r.pid = task_tgid_vnr(current);
+	r.cmd = req->cmd;
+	r.err = ret < 0 ? -ret : 0;
+	r.limit = req->limit;
+	r.value = req->limit_value;
+	get_task_comm(r.comm, current);
+	strscpy(r.op, req->cmd >= 0 ?
+		name_or_none(bpfdev_vocab_name(&bpfdev_vocab_cmds, req->cmd)) :
+		"unknown", sizeof(r.op));
+	strscpy(r.reason, deny_names[req->deny], sizeof(r.reason));
+	strscpy(r.prog_type, t.prog ?: "", sizeof(r.prog_type));
+	strscpy(r.attach_type, t.attach ?: "", sizeof(r.attach_type));
+	strscpy(r.map_type, t.map ?: "", sizeof(r.map_type));
+	strscpy(r.limit_name, req->limit_name ?: "", sizeof(r.limit_name));
+	bpfdev_refusals_add(bpfdev_user_refusals(user), &r);
+}
+
 static void audit_record(const struct bpfdev_request *req, int ret,
 			 const char *res)
 {
 	struct bpfdev_audit_bucket *bucket = audit_bucket();
 	u32 rate = READ_ONCE(audit_rate);
-	const union bpf_attr *k = &req->attr;
-	const char *prog = NULL, *map = NULL, *attach = NULL;
 	struct audit_buffer *ab;
+	struct request_types t;
 	u64 suppressed;
 
 	if (rate && !audit_bucket_take(bucket, rate))
@@ -238,27 +308,15 @@ static void audit_record(const struct bpfdev_request *req, int ret,
 	ab = audit_log_start(NULL, GFP_NOWAIT, AUDIT_KERNEL_OTHER);
 	if (!ab)
 		return;	/* excluded, or lost: audit counts it */
-	if (req->cmd == BPF_PROG_LOAD && req->deny != BPFDEV_DENY_MALFORMED) {
-		int type = bpfdev_prog_attach_type(k->prog_type,
-						   k->expected_attach_type);
-
-		prog = bpfdev_vocab_name(&bpfdev_vocab_progs, k->prog_type);
-		if (type != BPFDEV_ATTACH_NONE)
-			attach = bpfdev_vocab_name(&bpfdev_vocab_attachs, type);
-	}
-	if (req->cmd == BPF_MAP_CREATE && req->deny != BPFDEV_DENY_MALFORMED)
-		map = bpfdev_vocab_name(&bpfdev_vocab_maps, k->map_type);
-	if (req->cmd == BPF_LINK_CREATE && req->deny != BPFDEV_DENY_MALFORMED)
-		attach = bpfdev_vocab_name(&bpfdev_vocab_attachs,
-					   k->link_create.attach_type);
+	request_types(req, &t);
 
 	audit_log_format(ab,
 			 "bpfdev op=%s prog_type=%s attach_type=%s map_type=%s res=%s reason=%s errno=%d pid=%d uid=%u auid=%u ses=%u",
 			 req->cmd >= 0 ?
 			 name_or_none(bpfdev_vocab_name(&bpfdev_vocab_cmds,
 							req->cmd)) : "unknown",
-			 name_or_none(prog), name_or_none(attach),
-			 name_or_none(map), res, deny_names[req->deny],
+			 name_or_none(t.prog), name_or_none(t.attach),
+			 name_or_none(t.map), res, deny_names[req->deny],
 			 ret < 0 ? -ret : 0, task_tgid_nr(current),
 			 from_kuid(&init_user_ns, current_uid()),
 			 from_kuid(&init_user_ns, audit_get_loginuid(current)),
@@ -282,6 +340,7 @@ void bpfdev_audit_request(const struct bpfdev_request *req, int ret)
 
 	if (req->deny != BPFDEV_DENY_NONE) {
 		atomic_long_inc(&denied[req->deny]);
+		refusal_keep(req, ret);
 		res = "denied";
 	} else if (ret >= 0) {
 		if (slot >= 0)

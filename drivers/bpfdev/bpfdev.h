@@ -16,6 +16,7 @@
  *   users.c    per-user limits, keyed by the caller's uid
  *   objects.c  the registry: what each user created, listed and reopened
  *   audit.c    what happened: audit records and counters
+ *   refusals.c why a request was refused, kept for its user to read
  *   grant.c    the administrator's grant: module parameters
  *   vocab.c    the names of commands and types in the grant
  *
@@ -232,6 +233,23 @@ void bpfdev_user_budgets(struct bpfdev_user *user, u64 *jit, u64 *btf);
 void bpfdev_users_free(void);
 struct bpfdev_audit_bucket *bpfdev_user_audit_bucket(struct bpfdev_user *user);
 
+/* refusals.c: each user's last refusals (BPFDEV_IOC_REFUSALS) */
+struct bpfdev_refusal_ring {
+	spinlock_t lock;
+	u32 next, used;
+	struct bpfdev_refusal r[BPFDEV_REFUSALS_KEPT];
+};
+
+void bpfdev_refusals_init(struct bpfdev_refusal_ring *ring);
+void bpfdev_refusals_add(struct bpfdev_refusal_ring *ring,
+			 struct bpfdev_refusal *r);
+long bpfdev_refusals_read(void __user *arg);
+struct bpfdev_refusal_ring *bpfdev_user_refusals(struct bpfdev_user *user);
+void bpfdev_users_refusals(kuid_t uid,
+			   void (*fn)(struct bpfdev_refusal_ring *, void *),
+			   void *arg);
+kuid_t bpfdev_accountable_uid(void);
+
 /**
  * bpfdev_count_take() - count one against a limit, atomically
  * @count: what is counted (a file's creations, a user's loads, ...)
@@ -317,6 +335,8 @@ int bpfdev_insns_have_loop(const struct bpf_insn *insn, u32 cnt);
 struct bpfdev_request {
 	int cmd;
 	enum bpfdev_deny deny;
+	const char *limit_name;		/* a limit that refused it, if known */
+	u64 limit, limit_value;
 	u32 usize;
 	union bpf_attr __user *uattr;
 	struct bpfdev_fstate *st;
@@ -356,6 +376,17 @@ static inline int bpfdev_deny(struct bpfdev_request *req,
 {
 	req->deny = why;
 	return err;
+}
+
+/* A refusal by a limit: which, and what the request would have taken */
+static inline int bpfdev_deny_limit(struct bpfdev_request *req,
+				    enum bpfdev_deny why, int err,
+				    const char *name, u64 limit, u64 value)
+{
+	req->limit_name = name;
+	req->limit = limit;
+	req->limit_value = value;
+	return bpfdev_deny(req, why, err);
 }
 
 /* mapmem.c */

@@ -97,13 +97,22 @@ bool bpfdev_fstate_revoked(const struct bpfdev_fstate *st)
 /**
  * bpfdev_fstate_effective() - the grant a call through @st is checked against
  * @st: the state
- * @grant: filled in: the module parameters now, intersected with @st's own
+ * @grant: filled in: the module parameters now, intersected with @st's own,
+ *	and socket filters wherever any program type is delegated
+ *
+ * libbpf loads socket filters before any program of an object: the trivial
+ * program whose failure ends the load ("Couldn't load trivial BPF
+ * program"), and the probes of program names and global data. They are the
+ * type any user could load while kernel.unprivileged_bpf_disabled was 0,
+ * and they filter only the sockets of whoever attaches them.
  */
 void bpfdev_fstate_effective(const struct bpfdev_fstate *st,
 			     struct bpfdev_grant *grant)
 {
 	bpfdev_grant_global(grant);
 	bpfdev_grant_intersect(grant, &st->own);
+	if (grant->progs)
+		grant->progs |= BIT_ULL(BPF_PROG_TYPE_SOCKET_FILTER);
 }
 
 static atomic_t *fstate_counter(struct bpfdev_fstate *st, int cmd,

@@ -110,6 +110,10 @@
 /* capability sets cached per file: bpf, +net_admin, ... */
 #define BPFDEV_CRED_CACHE		4
 
+/* Refusals kept per user (refusals.c), and read at once at most */
+#define BPFDEV_REFUSALS_KEPT		16
+#define BPFDEV_REFUSALS_READ_MAX	256
+
 /* The registry (objects.c): how often it drops what only it holds */
 #define BPFDEV_OBJECTS_SWEEP		HZ
 

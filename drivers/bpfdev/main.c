@@ -78,7 +78,8 @@ static long bpfdev_info(struct file *file, void __user *arg)
 	info.abi_version = BPFDEV_ABI_VERSION;
 	info.ioctls = BIT_ULL(_IOC_NR(BPFDEV_IOC_SYS_BPF)) |
 		      BIT_ULL(_IOC_NR(BPFDEV_IOC_INFO)) |
-		      BIT_ULL(_IOC_NR(BPFDEV_IOC_NARROW));
+		      BIT_ULL(_IOC_NR(BPFDEV_IOC_NARROW)) |
+		      BIT_ULL(_IOC_NR(BPFDEV_IOC_REFUSALS));
 	if (file->f_mode & FMODE_WRITE)
 		info.flags |= BPFDEV_INFO_F_WRITABLE;
 	if (bpfdev_fstate_revoked(st))
@@ -188,6 +189,8 @@ static long bpfdev_ioctl(struct file *file, unsigned int cmd,
 		return bpfdev_info(file, uarg);
 	case _IOC_NR(BPFDEV_IOC_NARROW):
 		return bpfdev_narrow(file, uarg);
+	case _IOC_NR(BPFDEV_IOC_REFUSALS):
+		return bpfdev_refusals_read(uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -264,6 +267,9 @@ static void __init build_check_abi(void)
 	BUILD_BUG_ON(offsetofend(struct bpfdev_narrow, insns) !=
 		     BPFDEV_NARROW_SIZE_VER1);
 	BUILD_BUG_ON(sizeof(struct bpfdev_narrow) != BPFDEV_NARROW_SIZE_VER1);
+	BUILD_BUG_ON(sizeof(struct bpfdev_refusal) != BPFDEV_REFUSAL_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct bpfdev_refusals) !=
+		     BPFDEV_REFUSALS_SIZE_VER0);
 
 	BUILD_BUG_ON(BPFDEV_SYS_BPF_SIZE_VER0 % 8 ||
 		     BPFDEV_INFO_SIZE_VER0 % 8 || BPFDEV_INFO_SIZE_VER1 % 8 ||

@@ -233,22 +233,32 @@ int bpfdev_policy_limits(struct bpfdev_request *req,
 			 const struct bpfdev_grant *grant)
 {
 	const union bpf_attr *k = &req->attr;
-	bool over;
+	const char *name;
+	u64 limit, value;
 
 	switch (req->cmd) {
 	case BPF_PROG_LOAD:
-		over = k->insn_cnt > grant->insn_max;
+		name = "insn_max";
+		limit = grant->insn_max;
+		value = k->insn_cnt;
 		break;
 	case BPF_BTF_LOAD:
-		over = k->btf_size > grant->btf_max;
+		name = "btf_max";
+		limit = grant->btf_max;
+		value = k->btf_size;
 		break;
 	case BPF_MAP_CREATE:
-		over = bpfdev_map_mem(k) > grant->map_mem_max;
+		name = "map_mem_max";
+		limit = grant->map_mem_max;
+		value = bpfdev_map_mem(k);
 		break;
 	default:
-		over = false;
+		return 0;
 	}
-	return over ? bpfdev_deny(req, BPFDEV_DENY_SIZE, -E2BIG) : 0;
+	if (value <= limit)
+		return 0;
+	return bpfdev_deny_limit(req, BPFDEV_DENY_SIZE, -E2BIG, name, limit,
+				 value);
 }
 
 /**

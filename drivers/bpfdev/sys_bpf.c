@@ -139,7 +139,11 @@ static int sys_bpf_try(struct bpfdev_request *req, struct bpfdev_user *user)
 		ret = bpfdev_user_btf_charge(user, btf, lim.btf_max);
 	}
 	if (ret)
-		return bpfdev_deny(req, BPFDEV_DENY_QUOTA, ret);
+		return req->cmd == BPF_PROG_LOAD ?
+		       bpfdev_deny_limit(req, BPFDEV_DENY_QUOTA, ret,
+					 "user_jit_max", lim.jit_max, jit) :
+		       bpfdev_deny_limit(req, BPFDEV_DENY_QUOTA, ret,
+					 "user_btf_max", lim.btf_max, btf);
 
 	ret = sys_bpf_decide_and_call(req, user, &own);
 

@@ -8,7 +8,8 @@
  * of memory, and that is what the limit is for. Created programs and maps
  * are counted for the module's lifetime: bpfdev sees an object created, but
  * not its last fd closed, so a live count is not something it can keep.
- * The entries are a few bytes per user that ever called, freed at unload.
+ * The entries are some 3.5 KB per user that ever called (its last refusals
+ * are most of it), charged to its memory cgroup, freed at unload.
  *
  * Two kinds of kernel memory are not charged to the caller's memory cgroup,
  * so each user has a budget of them:
@@ -78,6 +79,7 @@ struct bpfdev_user {
 	u64 btf_bytes;			/* charged since module load */
 	struct bpfdev_audit_bucket audit;
 	struct bpfdev_objects objects;
+	struct bpfdev_refusal_ring refusals;
 };
 
 static DEFINE_HASHTABLE(users, 6);
@@ -134,6 +136,7 @@ struct bpfdev_user *bpfdev_user_get(kuid_t uid)
 	INIT_LIST_HEAD(&new->jits);
 	spin_lock_init(&new->audit.lock);
 	bpfdev_objects_init(&new->objects);
+	bpfdev_refusals_init(&new->refusals);
 	spin_lock(&users_lock);
 	u = user_find(uid);
 	if (!u) {
@@ -261,6 +264,41 @@ void bpfdev_users_free(void)
 struct bpfdev_audit_bucket *bpfdev_user_audit_bucket(struct bpfdev_user *user)
 {
 	return &user->audit;
+}
+
+/**
+ * bpfdev_user_refusals() - the last refusals of @user
+ * @user: the entry
+ */
+struct bpfdev_refusal_ring *bpfdev_user_refusals(struct bpfdev_user *user)
+{
+	return &user->refusals;
+}
+
+/**
+ * bpfdev_users_refusals() - call @fn on the refusals of @uid, or of every
+ *	user for INVALID_UID
+ * @uid: the user
+ * @fn: called under RCU: it may not sleep
+ * @arg: its argument
+ */
+void bpfdev_users_refusals(kuid_t uid,
+			   void (*fn)(struct bpfdev_refusal_ring *, void *),
+			   void *arg)
+{
+	struct bpfdev_user *u;
+	int bkt;
+
+	rcu_read_lock();
+	if (uid_valid(uid)) {
+		u = user_find(uid);
+		if (u)
+			fn(&u->refusals, arg);
+	} else {
+		hash_for_each_rcu(users, bkt, u, node)
+			fn(&u->refusals, arg);
+	}
+	rcu_read_unlock();
 }
 
 /**

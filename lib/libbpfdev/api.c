@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -78,6 +79,24 @@ int bpfdev_get_info(int dev_fd, struct bpfdev_info *info)
 	memset(info, 0, sizeof(*info));
 	info->size = sizeof(*info);
 	return err_errno(ioctl(dev_fd, BPFDEV_IOC_INFO, info));
+}
+
+int bpfdev_get_refusals(int dev_fd, __u32 uid, struct bpfdev_refusal *refusals,
+			__u32 *count)
+{
+	struct bpfdev_refusals q;
+	int ret;
+
+	memset(&q, 0, sizeof(q));
+	q.size = sizeof(q);
+	q.uid = uid;
+	q.count = *count;
+	q.refusals = (__u64)(uintptr_t)refusals;
+	q.refusal_size = sizeof(*refusals);
+	ret = err_errno(ioctl(dev_fd, BPFDEV_IOC_REFUSALS, &q));
+	if (!ret)
+		*count = q.count;
+	return ret;
 }
 
 /*

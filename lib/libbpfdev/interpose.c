@@ -9,8 +9,10 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "libbpfdev.h"
@@ -72,16 +74,58 @@ static int device_bpf(enum bpfdev_route route, int fd, int cmd,
 	return bpfdev_ioctl_sys_bpf(fd, cmd, attr, size);
 }
 
+/* CLOCK_REALTIME in ns, as the module stamps refusals */
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (__u64)ts.tv_sec * 1000000000 + (__u64)ts.tv_nsec;
+}
+
+/*
+ * Why the device refused this process's @cmd that started at @since, if it
+ * did: the newest such refusal, " (refused: REASON...)", else "". Another
+ * thread's refusal of the same command in between may be the one found.
+ */
+static void refusal_reason(int fd, int cmd, __u64 since, char *buf,
+			   size_t len)
+{
+	struct bpfdev_refusal r[16];
+	__u32 n = 16, i;
+
+	buf[0] = '\0';
+	if (!bpfdev_fd_is_device(fd) ||
+	    bpfdev_get_refusals(fd, BPFDEV_REFUSALS_OWN, r, &n))
+		return;
+	for (i = 0; i < n && r[i].time_ns >= since; i++) {
+		if (r[i].pid != (__u32)getpid() || r[i].cmd != (__u32)cmd)
+			continue;
+		if (r[i].limit_name[0])
+			snprintf(buf, len, " (refused: %s, %s %llu, asked %llu)",
+				 r[i].reason, r[i].limit_name,
+				 (unsigned long long)r[i].limit,
+				 (unsigned long long)r[i].value);
+		else
+			snprintf(buf, len, " (refused: %s)", r[i].reason);
+		return;
+	}
+}
+
 static long route_bpf(const long a[6])
 {
 	int cmd = (int)a[0], fd, ret, tries;
 	union bpf_attr *attr = (union bpf_attr *)a[1];
 	unsigned int size = (unsigned int)a[2];
 	enum bpfdev_route route = bpfdev_route(cmd, attr, size);
+	__u64 since = 0;
+	char why[128];
 
 	fd = route != BPFDEV_ROUTE_KERNEL ? bpfdev_device_fd() : -1;
 	if (fd < 0)
 		return kernel_bpf(a);
+	if (bpfdev_debug())
+		since = now_ns();
 	ret = device_bpf(route, fd, cmd, attr, size);
 	/*
 	 * Another thread may close the checked fd, or dup2() another file
@@ -104,9 +148,12 @@ static long route_bpf(const long a[6])
 	if (bpfdev_debug()) {
 		int saved = errno;
 
-		bpfdev_log("bpf(%s) via %s: %d%s%s\n", bpfdev_cmd_name(cmd),
+		why[0] = '\0';
+		if (ret < 0)
+			refusal_reason(fd, cmd, since, why, sizeof(why));
+		bpfdev_log("bpf(%s) via %s: %d%s%s%s\n", bpfdev_cmd_name(cmd),
 			   bpfdev_device_path(), ret, ret < 0 ? " " : "",
-			   ret < 0 ? strerror(saved) : "");
+			   ret < 0 ? strerror(saved) : "", why);
 		errno = saved;
 	}
 	return ret;

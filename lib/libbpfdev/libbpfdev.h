@@ -115,6 +115,14 @@ struct bpfdev_narrow_opts {
 LIBBPFDEV_API int bpfdev_narrow(int dev_fd,
 				const struct bpfdev_narrow_opts *opts);
 
+/* The last requests the module refused for @uid (the caller's own, or
+ * any for root, BPFDEV_REFUSALS_ALL_UIDS for all), newest first: up to
+ * *@count of them into @refusals, *@count set to how many. Returns 0 or
+ * -errno (EPERM: another user's). */
+LIBBPFDEV_API int bpfdev_get_refusals(int dev_fd, __u32 uid,
+				      struct bpfdev_refusal *refusals,
+				      __u32 *count);
+
 /* Does the interposer send @cmd with this @attr through /dev/bpf (1), or
  * straight to bpf(2) (0)? @attr is read only for BPF_LINK_CREATE, and only
  * if readable (else 0: bpf(2) answers EFAULT). */

@@ -768,7 +768,7 @@ END_TEST
 
 START_TEST(parked_instructions_do_not_outlive_a_narrower_grant)
 {
-	parked_request(PARK_INSNS, "delegate_progs", "cgroup_skb");
+	parked_request(PARK_INSNS, "delegate_progs", "none");
 }
 END_TEST
 

@@ -317,6 +317,29 @@ START_TEST(denied_type_fails_like_libbpf_and_leaves_nothing)
 }
 END_TEST
 
+/*
+ * Why was it refused: bpfdev-run --explain says it after the command
+ * exited, and BPFDEV_DEBUG=1 with the failed call.
+ */
+START_TEST(explain_and_debug_say_why_a_load_was_refused)
+{
+	char loadobj[PATH_MAX + 64], obj[PATH_MAX + 64];
+	const char *argv[] = { "/usr/bin/bpfdev-run", "--explain", loadobj,
+			       obj, NULL };
+	const char *env[] = { "BPFDEV_DEBUG=1", NULL };
+	static struct run r;
+
+	snprintf(loadobj, sizeof(loadobj), "%s", prog_path("loadobj"));
+	snprintf(obj, sizeof(obj), "%s", prog_path("xdp_pass.bpf.o"));
+	run_as(MEMBER, NULL, argv, &r);
+	ck_assert_msg(exited(&r, 1), "status %d:\n%s", r.status, run_tail(&r));
+	assert_has(&r, "bpfdev-run: refused: prog_load prog_type=xdp attach_type=xdp: prog_type (EPERM) [pid ");
+	assert_has(&r, " loadobj]");
+	run_as(MEMBER, env, argv, &r);
+	assert_has(&r, "bpf(PROG_LOAD) via /dev/bpf: -1 Operation not permitted (refused: prog_type)");
+}
+END_TEST
+
 START_TEST(outsider_sees_what_it_would_without_the_interposer)
 {
 	char loadobj[PATH_MAX + 64], obj[PATH_MAX + 64], preload[300];
@@ -611,6 +634,97 @@ START_TEST(debug_lines_never_go_into_a_socket)
 }
 END_TEST
 
+/* A libbpf program of ours, run by the member through bpfdev-run. */
+static void member_runs(const char *prog, const char *ok)
+{
+	char path[PATH_MAX + 64];
+	const char *argv[] = { "/usr/bin/bpfdev-run", path, NULL };
+	static struct run r;
+
+	snprintf(path, sizeof(path), "%s", prog_path(prog));
+	run_as(MEMBER, NULL, argv, &r);
+	ck_assert_msg(exited(&r, 0), "%s: status %d:\n%s", prog, r.status,
+		      run_tail(&r));
+	assert_has(&r, ok);
+}
+
+/*
+ * libbpf loads socket filters (its probes) before anything else: a grant
+ * of XDP alone still runs a libbpf XDP program, attached with a link and
+ * counting the datagrams the program sends itself.
+ */
+START_TEST(xdp_only_grant_runs_a_libbpf_xdp_program)
+{
+	ck_assert_int_eq(root_param_write("delegate_progs", "xdp"), 0);
+	ck_assert_int_eq(root_param_write("delegate_attachs", "xdp"), 0);
+	member_runs("xdpcount", "xdpcount: ok: sent 10, counted 10");
+}
+END_TEST
+
+#include "man_examples.h"
+
+/* Which of our programs each delegated program type runs */
+static const struct {
+	const char *type, *prog, *ok;
+} example_progs[] = {
+	{ "socket_filter", "sockcount", "sockcount: ok" },
+	{ "xdp", "xdpcount", "xdpcount: ok: sent 10, counted 10" },
+	{ "tracing", "fentrycount", "fentrycount: ok: wrote 10, counted 10" },
+};
+
+/* Does the option list @opts delegate program type @type? */
+static int example_delegates(const char *const *opts, const char *type)
+{
+	char types[256], *t, *save = NULL;
+
+	for (; *opts; opts++) {
+		if (strncmp(*opts, "delegate_progs=", 15))
+			continue;
+		snprintf(types, sizeof(types), ":%s:", *opts + 15);
+		for (t = strtok_r(types, ":", &save); t;
+		     t = strtok_r(NULL, ":", &save))
+			if (!strcmp(t, type))
+				return 1;
+	}
+	return 0;
+}
+
+/*
+ * bpfdev(4)'s EXAMPLES, as written (the options are read from the page at
+ * build time): each runs the libbpf programs of the types it delegates.
+ */
+START_TEST(man_page_examples_run_as_written)
+{
+	const char *const *opt;
+	char name[64];
+	size_t e, p;
+	int ran;
+
+	ck_assert_uint_ge(ARRAY_LEN(man_examples), 2);
+	for (e = 0; e < ARRAY_LEN(man_examples); e++) {
+		root_params_reset();
+		for (opt = man_examples[e]; *opt; opt++) {
+			const char *eq = strchr(*opt, '=');
+
+			ck_assert_ptr_nonnull(eq);
+			snprintf(name, sizeof(name), "%.*s", (int)(eq - *opt),
+				 *opt);
+			ck_assert_msg(!root_param_write(name, eq + 1),
+				      "example %zu: %s", e, *opt);
+		}
+		ran = 0;
+		for (p = 0; p < ARRAY_LEN(example_progs); p++) {
+			if (!example_delegates(man_examples[e],
+					       example_progs[p].type))
+				continue;
+			member_runs(example_progs[p].prog, example_progs[p].ok);
+			ran++;
+		}
+		ck_assert_msg(ran, "example %zu runs none of our programs", e);
+	}
+}
+END_TEST
+
 const struct suite_def libbpfdev_suite = { "libbpfdev", {
 	{ "interposer", .timeout = 120, .tests = {
 		TEST(skeleton_program_runs_through_bpfdev_run),
@@ -628,6 +742,11 @@ const struct suite_def libbpfdev_suite = { "libbpfdev", {
 		TEST(bpfdev_device_selects_the_node),
 		TEST(api_linked_program),
 		TEST(bpfdev_run_keeps_exit_status_and_signals),
+	} },
+	{ "grants", .timeout = 180, .reset_grant = 1, .tests = {
+		TEST(xdp_only_grant_runs_a_libbpf_xdp_program),
+		TEST(man_page_examples_run_as_written),
+		TEST(explain_and_debug_say_why_a_load_was_refused),
 	} },
 	{ "harmless", .timeout = 180, .reset_grant = 1, .tests = {
 		TEST(setgid_program_ignores_bpfdev_device_and_debug),

@@ -27,7 +27,8 @@
 #define SUITES(X)							\
 	X(policy) X(file) X(users) X(grant) X(boundary) X(audit)	\
 	X(cgroup) X(sandbox) X(fuzz) X(request) X(errno) X(freeze)	\
-	X(libbpfdev) X(exec) X(stress) X(mapmem) X(objects) X(main)
+	X(libbpfdev) X(exec) X(stress) X(mapmem) X(objects) X(refusals)	\
+	X(main)
 
 #define SUITE_DECLARE(name)	extern const struct suite_def name##_suite;
 #define SUITE_ENTRY(name)	&name##_suite,

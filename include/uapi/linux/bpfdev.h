@@ -280,4 +280,86 @@ struct bpfdev_narrow {
  */
 #define BPFDEV_IOC_NARROW	_IOWR(BPFDEV_IOC_MAGIC, 0x03, struct bpfdev_narrow)
 
+/**
+ * struct bpfdev_refusal - a request bpfdev refused (BPFDEV_IOC_REFUSALS)
+ * @time_ns: when, CLOCK_REALTIME
+ * @uid: whose (the caller's uid; callers in a user namespace, refused
+ *	whatever they ask, are not kept)
+ * @pid: the caller's process, in its own PID namespace
+ * @cmd: the bpf command
+ * @err: the errno the ioctl returned (positive)
+ * @limit: the limit that refused it (reason "size" or "quota"), when known
+ * @value: what the request would have taken of it (bytes, instructions;
+ *	for the per-user budgets, this request's share, not the user's total)
+ * @comm: the caller's name
+ * @op: the command by the BPF token's name ("prog_load"), as the audit
+ *	record's op=
+ * @reason: why, as the audit record's reason= and the denied_<reason>
+ *	counters name it
+ * @prog_type: the program type, @attach_type its attach type (or the link's),
+ *	@map_type the map type, by the BPF token's names; "" when none
+ * @limit_name: the parameter or per-user budget @limit is ("map_mem_max",
+ *	"user_jit_max", ...), "" when none is known
+ *
+ * Strings are NUL-terminated.
+ */
+struct bpfdev_refusal {
+	__u64	time_ns;
+	__u32	uid;
+	__u32	pid;
+	__u32	cmd;
+	__u32	err;
+	__u64	limit;
+	__u64	value;
+	char	comm[16];
+	char	op[24];
+	char	reason[24];
+	char	prog_type[24];
+	char	attach_type[32];
+	char	map_type[24];
+	char	limit_name[24];
+};
+
+#define BPFDEV_REFUSAL_SIZE_VER0	208	/* sizeof first published struct */
+
+/* @uid of struct bpfdev_refusals: every user's (root only), the caller's */
+#define BPFDEV_REFUSALS_ALL_UIDS	0xffffffffU
+#define BPFDEV_REFUSALS_OWN		0xfffffffeU
+
+/**
+ * struct bpfdev_refusals - argument of BPFDEV_IOC_REFUSALS
+ * @size: sizeof(struct bpfdev_refusals), set by the caller
+ * @flags: must be 0
+ * @uid: whose refusals: BPFDEV_REFUSALS_OWN or the caller's uid, or any
+ *	uid or BPFDEV_REFUSALS_ALL_UIDS for a caller with CAP_SYS_ADMIN
+ * @count: in: the entries @refusals has room for; out: the entries written
+ * @refusals: user pointer to an array of struct bpfdev_refusal, written
+ *	newest first
+ * @refusal_size: the size of one entry as the caller knows it, at least
+ *	BPFDEV_REFUSAL_SIZE_VER0 (a larger one is zero-filled beyond ours)
+
+ * @pad: must be 0
+ */
+struct bpfdev_refusals {
+	__u32	size;
+	__u32	flags;
+	__u32	uid;
+	__u32	count;
+	__aligned_u64 refusals;
+	__u32	refusal_size;
+	__u32	pad;	/* zero */
+};
+
+#define BPFDEV_REFUSALS_SIZE_VER0	32	/* sizeof first published struct */
+
+/*
+ * BPFDEV_IOC_REFUSALS - the last requests the module refused for a user,
+ * newest first, kept per user (the last 16) after the refused process
+ * exited: why an errno was returned, which only root's audit log says
+ * otherwise. Works on files opened read-only and revoked ones. Errors:
+ * EPERM (another user's without CAP_SYS_ADMIN), EINVAL (flags, sizes),
+ * E2BIG (non-zero tail), EFAULT.
+ */
+#define BPFDEV_IOC_REFUSALS	_IOWR(BPFDEV_IOC_MAGIC, 0x04, struct bpfdev_refusals)
+
 #endif /* _UAPI_LINUX_BPFDEV_H */
