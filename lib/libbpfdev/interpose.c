@@ -60,10 +60,18 @@ long bpfdev_real_syscall(long nr, long a1, long a2, long a3, long a4, long a5,
 
 static long kernel_bpf(const long a[6])
 {
-	if (bpfdev_debug())
-		bpfdev_log("bpf(%s) via bpf(2)\n", bpfdev_cmd_name((int)a[0]));
-	return bpfdev_real_syscall(__NR_bpf, a[0], a[1], a[2], a[3], a[4],
-				   a[5]);
+	long ret = bpfdev_real_syscall(__NR_bpf, a[0], a[1], a[2], a[3], a[4],
+				       a[5]);
+
+	if (bpfdev_debug()) {
+		int saved = errno;
+
+		bpfdev_log("bpf(%s) via bpf(2): %ld%s%s\n",
+			   bpfdev_cmd_name((int)a[0]), ret, ret < 0 ? " " : "",
+			   ret < 0 ? strerror(saved) : "");
+		errno = saved;
+	}
+	return ret;
 }
 
 static int device_bpf(enum bpfdev_route route, int fd, int cmd,

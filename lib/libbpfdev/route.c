@@ -102,42 +102,51 @@ int bpfdev_cmd_routed(int cmd, const union bpf_attr *attr)
 	return bpfdev_route(cmd, attr, sizeof(*attr)) != BPFDEV_ROUTE_KERNEL;
 }
 
+/* Every command's name; 36 is 6.9's BPF_TOKEN_CREATE, newer than <linux/bpf.h> here */
+static const char *const cmd_names[] = {
+	[BPF_MAP_CREATE] = "MAP_CREATE",
+	[BPF_MAP_LOOKUP_ELEM] = "MAP_LOOKUP_ELEM",
+	[BPF_MAP_UPDATE_ELEM] = "MAP_UPDATE_ELEM",
+	[BPF_MAP_DELETE_ELEM] = "MAP_DELETE_ELEM",
+	[BPF_MAP_GET_NEXT_KEY] = "MAP_GET_NEXT_KEY",
+	[BPF_PROG_LOAD] = "PROG_LOAD",
+	[BPF_OBJ_PIN] = "OBJ_PIN",
+	[BPF_OBJ_GET] = "OBJ_GET",
+	[BPF_PROG_ATTACH] = "PROG_ATTACH",
+	[BPF_PROG_DETACH] = "PROG_DETACH",
+	[BPF_PROG_TEST_RUN] = "PROG_TEST_RUN",
+	[BPF_PROG_GET_NEXT_ID] = "PROG_GET_NEXT_ID",
+	[BPF_MAP_GET_NEXT_ID] = "MAP_GET_NEXT_ID",
+	[BPF_PROG_GET_FD_BY_ID] = "PROG_GET_FD_BY_ID",
+	[BPF_MAP_GET_FD_BY_ID] = "MAP_GET_FD_BY_ID",
+	[BPF_OBJ_GET_INFO_BY_FD] = "OBJ_GET_INFO_BY_FD",
+	[BPF_PROG_QUERY] = "PROG_QUERY",
+	[BPF_RAW_TRACEPOINT_OPEN] = "RAW_TRACEPOINT_OPEN",
+	[BPF_BTF_LOAD] = "BTF_LOAD",
+	[BPF_BTF_GET_FD_BY_ID] = "BTF_GET_FD_BY_ID",
+	[BPF_TASK_FD_QUERY] = "TASK_FD_QUERY",
+	[BPF_MAP_LOOKUP_AND_DELETE_ELEM] = "MAP_LOOKUP_AND_DELETE_ELEM",
+	[BPF_MAP_FREEZE] = "MAP_FREEZE",
+	[BPF_BTF_GET_NEXT_ID] = "BTF_GET_NEXT_ID",
+	[BPF_MAP_LOOKUP_BATCH] = "MAP_LOOKUP_BATCH",
+	[BPF_MAP_LOOKUP_AND_DELETE_BATCH] = "MAP_LOOKUP_AND_DELETE_BATCH",
+	[BPF_MAP_UPDATE_BATCH] = "MAP_UPDATE_BATCH",
+	[BPF_MAP_DELETE_BATCH] = "MAP_DELETE_BATCH",
+	[BPF_LINK_CREATE] = "LINK_CREATE",
+	[BPF_LINK_UPDATE] = "LINK_UPDATE",
+	[BPF_LINK_GET_FD_BY_ID] = "LINK_GET_FD_BY_ID",
+	[BPF_LINK_GET_NEXT_ID] = "LINK_GET_NEXT_ID",
+	[BPF_ENABLE_STATS] = "ENABLE_STATS",
+	[BPF_ITER_CREATE] = "ITER_CREATE",
+	[BPF_LINK_DETACH] = "LINK_DETACH",
+	[BPF_PROG_BIND_MAP] = "PROG_BIND_MAP",
+	[36] = "TOKEN_CREATE",
+};
+
 const char *bpfdev_cmd_name(int cmd)
 {
-	switch (cmd) {
-	case BPF_MAP_CREATE:
-		return "MAP_CREATE";
-	case BPF_PROG_LOAD:
-		return "PROG_LOAD";
-	case BPF_BTF_LOAD:
-		return "BTF_LOAD";
-	case BPF_MAP_FREEZE:
-		return "MAP_FREEZE";
-	case BPF_LINK_CREATE:
-		return "LINK_CREATE";
-	case BPF_MAP_GET_NEXT_ID:
-		return "MAP_GET_NEXT_ID";
-	case BPF_PROG_GET_NEXT_ID:
-		return "PROG_GET_NEXT_ID";
-	case BPF_MAP_GET_FD_BY_ID:
-		return "MAP_GET_FD_BY_ID";
-	case BPF_PROG_GET_FD_BY_ID:
-		return "PROG_GET_FD_BY_ID";
-	case BPF_BTF_GET_NEXT_ID:
-		return "BTF_GET_NEXT_ID";
-	case BPF_BTF_GET_FD_BY_ID:
-		return "BTF_GET_FD_BY_ID";
-	case BPF_OBJ_PIN:
-		return "OBJ_PIN";
-	case BPF_OBJ_GET:
-		return "OBJ_GET";
-	case BPF_MAP_LOOKUP_ELEM:
-		return "MAP_LOOKUP_ELEM";
-	case BPF_MAP_UPDATE_ELEM:
-		return "MAP_UPDATE_ELEM";
-	case BPF_OBJ_GET_INFO_BY_FD:
-		return "OBJ_GET_INFO_BY_FD";
-	default:
-		return "cmd";
-	}
+	if (cmd < 0 || (size_t)cmd >= sizeof(cmd_names) / sizeof(cmd_names[0]) ||
+	    !cmd_names[cmd])
+		return "unknown";
+	return cmd_names[cmd];
 }
