@@ -170,24 +170,18 @@ static void audit_comm(struct audit_buffer *ab)
  */
 static struct bpfdev_audit_bucket *audit_bucket(void)
 {
-	struct bpfdev_user *user = bpfdev_user_get(bpfdev_accountable_uid());
+	struct user_namespace *ns = current_user_ns();
+	kuid_t uid = current_uid();
+	struct bpfdev_user *user;
+
+	if (ns != &init_user_ns) {
+		while (ns->parent != &init_user_ns)
+			ns = ns->parent;
+		uid = ns->owner;
+	}
+	user = bpfdev_user_get(uid);
 
 	return user ? bpfdev_user_audit_bucket(user) : &audit_fallback;
-}
-
-/**
- * bpfdev_accountable_uid() - whose records a caller's requests make: its
- *	uid, or for a caller in a user namespace the owner of the outermost
- */
-kuid_t bpfdev_accountable_uid(void)
-{
-	struct user_namespace *ns = current_user_ns();
-
-	if (ns == &init_user_ns)
-		return current_uid();
-	while (ns->parent != &init_user_ns)
-		ns = ns->parent;
-	return ns->owner;
 }
 
 /*

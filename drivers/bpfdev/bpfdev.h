@@ -196,6 +196,7 @@ struct bpfdev_objects {
 
 bool bpfdev_objects_cmd(u32 cmd);
 int bpfdev_objects_check(void);
+bool bpfdev_objects_made(u32 cmd);
 bool bpfdev_objects_listing(u32 cmd);
 u32 bpfdev_objects_maker(u32 cmd);
 void bpfdev_objects_init(struct bpfdev_objects *reg);
@@ -248,7 +249,6 @@ struct bpfdev_refusal_ring *bpfdev_user_refusals(struct bpfdev_user *user);
 void bpfdev_users_refusals(kuid_t uid,
 			   void (*fn)(struct bpfdev_refusal_ring *, void *),
 			   void *arg);
-kuid_t bpfdev_accountable_uid(void);
 
 /**
  * bpfdev_count_take() - count one against a limit, atomically

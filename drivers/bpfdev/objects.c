@@ -126,6 +126,20 @@ int __init bpfdev_objects_check(void)
 }
 
 /**
+ * bpfdev_objects_made() - does @cmd make an object the registry records?
+ * @cmd: a bpf command
+ *
+ * Return: whether it is BPF_MAP_CREATE, BPF_PROG_LOAD or BPF_BTF_LOAD, whose
+ * call gets credentials of its own (bpfdev_objects_add()).
+ */
+bool bpfdev_objects_made(u32 cmd)
+{
+	int kind = obj_kind(cmd);
+
+	return kind >= 0 && cmd == obj_cmds[kind].make;
+}
+
+/**
  * bpfdev_objects_listing() - is @cmd one of the *_GET_NEXT_ID?
  * @cmd: a command bpfdev_objects_cmd() is true of
  */

@@ -202,14 +202,11 @@ int bpfdev_request_snapshot(struct bpfdev_request *req, u32 cmd,
 		req->attr.open_flags = s.open_flags;
 		return 0;
 	case BPF_PROG_GET_FD_BY_ID:
+	case BPF_BTF_GET_FD_BY_ID:
+		/* prog_id and btf_id are one field, the last either reads */
 		if (attr_tail_nonzero(&s, prog_id))
 			return -EINVAL;
 		req->attr.prog_id = s.prog_id;
-		return 0;
-	case BPF_BTF_GET_FD_BY_ID:
-		if (attr_tail_nonzero(&s, btf_id))
-			return -EINVAL;
-		req->attr.btf_id = s.btf_id;
 		return 0;
 	default:
 		return -EOPNOTSUPP;

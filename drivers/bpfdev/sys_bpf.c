@@ -109,9 +109,7 @@ static int sys_bpf_decide_and_call(struct bpfdev_request *req,
 		goto out;
 	}
 	bpfdev_test_reread_types(req);
-	ret = sys_bpf_call(req, req->cmd == BPF_PROG_LOAD ||
-				req->cmd == BPF_MAP_CREATE ||
-				req->cmd == BPF_BTF_LOAD ? own : NULL);
+	ret = sys_bpf_call(req, bpfdev_objects_made(req->cmd) ? own : NULL);
 out:
 	srcu_read_unlock(&bpfdev_grant_srcu, idx);
 	return ret;
