@@ -28,6 +28,9 @@ test-modules: ## the module and its test-only broken twin for each test kernel
 # The Check suite; unmodified libbpf programs for the interposer tests; the
 # library's API test and host, the program it lives in (linked); the fuzzer, the benchmark and the system test's helper.
 LIBBPF_PROGS := sockcount xdpcount fentrycount loadobj probe threads cgrace
+# Debian's libbpf-tools the tools suite runs (tools_test.c), unmodified
+LIBBPF_TOOLS := runqlat cpudist biolatency bitesize softirqs hardirqs \
+	vfsstat tcprtt klockstat wakeuptime
 GUEST_FILES := $(T)/bpfdev_tests $(addprefix $(T)/,$(LIBBPF_PROGS)) \
 	$(T)/apitest $(T)/host $(T)/bpfdev_fuzz $(T)/bpfdev_bench \
 	$(T)/sockcount.bpf.o $(T)/xdp_pass.bpf.o $(T)/corecands.bpf.o
@@ -99,7 +102,7 @@ check-vms: tests test-modules
 	@[ -z "$(SUITE)" ] || $(T)/bpfdev_tests list | grep -qx '$(SUITE)' || \
 		{ echo "no suite '$(SUITE)'; suites:" $$($(T)/bpfdev_tests list) >&2; exit 1; }
 	@set -e; fail=0; for k in $(VM_KVERS); do \
-		LIBDIR=$(LIBDIR) BINDIR=$(BINDIR) \
+		LIBDIR=$(LIBDIR) BINDIR=$(BINDIR) GUEST_SBIN="$(LIBBPF_TOOLS)" \
 		$(ROOT)/tests/vm/stage.sh $(BUILD) $$k $(BUILD)/stage/$$k \
 			$(GUEST_SCRIPT) $(GUEST_FILES); \
 		echo "=== VM $$k"; \

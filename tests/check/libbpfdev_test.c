@@ -661,8 +661,6 @@ START_TEST(xdp_only_grant_runs_a_libbpf_xdp_program)
 }
 END_TEST
 
-#include "man_examples.h"
-
 /* Which of our programs each delegated program type runs */
 static const struct {
 	const char *type, *prog, *ok;
@@ -672,50 +670,23 @@ static const struct {
 	{ "tracing", "fentrycount", "fentrycount: ok: wrote 10, counted 10" },
 };
 
-/* Does the option list @opts delegate program type @type? */
-static int example_delegates(const char *const *opts, const char *type)
-{
-	char types[256], *t, *save = NULL;
-
-	for (; *opts; opts++) {
-		if (strncmp(*opts, "delegate_progs=", 15))
-			continue;
-		snprintf(types, sizeof(types), ":%s:", *opts + 15);
-		for (t = strtok_r(types, ":", &save); t;
-		     t = strtok_r(NULL, ":", &save))
-			if (!strcmp(t, type))
-				return 1;
-	}
-	return 0;
-}
-
 /*
  * bpfdev(4)'s EXAMPLES, as written (the options are read from the page at
  * build time): each runs the libbpf programs of the types it delegates.
  */
 START_TEST(man_page_examples_run_as_written)
 {
-	const char *const *opt;
-	char name[64];
+	const char *const *opts;
 	size_t e, p;
 	int ran;
 
-	ck_assert_uint_ge(ARRAY_LEN(man_examples), 2);
-	for (e = 0; e < ARRAY_LEN(man_examples); e++) {
-		root_params_reset();
-		for (opt = man_examples[e]; *opt; opt++) {
-			const char *eq = strchr(*opt, '=');
-
-			ck_assert_ptr_nonnull(eq);
-			snprintf(name, sizeof(name), "%.*s", (int)(eq - *opt),
-				 *opt);
-			ck_assert_msg(!root_param_write(name, eq + 1),
-				      "example %zu: %s", e, *opt);
-		}
+	ck_assert_uint_ge(man_examples_count(), 2);
+	for (e = 0; e < man_examples_count(); e++) {
+		opts = man_example_opts(e);
+		ck_assert_msg(!apply_options(opts), "example %zu", e);
 		ran = 0;
 		for (p = 0; p < ARRAY_LEN(example_progs); p++) {
-			if (!example_delegates(man_examples[e],
-					       example_progs[p].type))
+			if (!example_delegates(opts, example_progs[p].type))
 				continue;
 			member_runs(example_progs[p].prog, example_progs[p].ok);
 			ran++;

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stddef.h>
 #include <libgen.h>
 #include <limits.h>
 #include <sys/stat.h>
@@ -26,6 +27,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "man_examples.h"
 
 int bpf_gid(void)
 {
@@ -437,6 +440,61 @@ void become_ids(uid_t uid, const gid_t *groups, int n)
 static void reset_grant(void)
 {
 	root_params_reset();
+}
+
+size_t man_examples_count(void)
+{
+	return ARRAY_LEN(man_examples);
+}
+
+const char *const *man_example_opts(size_t i)
+{
+	return i < ARRAY_LEN(man_examples) ? man_examples[i] : NULL;
+}
+
+int example_delegates(const char *const *opts, const char *type)
+{
+	char types[256], *t, *save = NULL;
+
+	for (; *opts; opts++) {
+		if (strncmp(*opts, "delegate_progs=", 15))
+			continue;
+		snprintf(types, sizeof(types), ":%s:", *opts + 15);
+		for (t = strtok_r(types, ":", &save); t;
+		     t = strtok_r(NULL, ":", &save))
+			if (!strcmp(t, type))
+				return 1;
+	}
+	return 0;
+}
+
+const char *const *man_example(const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(man_examples); i++)
+		if (example_delegates(man_examples[i], type))
+			return man_examples[i];
+	return NULL;
+}
+
+int apply_options(const char *const *opts)
+{
+	char name[32];
+	const char *eq;
+	int ret;
+
+	root_params_reset();
+	for (; *opts; opts++) {
+		eq = strchr(*opts, '=');
+		if (!eq || eq - *opts >= (ptrdiff_t)sizeof(name))
+			return -EINVAL;
+		snprintf(name, sizeof(name), "%.*s", (int)(eq - *opts), *opts);
+		ret = root_param_write(name, eq + 1);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 void tcase_reset_grant(TCase *tc)

@@ -116,6 +116,18 @@ int objs_settle_to(const struct objs *before);
 int root_param_write(const char *name, const char *value);
 void root_params_reset(void);
 
+/*
+ * bpfdev(4)'s EXAMPLES (man_examples.awk): how many, the options of the
+ * @i-th ("name=value", NULL-ended), whether options delegate program type
+ * @type, the first example that does (or NULL), and a grant of exactly
+ * @opts written by the root helper (0, or the first write's -errno).
+ */
+size_t man_examples_count(void);
+const char *const *man_example_opts(size_t i);
+int example_delegates(const char *const *opts, const char *type);
+const char *const *man_example(const char *type);
+int apply_options(const char *const *opts);
+
 /* A checked fixture for every test case: resets the grant afterwards. */
 void tcase_reset_grant(TCase *tc);
 

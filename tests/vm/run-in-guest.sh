@@ -11,6 +11,11 @@ dir=$(dirname "$0")
 export CK_TIMEOUT_MULTIPLIER=4
 rc=0
 
+# The kernel's own modules some tests need (tests/vm/stage.sh): null_blk
+# gives the block tools /dev/nullb0, veth gives XDP a link.
+[ ! -f /lib/bpfdev/kernel/order ] || while read -r ko; do
+	insmod "/lib/bpfdev/kernel/$ko" || exit 1
+done </lib/bpfdev/kernel/order
 insmod /lib/bpfdev/bpfdev.ko || exit 1
 udevadm settle
 ls -l /dev/bpf

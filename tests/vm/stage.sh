@@ -8,15 +8,22 @@
 #   /lib/bpfdev/broken/bpfdev.ko    its test-only broken twin, if built
 #   /opt/bpfdev-tests/              GUEST_SCRIPT as run-in-guest.sh, and
 #                                   each FILE (test programs, BPF objects)
+#   /lib/bpfdev/kernel/*.ko         the kernel's own modules the tests
+#                                   load (scripts/kernels.sh modules),
+#                                   and their load order in ./order
 #   $LIBDIR/libbpfdev.so*, $BINDIR/bpfdev-run, /usr/sbin/bpftool
+#   /usr/sbin/TOOL                  for each TOOL in GUEST_SBIN
 # where LIBDIR and BINDIR (environment) are where make install puts them,
-# since the test programs and bpfdev-run look there.
+# since the test programs and bpfdev-run look there. GUEST_SBIN
+# (environment, optional) names more of this machine's /usr/sbin programs
+# the guest runs as they are (Debian's libbpf-tools).
 set -eu
 [ $# -ge 4 ] || { echo "usage: stage.sh BUILD KVER STAGE GUEST_SCRIPT [FILE...]" >&2; exit 2; }
 build=$1 kver=$2 stage=$3 script=$4
 shift 4
 : "${LIBDIR:?}" "${BINDIR:?}"
 mod=$build/mod/$kver
+root=$(cd "$(dirname "$0")/../.." && pwd)
 
 rm -rf "$stage"
 mkdir -p "$stage/lib/bpfdev" "$stage/opt/bpfdev-tests" \
@@ -31,3 +38,15 @@ cp "$script" "$stage/opt/bpfdev-tests/run-in-guest.sh"
 cp -P "$build"/lib/libbpfdev.so* "$stage$LIBDIR/"
 cp "$build/bin/bpfdev-run" "$stage$BINDIR/"
 cp /usr/sbin/bpftool "$stage/usr/sbin/"
+for t in ${GUEST_SBIN:-}; do
+	[ -x "/usr/sbin/$t" ] || { echo "stage: no /usr/sbin/$t (make deps)" >&2; exit 1; }
+	cp "/usr/sbin/$t" "$stage/usr/sbin/"
+done
+# A kernel not unpacked by kernels.sh (check-debug's) has none to stage.
+if kos=$("$root/scripts/kernels.sh" modules "$kver" 2>/dev/null); then
+	mkdir -p "$stage/lib/bpfdev/kernel"
+	for ko in $kos; do
+		cp "$ko" "$stage/lib/bpfdev/kernel/"
+		echo "${ko##*/}" >>"$stage/lib/bpfdev/kernel/order"
+	done
+fi
