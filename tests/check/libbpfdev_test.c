@@ -634,40 +634,61 @@ START_TEST(debug_lines_never_go_into_a_socket)
 }
 END_TEST
 
-/* A libbpf program of ours, run by the member through bpfdev-run. */
-static void member_runs(const char *prog, const char *ok)
+/*
+ * A libbpf program of ours, run by the member through bpfdev-run with
+ * @args; xdpcount attaches to a veth pair whose peer echoes its datagrams.
+ */
+static void member_runs(const char *prog, const char *const args[],
+			const char *ok)
 {
 	char path[PATH_MAX + 64];
-	const char *argv[] = { "/usr/bin/bpfdev-run", path, NULL };
+	const char *argv[8] = { "/usr/bin/bpfdev-run", path };
+	int veth = !strcmp(prog, "xdpcount"), i;
 	static struct run r;
+	pid_t peer = 0;
 
 	snprintf(path, sizeof(path), "%s", prog_path(prog));
+	for (i = 0; args && args[i] && i < 5; i++)
+		argv[i + 2] = args[i];
+	if (veth)
+		peer = veth_start();
 	run_as(MEMBER, NULL, argv, &r);
+	if (veth)
+		veth_stop(peer);
 	ck_assert_msg(exited(&r, 0), "%s: status %d:\n%s", prog, r.status,
 		      run_tail(&r));
 	assert_has(&r, ok);
 }
 
+static const char *const xdpcount_args[] = {
+	VETH, VETH_PEER_ADDR, VETH_ECHO_PORT_S, NULL
+};
+
 /*
  * libbpf loads socket filters (its probes) before anything else: a grant
- * of XDP alone still runs a libbpf XDP program, attached with a link and
- * counting the datagrams the program sends itself.
+ * of XDP alone still runs a libbpf XDP program, attached to a veth with a
+ * link and counting the echoes of the datagrams it sends beyond it.
  */
 START_TEST(xdp_only_grant_runs_a_libbpf_xdp_program)
 {
 	ck_assert_int_eq(root_param_write("delegate_progs", "xdp"), 0);
 	ck_assert_int_eq(root_param_write("delegate_attachs", "xdp"), 0);
-	member_runs("xdpcount", "xdpcount: ok: sent 10, counted 10");
+	member_runs("xdpcount", xdpcount_args,
+		    "xdpcount: ok: sent 10, counted 10");
 }
 END_TEST
 
 /* Which of our programs each delegated program type runs */
 static const struct {
-	const char *type, *prog, *ok;
+	const char *type, *prog;
+	const char *const *args;
+	const char *ok;
 } example_progs[] = {
-	{ "socket_filter", "sockcount", "sockcount: ok" },
-	{ "xdp", "xdpcount", "xdpcount: ok: sent 10, counted 10" },
-	{ "tracing", "fentrycount", "fentrycount: ok: wrote 10, counted 10" },
+	{ "socket_filter", "sockcount", NULL, "sockcount: ok" },
+	{ "xdp", "xdpcount", xdpcount_args,
+	  "xdpcount: ok: sent 10, counted 10" },
+	{ "tracing", "fentrycount", NULL,
+	  "fentrycount: ok: wrote 10, counted 10" },
 };
 
 /*
@@ -688,7 +709,8 @@ START_TEST(man_page_examples_run_as_written)
 		for (p = 0; p < ARRAY_LEN(example_progs); p++) {
 			if (!example_delegates(opts, example_progs[p].type))
 				continue;
-			member_runs(example_progs[p].prog, example_progs[p].ok);
+			member_runs(example_progs[p].prog,
+				    example_progs[p].args, example_progs[p].ok);
 			ran++;
 		}
 		ck_assert_msg(ran, "example %zu runs none of our programs", e);

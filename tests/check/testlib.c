@@ -3,7 +3,14 @@
 #include "testlib.h"
 
 #include <dirent.h>
+#include <arpa/inet.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
+#include <net/if.h>
 #include <netinet/in.h>
+#include <sched.h>
+#include <signal.h>
 #include <poll.h>
 #include <stddef.h>
 #include <libgen.h>
@@ -440,6 +447,179 @@ void become_ids(uid_t uid, const gid_t *groups, int n)
 static void reset_grant(void)
 {
 	root_params_reset();
+}
+
+/* Append attribute @type (@len bytes of @data) to the message at @nh */
+static struct rtattr *nl_attr(struct nlmsghdr *nh, size_t room,
+			      unsigned short type, const void *data, size_t len)
+{
+	struct rtattr *rta = (void *)((char *)nh + NLMSG_ALIGN(nh->nlmsg_len));
+
+	ck_assert_uint_le(NLMSG_ALIGN(nh->nlmsg_len) + RTA_SPACE(len), room);
+	rta->rta_type = type;
+	rta->rta_len = (unsigned short)RTA_LENGTH(len);
+	if (len)
+		memcpy(RTA_DATA(rta), data, len);
+	nh->nlmsg_len = NLMSG_ALIGN(nh->nlmsg_len) + RTA_SPACE(len);
+	return rta;
+}
+
+/* Close a nest begun by nl_attr(..., NULL, 0) */
+static void nl_nest_end(struct nlmsghdr *nh, struct rtattr *nest)
+{
+	nest->rta_len = (unsigned short)((char *)nh + nh->nlmsg_len -
+					 (char *)nest);
+}
+
+/* ip link add @name type veth peer name @peer netns @pid: 0 or -errno */
+static int veth_add(const char *name, const char *peer, pid_t pid)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct ifinfomsg ifi;
+		char attrs[512];
+	} req;
+	struct {
+		struct nlmsghdr nh;
+		struct nlmsgerr err;
+	} ack;
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct rtattr *info, *data, *peer_info;
+	struct ifinfomsg peer_ifi = { .ifi_family = AF_UNSPEC };
+	__u32 ns_pid = (__u32)pid;
+	int nl, ret;
+
+	memset(&req, 0, sizeof(req));
+	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(req.ifi));
+	req.nh.nlmsg_type = RTM_NEWLINK;
+	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE |
+			     NLM_F_EXCL;
+	req.ifi.ifi_family = AF_UNSPEC;
+	nl_attr(&req.nh, sizeof(req), IFLA_IFNAME, name, strlen(name) + 1);
+	info = nl_attr(&req.nh, sizeof(req), IFLA_LINKINFO, NULL, 0);
+	nl_attr(&req.nh, sizeof(req), IFLA_INFO_KIND, "veth", 5);
+	data = nl_attr(&req.nh, sizeof(req), IFLA_INFO_DATA, NULL, 0);
+	peer_info = nl_attr(&req.nh, sizeof(req), VETH_INFO_PEER, &peer_ifi,
+			    sizeof(peer_ifi));
+	nl_attr(&req.nh, sizeof(req), IFLA_IFNAME, peer, strlen(peer) + 1);
+	nl_attr(&req.nh, sizeof(req), IFLA_NET_NS_PID, &ns_pid,
+		sizeof(ns_pid));
+	nl_nest_end(&req.nh, peer_info);
+	nl_nest_end(&req.nh, data);
+	nl_nest_end(&req.nh, info);
+
+	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	ck_assert_int_ge(nl, 0);
+	ret = (int)sendto(nl, &req, req.nh.nlmsg_len, 0, (void *)&kernel,
+			  sizeof(kernel));
+	if (ret == (int)req.nh.nlmsg_len)
+		ret = (int)recv(nl, &ack, sizeof(ack), 0);
+	if (ret < 0)
+		ret = -errno;
+	else if (ret < (int)sizeof(ack) || ack.nh.nlmsg_type != NLMSG_ERROR)
+		ret = -EPROTO;
+	else
+		ret = ack.err.error;
+	close(nl);
+	return ret;
+}
+
+/* ip addr add @addr/24 dev @ifname; ip link set @ifname up: 0 or -errno */
+static int if_up(const char *ifname, const char *addr)
+{
+	struct ifreq ifr;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
+	int s, ret = 0;
+
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	sin->sin_family = AF_INET;
+	if (inet_pton(AF_INET, addr, &sin->sin_addr) != 1 ||
+	    ioctl(s, SIOCSIFADDR, &ifr))
+		ret = -errno ?: -EINVAL;
+	inet_pton(AF_INET, "255.255.255.0", &sin->sin_addr);
+	if (!ret && ioctl(s, SIOCSIFNETMASK, &ifr))
+		ret = -errno;
+	if (!ret && ioctl(s, SIOCGIFFLAGS, &ifr))
+		ret = -errno;
+	ifr.ifr_flags |= IFF_UP;
+	if (!ret && ioctl(s, SIOCSIFFLAGS, &ifr))
+		ret = -errno;
+	close(s);
+	return ret;
+}
+
+/* The peer's side: its own netns, VETH_PEER up, a UDP echo server */
+static void veth_peer(int to_parent, int from_parent)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len;
+	char buf[64], c = 'u';
+	ssize_t n;
+	int s;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (unshare(CLONE_NEWNET) || write(to_parent, &c, 1) != 1 ||
+	    read(from_parent, &c, 1) != 1 || if_up(VETH_PEER, VETH_PEER_ADDR))
+		_exit(2);
+	sin.sin_port = htons(VETH_ECHO_PORT);
+	s = socket(AF_INET, SOCK_DGRAM, 0);
+	if (s < 0 || bind(s, (void *)&sin, sizeof(sin)))
+		_exit(2);
+	c = 'r';
+	if (write(to_parent, &c, 1) != 1)
+		_exit(2);
+	for (;;) {
+		len = sizeof(sin);
+		n = recvfrom(s, buf, sizeof(buf), 0, (void *)&sin, &len);
+		if (n < 0 || sendto(s, buf, (size_t)n, 0, (void *)&sin, len) != n)
+			_exit(2);
+	}
+}
+
+pid_t veth_start(void)
+{
+	int down[2], up[2];
+	pid_t pid;
+	char c;
+
+	ck_assert_int_eq(pipe(down), 0);
+	ck_assert_int_eq(pipe(up), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(up[0]);
+		close(down[1]);
+		veth_peer(up[1], down[0]);
+	}
+	close(up[1]);
+	close(down[0]);
+	ck_assert_int_eq(read(up[0], &c, 1), 1);
+	ck_assert_int_eq(veth_add(VETH, VETH_PEER, pid), 0);
+	ck_assert_int_eq(if_up(VETH, VETH_ADDR), 0);
+	ck_assert_int_eq(write(down[1], &c, 1), 1);
+	ck_assert_msg(read(up[0], &c, 1) == 1 && c == 'r',
+		      "the veth peer failed");
+	close(up[0]);
+	close(down[1]);
+	return pid;
+}
+
+void veth_stop(pid_t pid)
+{
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	int status, i;
+
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFSIGNALED(status), "the veth peer failed: %d", status);
+	/* the pair goes with the peer's netns, in the kernel's own time */
+	for (i = 0; i < 500 && if_nametoindex(VETH); i++)
+		nanosleep(&ts, NULL);
+	ck_assert_msg(!if_nametoindex(VETH), VETH " still there after 10 s");
 }
 
 size_t man_examples_count(void)

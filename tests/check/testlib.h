@@ -117,6 +117,20 @@ int root_param_write(const char *name, const char *value);
 void root_params_reset(void);
 
 /*
+ * A veth pair: VETH (VETH_ADDR/24) here, its peer in a netns of its own
+ * with a UDP echo server at VETH_PEER_ADDR:VETH_ECHO_PORT, until
+ * veth_stop() kills the peer and the pair is gone.
+ */
+#define VETH		"bpfdev0"
+#define VETH_PEER	"bpfdev1"
+#define VETH_ADDR	"10.201.0.1"
+#define VETH_PEER_ADDR	"10.201.0.2"
+#define VETH_ECHO_PORT	9007
+#define VETH_ECHO_PORT_S "9007"
+pid_t veth_start(void);
+void veth_stop(pid_t pid);
+
+/*
  * bpfdev(4)'s EXAMPLES (man_examples.awk): how many, the options of the
  * @i-th ("name=value", NULL-ended), whether options delegate program type
  * @type, the first example that does (or NULL), and a grant of exactly

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * An ordinary libbpf XDP program, built without any knowledge of bpfdev:
- * open, set .rodata, load, attach to the loopback device (generic XDP)
- * with a link, send datagrams to its own UDP socket and read the .bss
- * counter. Exits 0 and prints "xdpcount: ok ..." when every datagram was
- * counted, once.
+ * open, set .rodata, load, attach to IFNAME with a link, send datagrams to
+ * a UDP echo server at ADDR:PORT beyond IFNAME, receive each echo and read
+ * the .bss counter of datagrams that reached IFNAME for its own port.
+ * Exits 0 and prints "xdpcount: ok ..." when every echo was counted, once.
+ *
+ *	xdpcount IFNAME ADDR PORT
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -12,8 +14,10 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
@@ -22,20 +26,27 @@
 
 #define DATAGRAMS	10
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct sockaddr_in addr = { .sin_family = AF_INET };
+	struct sockaddr_in echo = { .sin_family = AF_INET };
+	struct timeval tv = { .tv_sec = 5 };
 	socklen_t alen = sizeof(addr);
 	struct bpf_link *link = NULL;
 	struct xdpcount_bpf *skel;
-	int rx, tx, i, err = 1;
+	int sock, ifindex, i, err = 1;
 	char buf[16];
 
-	rx = socket(AF_INET, SOCK_DGRAM, 0);
-	tx = socket(AF_INET, SOCK_DGRAM, 0);
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (rx < 0 || tx < 0 || bind(rx, (void *)&addr, sizeof(addr)) ||
-	    getsockname(rx, (void *)&addr, &alen)) {
+	if (argc != 4 || !(ifindex = (int)if_nametoindex(argv[1])) ||
+	    inet_pton(AF_INET, argv[2], &echo.sin_addr) != 1 ||
+	    !(echo.sin_port = htons((unsigned short)atoi(argv[3])))) {
+		fprintf(stderr, "usage: xdpcount IFNAME ADDR PORT\n");
+		return 2;
+	}
+	sock = socket(AF_INET, SOCK_DGRAM, 0);
+	if (sock < 0 || bind(sock, (void *)&addr, sizeof(addr)) ||
+	    getsockname(sock, (void *)&addr, &alen) ||
+	    setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv))) {
 		perror("xdpcount: socket");
 		return 1;
 	}
@@ -49,16 +60,15 @@ int main(void)
 		fprintf(stderr, "xdpcount: load: %s\n", strerror(errno));
 		goto out;
 	}
-	link = bpf_program__attach_xdp(skel->progs.count_port,
-				       (int)if_nametoindex("lo"));
+	link = bpf_program__attach_xdp(skel->progs.count_port, ifindex);
 	if (!link) {
 		fprintf(stderr, "xdpcount: attach: %s\n", strerror(errno));
 		goto out;
 	}
 	for (i = 0; i < DATAGRAMS; i++) {
-		if (sendto(tx, "datagram", 8, 0, (void *)&addr,
-			   sizeof(addr)) != 8 ||
-		    recv(rx, buf, sizeof(buf), 0) != 8) {
+		if (sendto(sock, "datagram", 8, 0, (void *)&echo,
+			   sizeof(echo)) != 8 ||
+		    recv(sock, buf, sizeof(buf), 0) != 8) {
 			perror("xdpcount: datagram");
 			goto out;
 		}
