@@ -153,7 +153,14 @@ void bpfdev_fstate_put(struct bpfdev_fstate *st);
 bool bpfdev_fstate_revoked(const struct bpfdev_fstate *st);
 void bpfdev_fstate_effective(const struct bpfdev_fstate *st,
 			     struct bpfdev_grant *grant);
-int bpfdev_fstate_charge(struct bpfdev_fstate *st, int cmd);
+/* A count limit that refused a request: its parameter's name and value */
+struct bpfdev_count_limit {
+	const char *name;
+	u32 max;
+};
+
+int bpfdev_fstate_charge(struct bpfdev_fstate *st, int cmd,
+			 struct bpfdev_count_limit *hit);
 bool bpfdev_fstate_within(struct bpfdev_fstate *st, int cmd);
 void bpfdev_fstate_refund(struct bpfdev_fstate *st, int cmd);
 
@@ -220,7 +227,8 @@ struct bpfdev_objects *bpfdev_user_objects(struct bpfdev_user *user);
 
 struct bpfdev_user *bpfdev_user_get(kuid_t uid);
 struct bpfdev_user *bpfdev_user_find(kuid_t uid);
-int bpfdev_user_begin(struct bpfdev_user *user, int cmd);
+int bpfdev_user_begin(struct bpfdev_user *user, int cmd,
+		      struct bpfdev_count_limit *hit);
 void bpfdev_user_end(struct bpfdev_user *user, int cmd, bool created);
 void bpfdev_user_counts(struct bpfdev_user *user, u32 *progs, u32 *maps);
 int bpfdev_user_jit_reserve(struct bpfdev_user *user, u32 bytes, u64 max);

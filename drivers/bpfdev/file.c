@@ -143,13 +143,15 @@ static bool fstate_take(atomic_t *count, u32 limit)
  * bpfdev_fstate_charge() - count a creation against @st and its parents
  * @st: the state
  * @cmd: BPF_PROG_LOAD or BPF_MAP_CREATE; other commands count nothing
+ * @hit: set to the limit reached, on -EDQUOT
  *
  * Charged before the call, refunded if it fails, so that concurrent calls
  * cannot overshoot a limit.
  *
  * Return: 0, or -EDQUOT if a file up the chain reached its limit.
  */
-int bpfdev_fstate_charge(struct bpfdev_fstate *st, int cmd)
+int bpfdev_fstate_charge(struct bpfdev_fstate *st, int cmd,
+			 struct bpfdev_count_limit *hit)
 {
 	struct bpfdev_fstate *s;
 	atomic_t *count;
@@ -160,6 +162,9 @@ int bpfdev_fstate_charge(struct bpfdev_fstate *st, int cmd)
 	for (s = st; s; s = s->parent) {
 		count = fstate_counter(s, cmd, &limit);
 		if (!fstate_take(count, limit)) {
+			hit->name = cmd == BPF_PROG_LOAD ? "progs_max" :
+							   "maps_max";
+			hit->max = limit;
 			for (; st != s; st = st->parent)
 				atomic_dec(fstate_counter(st, cmd, &limit));
 			return -EDQUOT;

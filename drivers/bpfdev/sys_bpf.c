@@ -189,17 +189,20 @@ static int sys_bpf_accounted(struct bpfdev_fstate *st,
 			     struct bpfdev_request *req)
 {
 	struct bpfdev_user *user = bpfdev_user_get(current_uid());
+	struct bpfdev_count_limit hit;
 	int ret;
 
 	if (!user)
 		return -ENOMEM;
-	ret = bpfdev_fstate_charge(st, req->cmd);
+	ret = bpfdev_fstate_charge(st, req->cmd, &hit);
 	if (ret)
-		return bpfdev_deny(req, BPFDEV_DENY_QUOTA, ret);
-	ret = bpfdev_user_begin(user, req->cmd);
+		return bpfdev_deny_limit(req, BPFDEV_DENY_QUOTA, ret, hit.name,
+					 hit.max, (u64)hit.max + 1);
+	ret = bpfdev_user_begin(user, req->cmd, &hit);
 	if (ret) {
 		bpfdev_fstate_refund(st, req->cmd);
-		return bpfdev_deny(req, BPFDEV_DENY_QUOTA, ret);
+		return bpfdev_deny_limit(req, BPFDEV_DENY_QUOTA, ret, hit.name,
+					 hit.max, (u64)hit.max + 1);
 	}
 
 	ret = bpfdev_request_copy_inputs(req);

@@ -149,20 +149,27 @@ struct bpfdev_user *bpfdev_user_get(kuid_t uid)
 	return u;
 }
 
-/* Take one of @limit (0: none) from @count, or -EDQUOT. */
-static int user_take(atomic_t *count, u32 limit)
+/* Take one of @limit (0: none) from @count, or -EDQUOT naming @name. */
+static int user_take(atomic_t *count, u32 limit, const char *name,
+		     struct bpfdev_count_limit *hit)
 {
-	return bpfdev_count_take(count, limit) ? 0 : -EDQUOT;
+	if (bpfdev_count_take(count, limit))
+		return 0;
+	hit->name = name;
+	hit->max = limit;
+	return -EDQUOT;
 }
 
 /**
  * bpfdev_user_begin() - account the start of @cmd for @user
  * @user: the caller's entry
  * @cmd: the command
+ * @hit: set to the limit reached, on -EDQUOT
  *
  * Return: 0, or -EDQUOT over a per-user limit.
  */
-int bpfdev_user_begin(struct bpfdev_user *user, int cmd)
+int bpfdev_user_begin(struct bpfdev_user *user, int cmd,
+		      struct bpfdev_count_limit *hit)
 {
 	struct bpfdev_user_limits lim;
 	int err;
@@ -170,17 +177,19 @@ int bpfdev_user_begin(struct bpfdev_user *user, int cmd)
 	bpfdev_user_limits(&lim);
 	switch (cmd) {
 	case BPF_PROG_LOAD:
-		err = user_take(&user->progs, lim.progs_max);
+		err = user_take(&user->progs, lim.progs_max, "user_progs_max",
+				hit);
 		if (err)
 			return err;
-		err = user_take(&user->loads, lim.loads_max);
+		err = user_take(&user->loads, lim.loads_max, "loads_max", hit);
 		if (err)
 			atomic_dec(&user->progs);
 		return err;
 	case BPF_BTF_LOAD:
-		return user_take(&user->loads, lim.loads_max);
+		return user_take(&user->loads, lim.loads_max, "loads_max", hit);
 	case BPF_MAP_CREATE:
-		return user_take(&user->maps, lim.maps_max);
+		return user_take(&user->maps, lim.maps_max, "user_maps_max",
+				 hit);
 	default:
 		return 0;
 	}

@@ -20,6 +20,7 @@
 #define REFUSED_UID	2101
 #define OTHER_UID	2102
 #define RING_UID	2103
+#define COUNT_UID	2112
 #define KEPT		16
 
 static const struct bpf_insn ret0[] = { INSN_MOV64_IMM(0, 0), INSN_EXIT() };
@@ -192,6 +193,46 @@ START_TEST(the_last_sixteen_are_kept_and_sizes_are_checked)
 }
 END_TEST
 
+/* The newest refusal of @uid is by count limit @name at @max */
+static void assert_count_refusal(int dev, const char *name, __u64 max)
+{
+	struct bpfdev_refusal r;
+
+	ck_assert_int_eq(refusals(dev, COUNT_UID, &r, 1, sizeof(r)), 1);
+	ck_assert_str_eq(r.reason, "quota");
+	ck_assert_uint_eq(r.err, EDQUOT);
+	ck_assert_str_eq(r.limit_name, name);
+	ck_assert_uint_eq(r.limit, max);
+	ck_assert_uint_eq(r.value, max + 1);
+}
+
+/* A count limit is named too: the file's progs_max, the user's maps */
+START_TEST(count_limits_are_named)
+{
+	int dev, rw, one, fd;
+
+	ck_assert_int_eq(root_param_write("user_maps_max", "1"), 0);
+	dev = member_as(COUNT_UID);
+	rw = dev_open(O_RDWR);
+	ck_assert_int_ge(rw, 0);
+	one = dev_narrow(rw, ~0ULL, ~0ULL, 1, 0);
+	ck_assert_int_ge(one, 0);
+	fd = dev_load_sf(one);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(dev_load_sf(one), -1);
+	ck_assert_int_eq(errno, EDQUOT);
+	assert_count_refusal(dev, "progs_max", 1);
+
+	fd = dev_map(rw, BPF_MAP_TYPE_ARRAY);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(dev_map(rw, BPF_MAP_TYPE_ARRAY), -1);
+	ck_assert_int_eq(errno, EDQUOT);
+	assert_count_refusal(dev, "user_maps_max", 1);
+}
+END_TEST
+
 /* Write @text to /proc/@pid/@file */
 static void proc_write(pid_t pid, const char *file, const char *text)
 {
@@ -263,6 +304,7 @@ const struct suite_def refusals_suite = {
 			TEST(users_read_why_they_were_refused),
 			TEST(others_see_none_and_root_sees_all),
 			TEST(the_last_sixteen_are_kept_and_sizes_are_checked),
+			TEST(count_limits_are_named),
 			TEST(a_user_namespace_reads_and_writes_no_ones_refusals),
 		} },
 	},

@@ -290,7 +290,8 @@ struct bpfdev_narrow {
  * @err: the errno the ioctl returned (positive)
  * @limit: the limit that refused it (reason "size" or "quota"), when known
  * @value: what the request would have taken of it (bytes, instructions;
- *	for the per-user budgets, this request's share, not the user's total)
+ *	for the per-user budgets, this request's share, not the user's total;
+ *	for a count limit, the count it would have reached: @limit + 1)
  * @comm: the caller's name
  * @op: the command by the BPF token's name ("prog_load"), as the audit
  *	record's op=
@@ -299,7 +300,7 @@ struct bpfdev_narrow {
  * @prog_type: the program type, @attach_type its attach type (or the link's),
  *	@map_type the map type, by the BPF token's names; "" when none
  * @limit_name: the parameter or per-user budget @limit is ("map_mem_max",
- *	"user_jit_max", ...), "" when none is known
+ *	"user_jit_max", "progs_max", "loads_max", ...), "" when none is known
  *
  * Strings are NUL-terminated.
  */
