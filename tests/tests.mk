@@ -12,7 +12,7 @@ D := $(BUILD)/demo
 BPF_CFLAGS := -target bpf -g -O2 -Wall -Werror -I/usr/include/$(MULTIARCH)
 
 .PHONY: test-modules tests check check-vms check-install check-system \
-	check-debug check-harness demo fuzz bench bench-publish
+	check-debug check-harness demo fuzz bench bench-publish tools-table
 
 # KERNEL=6.1, KERNEL=6.12 or a full version: boot that test kernel only.
 VM_KVERS = $(if $(KERNEL),$(filter $(KERNEL) $(KERNEL).%,$(KVERS)),$(KVERS))
@@ -163,6 +163,15 @@ fuzz: deps ## the ioctl fuzzer alone, FUZZ_ITERATIONS requests per grant and ker
 	@$(MAKE) --no-print-directory check-vms VM_OUT=$(BUILD)/fuzz \
 		BPFDEV_VM_APPEND="BPFDEV_FUZZ_ITERATIONS=$(FUZZ_ITERATIONS)" \
 		GUEST_SCRIPT=tests/fuzz/run-in-guest.sh VM_TIMEOUT=7200
+
+# Every tool of Debian's libbpf-tools, as root and as a member with every
+# type delegated: the table in README (tests/tools/run-in-guest.sh).
+tools-table: deps ## each of Debian's libbpf-tools as root and as a member: build/tools/
+	@$(MAKE) --no-print-directory test-modules tests
+	@$(MAKE) --no-print-directory check-vms VM_OUT=$(BUILD)/tools \
+		GUEST_SCRIPT=tests/tools/run-in-guest.sh VM_TIMEOUT=3600 \
+		LIBBPF_TOOLS="$$(dpkg -L libbpf-tools | sed -n 's|^/usr/sbin/||p' | tr '\n' ' ')"
+	@grep -H '^TOOL ' $(BUILD)/tools/*/verdict.log
 
 # The results stay in build/bench until bench-publish copies them to docs/.
 BENCH_ROUNDS ?= 15

@@ -12,7 +12,8 @@
 #                                   load (scripts/kernels.sh modules),
 #                                   and their load order in ./order
 #   $LIBDIR/libbpfdev.so*, $BINDIR/bpfdev-run, /usr/sbin/bpftool
-#   /usr/sbin/TOOL                  for each TOOL in GUEST_SBIN
+#   /usr/sbin/TOOL                  for each TOOL in GUEST_SBIN, and
+#                                   their names in /opt/bpfdev-tests/sbin
 # where LIBDIR and BINDIR (environment) are where make install puts them,
 # since the test programs and bpfdev-run look there. GUEST_SBIN
 # (environment, optional) names more of this machine's /usr/sbin programs
@@ -41,6 +42,7 @@ cp /usr/sbin/bpftool "$stage/usr/sbin/"
 for t in ${GUEST_SBIN:-}; do
 	[ -x "/usr/sbin/$t" ] || { echo "stage: no /usr/sbin/$t (make deps)" >&2; exit 1; }
 	cp "/usr/sbin/$t" "$stage/usr/sbin/"
+	echo "$t" >>"$stage/opt/bpfdev-tests/sbin"
 done
 # A kernel not unpacked by kernels.sh (check-debug's) has none to stage.
 if kos=$("$root/scripts/kernels.sh" modules "$kver" 2>/dev/null); then
