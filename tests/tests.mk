@@ -27,7 +27,7 @@ test-modules: ## the module and its test-only broken twin for each test kernel
 # --- test programs ----------------------------------------------------------
 # The Check suite; unmodified libbpf programs for the interposer tests; the
 # library's API test and host, the program it lives in (linked); the fuzzer, the benchmark and the system test's helper.
-LIBBPF_PROGS := sockcount xdpcount fentrycount loadobj probe threads cgrace
+LIBBPF_PROGS := sockcount xdpcount fentrycount kprobecount loadobj probe threads cgrace
 # Debian's libbpf-tools the tools suite runs (tools_test.c), unmodified
 LIBBPF_TOOLS := runqlat cpudist biolatency bitesize softirqs hardirqs \
 	vfsstat tcprtt klockstat wakeuptime
@@ -49,6 +49,7 @@ $(T)/%.skel.h: $(T)/%.bpf.o
 $(T)/sockcount: $(T)/sockcount.skel.h
 $(T)/xdpcount: $(T)/xdpcount.skel.h
 $(T)/fentrycount: $(T)/fentrycount.skel.h
+$(T)/kprobecount: $(T)/kprobecount.skel.h
 $(addprefix $(T)/,$(LIBBPF_PROGS)): LDLIBS := $(shell pkg-config --libs libbpf) -lpthread
 $(T)/apitest: LDLIBS := -L$(BUILD)/lib -lbpfdev
 $(T)/apitest: CFLAGS_EXTRA := -Ilib/libbpfdev

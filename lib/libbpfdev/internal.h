@@ -48,6 +48,7 @@ void bpfdev_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The interposer: glibc's syscall(), for the whole process (interpose.c). */
 LIBBPFDEV_API long bpfdev_interposed_syscall(long nr, ...);
+LIBBPFDEV_API int bpfdev_interposed_ioctl(int fd, unsigned long req, ...);
 
 /*
  * Opts structs, as libbpf's libbpf_internal.h: each ends in a field named by
@@ -104,6 +105,18 @@ int bpfdev_ioctl_sys_bpf(int dev_fd, int cmd, union bpf_attr *attr,
 const char *bpfdev_cmd_name(int cmd);
 
 /* Where the interposer sends a bpf command (route.c). */
+/* Copy @len bytes of the caller's at @src: 0, or -1 if unreadable */
+int bpfdev_peek_user(void *dst, const void *src, size_t len);
+
+/* kprobe.c: kprobes as kprobe_multi links (BPFDEV_KPROBE_MULTI=1) */
+int bpfdev_kprobe_multi(void);
+long bpfdev_kprobe_perf_event_open(const long a[6]);
+int bpfdev_kprobe_link_create(const union bpf_attr *uattr, unsigned int size,
+			      long *ret);
+int bpfdev_kprobe_load_attr(union bpf_attr *attr, unsigned int size);
+void bpfdev_kprobe_load_done(union bpf_attr *uattr, const union bpf_attr *copy,
+			     unsigned int size);
+
 enum bpfdev_route {
 	BPFDEV_ROUTE_KERNEL,	/* bpf(2), unchanged */
 	BPFDEV_ROUTE_DEVICE,	/* the device's BPFDEV_IOC_SYS_BPF */

@@ -126,14 +126,28 @@ static long route_bpf(const long a[6])
 	union bpf_attr *attr = (union bpf_attr *)a[1];
 	unsigned int size = (unsigned int)a[2];
 	enum bpfdev_route route = bpfdev_route(cmd, attr, size);
+	union bpf_attr copy;
 	__u64 since = 0;
 	char why[128];
+	long made;
 
+	if (cmd == BPF_LINK_CREATE &&
+	    bpfdev_kprobe_link_create(attr, size, &made))
+		return made;
 	fd = route != BPFDEV_ROUTE_KERNEL ? bpfdev_device_fd() : -1;
 	if (fd < 0)
 		return kernel_bpf(a);
 	if (bpfdev_debug())
 		since = now_ns();
+	/* a kprobe program, loaded for the kprobe_multi link it will get */
+	memset(&copy, 0, sizeof(copy));
+	if (cmd == BPF_PROG_LOAD && bpfdev_kprobe_multi() &&
+	    size <= sizeof(copy) && !bpfdev_peek_user(&copy, attr, size) &&
+	    bpfdev_kprobe_load_attr(&copy, size)) {
+		ret = device_bpf(route, fd, cmd, &copy, size);
+		bpfdev_kprobe_load_done(attr, &copy, size);
+		goto out;
+	}
 	ret = device_bpf(route, fd, cmd, attr, size);
 	/*
 	 * Another thread may close the checked fd, or dup2() another file
@@ -153,6 +167,7 @@ static long route_bpf(const long a[6])
 			return kernel_bpf(a);
 		ret = device_bpf(route, fd, cmd, attr, size);
 	}
+out:
 	if (bpfdev_debug()) {
 		int saved = errno;
 
@@ -190,5 +205,7 @@ long bpfdev_interposed_syscall(long nr, ...)
 
 	if (nr == __NR_bpf)
 		return route_bpf(a);
+	if (nr == __NR_perf_event_open)
+		return bpfdev_kprobe_perf_event_open(a);
 	return bpfdev_real_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 }

@@ -33,7 +33,7 @@
  * write() into a pipe reads the same bytes, or fails with EFAULT the same
  * way. errno is left as it was.
  */
-static int peek_user(void *dst, const void *src, size_t len)
+int bpfdev_peek_user(void *dst, const void *src, size_t len)
 {
 	struct iovec local = { .iov_base = dst, .iov_len = len };
 	struct iovec remote = { .iov_base = (void *)src, .iov_len = len };
@@ -68,7 +68,7 @@ static long link_attach_type(const union bpf_attr *attr, unsigned int size)
 	__u32 type = 0;
 
 	if (size >= off + sizeof(type) &&
-	    peek_user(&type, (const char *)attr + off, sizeof(type)))
+	    bpfdev_peek_user(&type, (const char *)attr + off, sizeof(type)))
 		return -1;
 	return type;
 }

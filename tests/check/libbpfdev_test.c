@@ -678,6 +678,48 @@ START_TEST(xdp_only_grant_runs_a_libbpf_xdp_program)
 }
 END_TEST
 
+/*
+ * BPFDEV_KPROBE_MULTI=1: an ordinary libbpf kprobe and kretprobe, which
+ * libbpf attaches through perf_event_open(2) (EACCES for a member), become
+ * kprobe_multi links and count every call, on entry and on return. 6.1 has
+ * no fprobe: the link is refused there, and the program says so.
+ */
+START_TEST(kprobes_attach_as_kprobe_multi_links)
+{
+	const char *env[] = { "BPFDEV_KPROBE_MULTI=1", NULL };
+	char path[PATH_MAX + 64];
+	const char *argv[] = { "/usr/bin/bpfdev-run", path, NULL };
+	static struct run r;
+
+	snprintf(path, sizeof(path), "%s", prog_path("kprobecount"));
+	ck_assert_int_eq(root_param_write("delegate_progs", "kprobe"), 0);
+	ck_assert_int_eq(root_param_write("delegate_attachs",
+					  "trace_kprobe_multi"), 0);
+	run_as(MEMBER, env, argv, &r);
+	if (kernel_is_612()) {
+		/* ioctl(PERF_EVENT_IOC_SET_BPF): libbpf finds no perf link */
+		ck_assert_msg(exited(&r, 0), "status %d:\n%s", r.status,
+			      run_tail(&r));
+		assert_has(&r, "kprobecount: ok: wrote 10, counted 10 in, 10 out");
+		/* BPF_LINK_CREATE: its probe loads a tracepoint program */
+		ck_assert_int_eq(root_param_write("delegate_progs",
+						  "kprobe:tracepoint"), 0);
+		run_as(MEMBER, env, argv, &r);
+		ck_assert_msg(exited(&r, 0), "status %d:\n%s", r.status,
+			      run_tail(&r));
+		assert_has(&r, "kprobecount: ok: wrote 10, counted 10 in, 10 out");
+	} else {
+		ck_assert_msg(exited(&r, 1), "status %d:\n%s", r.status,
+			      run_tail(&r));
+		assert_has(&r, "kprobecount: attach: ");
+	}
+	/* without it, perf_event_open(2) answers, as for any non-root */
+	run_as(MEMBER, NULL, argv, &r);
+	ck_assert_msg(exited(&r, 1), "status %d:\n%s", r.status, run_tail(&r));
+	assert_has(&r, "perf event: Permission denied");
+}
+END_TEST
+
 /* Which of our programs each delegated program type runs */
 static const struct {
 	const char *type, *prog;
@@ -739,6 +781,7 @@ const struct suite_def libbpfdev_suite = { "libbpfdev", {
 	{ "grants", .timeout = 180, .reset_grant = 1, .tests = {
 		TEST(xdp_only_grant_runs_a_libbpf_xdp_program),
 		TEST(man_page_examples_run_as_written),
+		TEST(kprobes_attach_as_kprobe_multi_links),
 		TEST(explain_and_debug_say_why_a_load_was_refused),
 	} },
 	{ "harmless", .timeout = 180, .reset_grant = 1, .tests = {
