@@ -5,14 +5,17 @@
  *   device.c     the interposer's lazily opened, revalidated device fd
  *   route.c      which bpf commands go through /dev/bpf
  *   interpose.c  syscall()
+ *   kprobe.c     kprobes as kprobe_multi links, and ioctl() for them
+ *                (BPFDEV_KPROBE_MULTI=1 only)
  *   helper.c     requests that must run with a private fd table
  *
  * The library lives inside programs that know nothing of it, some of them
  * setuid, multi-threaded, with signal handlers, fork() handlers and their
  * own children: it reads the environment only outside secure-execution
- * mode, never opens anything but a bpfdev device, reads no caller memory
- * the kernel has not been asked to check, runs no command twice, and starts
- * no process the program could see (helper.c).
+ * mode, never opens anything but a bpfdev device (and, opted in to
+ * kprobe.c, the kprobe PMU's sysfs type and a memfd a placeholder), reads
+ * no caller memory the kernel has not been asked to check, runs no
+ * command twice, and starts no process the program could see (helper.c).
  */
 #ifndef LIBBPFDEV_INTERNAL_H
 #define LIBBPFDEV_INTERNAL_H
@@ -113,9 +116,12 @@ int bpfdev_kprobe_multi(void);
 long bpfdev_kprobe_perf_event_open(const long a[6]);
 int bpfdev_kprobe_link_create(const union bpf_attr *uattr, unsigned int size,
 			      long *ret);
-int bpfdev_kprobe_load_attr(union bpf_attr *attr, unsigned int size);
-void bpfdev_kprobe_load_done(union bpf_attr *uattr, const union bpf_attr *copy,
-			     unsigned int size);
+int bpfdev_kprobe_load_attr(int dev_fd, const union bpf_attr *uattr,
+			    unsigned int size, union bpf_attr *copy,
+			    unsigned int *send);
+void bpfdev_kprobe_load_done(long fd, union bpf_attr *uattr,
+			     const union bpf_attr *before,
+			     const union bpf_attr *copy, unsigned int size);
 
 enum bpfdev_route {
 	BPFDEV_ROUTE_KERNEL,	/* bpf(2), unchanged */

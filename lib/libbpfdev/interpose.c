@@ -126,7 +126,8 @@ static long route_bpf(const long a[6])
 	union bpf_attr *attr = (union bpf_attr *)a[1];
 	unsigned int size = (unsigned int)a[2];
 	enum bpfdev_route route = bpfdev_route(cmd, attr, size);
-	union bpf_attr copy;
+	union bpf_attr copy, before;
+	unsigned int send = size;
 	__u64 since = 0;
 	char why[128];
 	long made;
@@ -140,12 +141,11 @@ static long route_bpf(const long a[6])
 	if (bpfdev_debug())
 		since = now_ns();
 	/* a kprobe program, loaded for the kprobe_multi link it will get */
-	memset(&copy, 0, sizeof(copy));
 	if (cmd == BPF_PROG_LOAD && bpfdev_kprobe_multi() &&
-	    size <= sizeof(copy) && !bpfdev_peek_user(&copy, attr, size) &&
-	    bpfdev_kprobe_load_attr(&copy, size)) {
-		ret = device_bpf(route, fd, cmd, &copy, size);
-		bpfdev_kprobe_load_done(attr, &copy, size);
+	    bpfdev_kprobe_load_attr(fd, attr, size, &copy, &send)) {
+		before = copy;
+		ret = device_bpf(route, fd, cmd, &copy, send);
+		bpfdev_kprobe_load_done(ret, attr, &before, &copy, send);
 		goto out;
 	}
 	ret = device_bpf(route, fd, cmd, attr, size);

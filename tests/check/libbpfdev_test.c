@@ -689,6 +689,7 @@ START_TEST(kprobes_attach_as_kprobe_multi_links)
 	const char *env[] = { "BPFDEV_KPROBE_MULTI=1", NULL };
 	char path[PATH_MAX + 64];
 	const char *argv[] = { "/usr/bin/bpfdev-run", path, NULL };
+	const char *edges[] = { "/usr/bin/bpfdev-run", path, "edges", NULL };
 	static struct run r;
 
 	snprintf(path, sizeof(path), "%s", prog_path("kprobecount"));
@@ -708,6 +709,13 @@ START_TEST(kprobes_attach_as_kprobe_multi_links)
 		ck_assert_msg(exited(&r, 0), "status %d:\n%s", r.status,
 			      run_tail(&r));
 		assert_has(&r, "kprobecount: ok: wrote 10, counted 10 in, 10 out");
+		/* what it must not serve, or serve wrong */
+		run_as(MEMBER, env, edges, &r);
+		ck_assert_msg(exited(&r, 0), "status %d:\n%s", r.status,
+			      run_tail(&r));
+		assert_has(&r, "kprobecount: unknown function: ESRCH\n");
+		assert_has(&r, "kprobecount: offset: EACCES\n");
+		assert_has(&r, "kprobecount: set_bpf on an eventfd: EINVAL\n");
 	} else {
 		ck_assert_msg(exited(&r, 1), "status %d:\n%s", r.status,
 			      run_tail(&r));
@@ -717,6 +725,8 @@ START_TEST(kprobes_attach_as_kprobe_multi_links)
 	run_as(MEMBER, NULL, argv, &r);
 	ck_assert_msg(exited(&r, 1), "status %d:\n%s", r.status, run_tail(&r));
 	assert_has(&r, "perf event: Permission denied");
+	run_as(MEMBER, NULL, edges, &r);
+	assert_has(&r, "kprobecount: set_bpf on an eventfd: ENOTTY\n");
 }
 END_TEST
 
