@@ -40,7 +40,8 @@ static const char *attach_errno(struct bpf_link *link)
 /* kprobecount edges: how attaches the interposer must not serve end */
 static int edges(struct kprobecount_bpf *skel)
 {
-	LIBBPF_OPTS(bpf_kprobe_opts, at_offset, .offset = 4);
+	struct bpf_kprobe_opts at_offset = { .sz = sizeof(at_offset),
+					     .offset = 4 };
 	struct bpf_program *prog = skel->progs.count_entries;
 	int e = eventfd(0, EFD_CLOEXEC);
 
