@@ -8,7 +8,7 @@
 # kprobe_multi links, bpfdev-run(1)). One line per tool and user: "TOOL name who ok|FAIL: its exit: the first error line", then the
 # refusals and the start of what it printed. "ok": it exited 0 after
 # SIGINT and printed no error (a user stack it cannot name, "failed to get
-# syms", is none). The table in README and bpfdev(4) (TOOLS) was read from
+# syms", or ksnoop's "lost N events" is none). The table in README and bpfdev(4) (TOOLS) was read from
 # this output.
 set -u
 [ ! -f /lib/bpfdev/kernel/order ] || while read -r ko; do
@@ -32,6 +32,7 @@ args() {
 	javagc) echo -p 1 ;;
 	fsdist | fsslower) echo -t ext4 ;;
 	vfsstat) echo 1 2 ;;	# it sleeps through SIGINT
+	klockstat) echo -d 2 ;;	# its report outlasts the SIGINT grace
 	esac
 }
 
@@ -79,7 +80,8 @@ sh /tmp/sigint.sh /usr/sbin/$tool $(args "$tool")" >/tmp/explain.out 2>&1
 		err=$(grep -hiE 'fail|denied|not permitted|no such|error|killed|refused:' \
 			/tmp/tool.out /tmp/explain.out 2>/dev/null |
 			grep -v -e 'prog_type=tracepoint: prog_type' \
-				-e 'failed to get syms' | head -n 1)
+				-e 'failed to get syms' -e 'lost [0-9]* events' |
+			head -n 1)
 		if grep -qx 'exit status 0' /tmp/tool.out && [ -z "$err" ]; then
 			echo "TOOL $tool $who ok"
 		else
