@@ -126,7 +126,7 @@ static long route_bpf(const long a[6])
 	union bpf_attr *attr = (union bpf_attr *)a[1];
 	unsigned int size = (unsigned int)a[2];
 	enum bpfdev_route route = bpfdev_route(cmd, attr, size);
-	union bpf_attr copy, before;
+	union bpf_attr copy, before, *sent = attr;
 	unsigned int send = size;
 	__u64 since = 0;
 	char why[128];
@@ -141,14 +141,12 @@ static long route_bpf(const long a[6])
 	if (bpfdev_debug())
 		since = now_ns();
 	/* a kprobe program, loaded for the kprobe_multi link it will get */
-	if (cmd == BPF_PROG_LOAD && bpfdev_kprobe_multi() &&
+	if (cmd == BPF_PROG_LOAD &&
 	    bpfdev_kprobe_load_attr(fd, attr, size, &copy, &send)) {
 		before = copy;
-		ret = device_bpf(route, fd, cmd, &copy, send);
-		bpfdev_kprobe_load_done(ret, attr, &before, &copy, send);
-		goto out;
+		sent = &copy;
 	}
-	ret = device_bpf(route, fd, cmd, attr, size);
+	ret = device_bpf(route, fd, cmd, sent, send);
 	/*
 	 * Another thread may close the checked fd, or dup2() another file
 	 * over it, between the check and the ioctl: the ioctl then fails
@@ -165,9 +163,10 @@ static long route_bpf(const long a[6])
 		fd = bpfdev_device_fd();
 		if (fd < 0)
 			return kernel_bpf(a);
-		ret = device_bpf(route, fd, cmd, attr, size);
+		ret = device_bpf(route, fd, cmd, sent, send);
 	}
-out:
+	if (sent == &copy)
+		bpfdev_kprobe_load_done(ret, attr, &before, &copy, send);
 	if (bpfdev_debug()) {
 		int saved = errno;
 
