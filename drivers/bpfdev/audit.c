@@ -42,7 +42,7 @@
  *
  *   bpfdev op=prog_load prog_type=socket_filter attach_type=none
  *     map_type=none res=denied reason=prog_type errno=1 pid=120 uid=1000
- *     auid=4294967295 ses=4294967295 comm="loader" suppressed=37
+ *     auid=4294967295 ses=4294967295 comm="loader" suppressed=37 profile=default
  *
  * op is the bpf command ("unknown" if the request was not readable), the
  * type fields are names or "none", res is ok, failed (the kernel refused a
@@ -50,10 +50,14 @@
  * errno is positive or 0, comm is quoted, or hex when it holds characters
  * that could be mistaken for the record's own syntax. suppressed, only when
  * not 0, is how many of this user's records the rate limit held back since
- * its last record that was written.
+ * its last record that was written. profile is the name of the profile the
+ * file was opened from (profile.c), "default" for /dev/bpf. The rate, the
+ * bucket and the refusals kept are per profile and user, as users.c keys
+ * its entries.
  *
  * Counters, under /sys/class/misc/bpf/stats/: executed_<cmd> (bpf(2)
- * returned success), failed_<cmd>, denied_<reason>, and audit_suppressed.
+ * returned success), failed_<cmd>, denied_<reason>, and audit_suppressed,
+ * for the requests of every profile.
  */
 #include <linux/atomic.h>
 #include <linux/audit.h>
@@ -168,7 +172,8 @@ static void audit_comm(struct audit_buffer *ab)
  * namespace below the initial one, so that setuid() through a range of
  * mapped ids neither buys records nor adds entries.
  */
-static struct bpfdev_audit_bucket *audit_bucket(void)
+static struct bpfdev_audit_bucket *
+audit_bucket(const struct bpfdev_request *req)
 {
 	struct user_namespace *ns = current_user_ns();
 	kuid_t uid = current_uid();
@@ -179,7 +184,7 @@ static struct bpfdev_audit_bucket *audit_bucket(void)
 			ns = ns->parent;
 		uid = ns->owner;
 	}
-	user = bpfdev_user_get(uid);
+	user = bpfdev_user_get(req->st->profile, uid);
 
 	return user ? bpfdev_user_audit_bucket(user) : &audit_fallback;
 }
@@ -264,7 +269,7 @@ static void refusal_keep(const struct bpfdev_request *req, int ret)
 
 	if (current_user_ns() != &init_user_ns)
 		return;
-	user = bpfdev_user_get(current_uid());
+	user = bpfdev_user_get(req->st->profile, current_uid());
 	if (!user)
 		return;
 	request_types(req, &t);
@@ -290,7 +295,7 @@ static void refusal_keep(const struct bpfdev_request *req, int ret)
 static void audit_record(const struct bpfdev_request *req, int ret,
 			 const char *res)
 {
-	struct bpfdev_audit_bucket *bucket = audit_bucket();
+	struct bpfdev_audit_bucket *bucket = audit_bucket(req);
 	u32 rate = READ_ONCE(audit_rate);
 	struct audit_buffer *ab;
 	struct request_types t;
@@ -319,6 +324,7 @@ static void audit_record(const struct bpfdev_request *req, int ret,
 	suppressed = audit_bucket_collect(bucket);
 	if (suppressed)
 		audit_log_format(ab, " suppressed=%llu", suppressed);
+	audit_log_format(ab, " profile=%s", req->st->profile->name);
 	audit_log_end(ab);
 }
 

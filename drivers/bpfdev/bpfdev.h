@@ -13,11 +13,14 @@
  *              before 6.5, where bpfdev freezes the map itself)
  *   cgroup.c   cgroup attach, only to a cgroup the caller may write
  *   file.c     an open file's own grant, narrowing, revocation, counts
- *   users.c    per-user limits, keyed by the caller's uid
+ *   profile.c  the grants and their nodes: /dev/bpf and /dev/bpf-NAME
+ *   configfs.c the administrator's profiles, under /sys/kernel/config
+ *   users.c    per-user limits, keyed by profile and the caller's uid
  *   objects.c  the registry: what each user created, listed and reopened
  *   audit.c    what happened: audit records and counters
  *   refusals.c why a request was refused, kept for its user to read
- *   grant.c    the administrator's grant: module parameters
+ *   grant.c    the default profile's grant: module parameters; the
+ *              grant's text form, shared with configfs.c
  *   vocab.c    the names of commands and types in the grant
  *
  * and the facts they share, each kept once:
@@ -42,6 +45,9 @@
 #include <linux/xarray.h>
 #include <linux/mutex.h>
 #include <linux/list.h>
+#include <linux/hashtable.h>
+#include <linux/cdev.h>
+#include <linux/device.h>
 
 #include <linux/bpfdev.h>
 
@@ -85,6 +91,7 @@ int bpfdev_vocab_lookup(const struct bpfdev_vocab *vocab, const char *name,
  * @map_mem_max: largest map, in bytes of memory
  * @progs_max: programs a file may create in its lifetime, 0 for no limit
  * @maps_max: maps a file may create in its lifetime, 0 for no limit
+ * @allow_seccomp: callers under a seccomp filter may use it
  */
 struct bpfdev_grant {
 	u64 cmds;
@@ -97,6 +104,7 @@ struct bpfdev_grant {
 	u64 map_mem_max;
 	u32 progs_max;
 	u32 maps_max;
+	bool allow_seccomp;
 };
 
 /* The per-user limits, also module parameters; 0 for no limit. */
@@ -108,14 +116,100 @@ struct bpfdev_user_limits {
 	u64 btf_max;	/* bytes of BTF loaded since the module was loaded */
 };
 
-void bpfdev_grant_global(struct bpfdev_grant *grant);
+/**
+ * struct bpfdev_profile_grant - everything a profile delegates, as one
+ * @grant: what its files may do
+ * @users: the limits of each user of the profile
+ * @rcu: a profile's grant is replaced whole and freed after a grace period
+ */
+struct bpfdev_profile_grant {
+	struct bpfdev_grant grant;
+	struct bpfdev_user_limits users;
+	struct rcu_head rcu;
+};
+
+void bpfdev_grant_params(struct bpfdev_profile_grant *pg);
+void bpfdev_grant_defaults(struct bpfdev_profile_grant *pg);
+int bpfdev_grant_parse(struct bpfdev_profile_grant *pg, const char *text,
+		       size_t len);
+int bpfdev_grant_print(char *buf, size_t size,
+		       const struct bpfdev_profile_grant *pg);
 void bpfdev_grant_intersect(struct bpfdev_grant *dst,
 			    const struct bpfdev_grant *with);
 void bpfdev_grant_show(struct seq_file *m, const struct bpfdev_grant *grant);
-void bpfdev_user_limits(struct bpfdev_user_limits *limits);
 u64 bpfdev_generation(void);
 extern struct srcu_struct bpfdev_grant_srcu;
-bool bpfdev_seccomp_callers_allowed(void);
+void bpfdev_grant_changed(void);
+
+/* users.c: a profile's users, by uid */
+struct bpfdev_users {
+	spinlock_t lock;		/* writers of @table */
+	DECLARE_HASHTABLE(table, 6);	/* struct bpfdev_user, RCU */
+};
+
+/* profile.c */
+#define BPFDEV_PROFILE_NAME_MAX	32
+
+/**
+ * struct bpfdev_profile - a grant and the node that hands it out
+ * @ref: held by its files and by its configfs item, which outlives its
+ *	node
+ * @name: "default" for /dev/bpf, else NAME of /dev/bpf-NAME
+ * @grant: the grant (RCU); NULL for the default profile, whose grant is
+ *	the module parameters
+ * @generation: grows at each revocation of the profile, and at its removal
+ * @lock: serialises the administrator's writes (@grant, @gid, @mode,
+ *	@enabled, @removed) and open(2) with removal
+ * @gid: the node's group
+ * @mode: the node's mode
+ * @enabled: its node is registered
+ * @failed: registering its node failed: it will have none
+ * @removed: it was removed: its files execute nothing more
+ * @users: its per-user limits and counters (users.c)
+ * @dev: its node's device (a named profile's), holding a reference
+ * @cdev: its node's char device
+ */
+struct bpfdev_profile {
+	struct kref ref;
+	char name[BPFDEV_PROFILE_NAME_MAX + 1];
+	struct bpfdev_profile_grant __rcu *grant;
+	atomic64_t generation;
+	struct mutex lock;
+	kgid_t gid;
+	umode_t mode;
+	bool enabled;
+	bool failed;
+	bool removed;
+	struct bpfdev_users users;
+	struct device dev;
+	struct cdev cdev;
+};
+
+extern struct bpfdev_profile bpfdev_default_profile;
+extern const struct file_operations bpfdev_fops;
+
+void bpfdev_profile_get(struct bpfdev_profile *p);
+void bpfdev_profile_put(struct bpfdev_profile *p);
+struct bpfdev_profile *bpfdev_profile_of(struct inode *inode);
+struct bpfdev_fstate *bpfdev_profile_open(struct bpfdev_profile *p);
+void bpfdev_profile_grant(struct bpfdev_profile *p,
+			  struct bpfdev_profile_grant *out);
+u64 bpfdev_profile_generation(struct bpfdev_profile *p);
+struct bpfdev_profile *bpfdev_profile_new(const char *name);
+void bpfdev_profile_set_grant(struct bpfdev_profile *p,
+			      struct bpfdev_profile_grant *pg);
+int bpfdev_profile_set_owner(struct bpfdev_profile *p, const kgid_t *gid,
+			     const umode_t *mode);
+int bpfdev_profile_enable(struct bpfdev_profile *p);
+void bpfdev_profile_revoke(struct bpfdev_profile *p);
+void bpfdev_profile_remove(struct bpfdev_profile *p);
+int bpfdev_profiles_init(void);
+void bpfdev_profiles_exit(void);
+
+/* configfs.c */
+int bpfdev_configfs_init(void);
+void bpfdev_configfs_ready(void);
+void bpfdev_configfs_exit(void);
 
 /* file.c: the state of an open file, shared with the files narrowed from it */
 
@@ -123,8 +217,10 @@ bool bpfdev_seccomp_callers_allowed(void);
  * struct bpfdev_fstate - the state of an open file (file.c)
  * @ref: held by the file and by files narrowed from it
  * @parent: the state this one was narrowed from, or NULL
+ * @profile: the profile whose node it was opened from (a reference)
  * @own: the file's own grant
  * @generation: the revocation generation it was made in
+ * @profile_generation: its profile's revocation generation then
  * @depth: how many narrowings away from a file opened from the node
  * @progs: programs created through it and its narrowed files
  * @maps: maps created through it and its narrowed files
@@ -136,8 +232,10 @@ bool bpfdev_seccomp_callers_allowed(void);
 struct bpfdev_fstate {
 	struct kref ref;
 	struct bpfdev_fstate *parent;
+	struct bpfdev_profile *profile;
 	struct bpfdev_grant own;
 	u64 generation;
+	u64 profile_generation;
 	u32 depth;
 	atomic_t progs;
 	atomic_t maps;
@@ -147,10 +245,14 @@ struct bpfdev_fstate {
 	const struct cred *cred[BPFDEV_CRED_CACHE];
 };
 
-struct bpfdev_fstate *bpfdev_fstate_new(struct bpfdev_fstate *parent,
+struct bpfdev_fstate *bpfdev_fstate_new(struct bpfdev_profile *profile,
+					struct bpfdev_fstate *parent,
 					const struct bpfdev_grant *narrow);
 void bpfdev_fstate_put(struct bpfdev_fstate *st);
 bool bpfdev_fstate_revoked(const struct bpfdev_fstate *st);
+void bpfdev_fstate_grant(const struct bpfdev_fstate *st,
+			 const struct bpfdev_profile_grant *pg,
+			 struct bpfdev_grant *grant);
 void bpfdev_fstate_effective(const struct bpfdev_fstate *st,
 			     struct bpfdev_grant *grant);
 /* A count limit that refused a request: its parameter's name and value */
@@ -161,7 +263,8 @@ struct bpfdev_count_limit {
 
 int bpfdev_fstate_charge(struct bpfdev_fstate *st, int cmd,
 			 struct bpfdev_count_limit *hit);
-bool bpfdev_fstate_within(struct bpfdev_fstate *st, int cmd);
+bool bpfdev_fstate_within(struct bpfdev_fstate *st, int cmd,
+			  const struct bpfdev_profile_grant *pg);
 void bpfdev_fstate_refund(struct bpfdev_fstate *st, int cmd);
 
 /**
@@ -225,8 +328,10 @@ struct bpfdev_user;
 
 struct bpfdev_objects *bpfdev_user_objects(struct bpfdev_user *user);
 
-struct bpfdev_user *bpfdev_user_get(kuid_t uid);
-struct bpfdev_user *bpfdev_user_find(kuid_t uid);
+struct bpfdev_user *bpfdev_user_get(struct bpfdev_profile *p, kuid_t uid);
+struct bpfdev_user *bpfdev_user_find(struct bpfdev_profile *p, kuid_t uid);
+void bpfdev_user_limits(struct bpfdev_user *user,
+			struct bpfdev_user_limits *lim);
 int bpfdev_user_begin(struct bpfdev_user *user, int cmd,
 		      struct bpfdev_count_limit *hit);
 void bpfdev_user_end(struct bpfdev_user *user, int cmd, bool created);
@@ -235,11 +340,13 @@ int bpfdev_user_jit_reserve(struct bpfdev_user *user, u32 bytes, u64 max);
 void bpfdev_user_jit_commit(struct bpfdev_user *user, u32 reserved,
 			    u32 worst, int fd, const struct cred *cred);
 void bpfdev_users_init(void);
-bool bpfdev_user_within(struct bpfdev_user *user, int cmd);
+void bpfdev_users_new(struct bpfdev_users *users);
+bool bpfdev_user_within(struct bpfdev_user *user, int cmd,
+			const struct bpfdev_user_limits *lim);
 int bpfdev_user_btf_charge(struct bpfdev_user *user, u64 bytes, u64 max);
 void bpfdev_user_btf_refund(struct bpfdev_user *user, u64 bytes);
 void bpfdev_user_budgets(struct bpfdev_user *user, u64 *jit, u64 *btf);
-void bpfdev_users_free(void);
+void bpfdev_users_free(struct bpfdev_users *users);
 struct bpfdev_audit_bucket *bpfdev_user_audit_bucket(struct bpfdev_user *user);
 
 /* refusals.c: each user's last refusals (BPFDEV_IOC_REFUSALS) */
@@ -252,9 +359,9 @@ struct bpfdev_refusal_ring {
 void bpfdev_refusals_init(struct bpfdev_refusal_ring *ring);
 void bpfdev_refusals_add(struct bpfdev_refusal_ring *ring,
 			 struct bpfdev_refusal *r);
-long bpfdev_refusals_read(void __user *arg);
+long bpfdev_refusals_read(struct bpfdev_profile *p, void __user *arg);
 struct bpfdev_refusal_ring *bpfdev_user_refusals(struct bpfdev_user *user);
-void bpfdev_users_refusals(kuid_t uid,
+void bpfdev_users_refusals(struct bpfdev_profile *p, kuid_t uid,
 			   void (*fn)(struct bpfdev_refusal_ring *, void *),
 			   void *arg);
 

@@ -62,6 +62,17 @@ bool bpfdev_test_skip_final_count(void)
 	return true;
 }
 
+/* The budget decided under the grant before the section, not in it. */
+void bpfdev_test_budget_window(void)
+{
+	usleep_range(50, 100);	/* a sleep: see bpfdev_test_reread_types() */
+}
+
+bool bpfdev_test_budget_unchecked(void)
+{
+	return true;
+}
+
 static atomic64_t *revoke_generation;
 
 static void revoke_bump(struct work_struct *work)
@@ -88,6 +99,29 @@ bool bpfdev_test_revoke_late(atomic64_t *generation)
 bool bpfdev_test_record_any_creds(void)
 {
 	udelay(50);
+	return true;
+}
+
+/*
+ * A grant written a field at a time into the one files read: between the
+ * masks and the limits, a file sees the new masks with the old limits.
+ */
+bool bpfdev_test_grant_store(struct bpfdev_profile_grant *live,
+			     const struct bpfdev_profile_grant *pg)
+{
+	WRITE_ONCE(live->grant.cmds, pg->grant.cmds);
+	WRITE_ONCE(live->grant.progs, pg->grant.progs);
+	WRITE_ONCE(live->grant.maps, pg->grant.maps);
+	WRITE_ONCE(live->grant.attachs, pg->grant.attachs);
+	WRITE_ONCE(live->grant.insns, pg->grant.insns);
+	usleep_range(2000, 3000);	/* a sleep: see bpfdev_test_reread_types() */
+	WRITE_ONCE(live->grant.insn_max, pg->grant.insn_max);
+	WRITE_ONCE(live->grant.btf_max, pg->grant.btf_max);
+	WRITE_ONCE(live->grant.map_mem_max, pg->grant.map_mem_max);
+	WRITE_ONCE(live->grant.progs_max, pg->grant.progs_max);
+	WRITE_ONCE(live->grant.maps_max, pg->grant.maps_max);
+	WRITE_ONCE(live->grant.allow_seccomp, pg->grant.allow_seccomp);
+	live->users = pg->users;
 	return true;
 }
 

@@ -224,4 +224,11 @@ static inline void bpfdev_compat_cgroup_link_clear(union bpf_attr *s)
 }
 #endif
 
+/* struct device_type's devnode() takes a const device since 6.2. */
+#if BPFDEV_KERNEL_GE(6, 2)
+#define BPFDEV_DEVNODE_CONST	const
+#else
+#define BPFDEV_DEVNODE_CONST
+#endif
+
 #endif /* _BPFDEV_COMPAT_H */

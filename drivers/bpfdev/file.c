@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The state of an open file of /dev/bpf: its own grant, the revocation
- * generation it was made in, and what it created.
+ * The state of an open file of /dev/bpf or /dev/bpf-NAME: its profile, its
+ * own grant, the revocation generations it was made in, and what it created.
  *
- * A file opened from the node has no grant of its own: the effective grant
- * is computed at every call as the module parameters intersected with the
- * file's own grant, so a change by root applies to open files at once, in
+ * A file opened from a node has no grant of its own: the effective grant
+ * is computed at every call as its profile's grant (the module parameters,
+ * for /dev/bpf) intersected with the file's own grant, so a change by root applies to open files at once, in
  * either direction. BPFDEV_IOC_NARROW makes a new file whose own grant is
  * narrower;
  * it keeps a reference to the state it was narrowed from, so that what it
@@ -23,12 +23,14 @@
 
 /**
  * bpfdev_fstate_new() - the state of a new file
+ * @profile: the profile whose node is opened (ignored for a narrowing)
  * @parent: the state of the file it is narrowed from, or NULL for open(2)
  * @narrow: the grant to narrow with (ignored for open(2))
  *
  * Return: the state, or NULL without memory.
  */
-struct bpfdev_fstate *bpfdev_fstate_new(struct bpfdev_fstate *parent,
+struct bpfdev_fstate *bpfdev_fstate_new(struct bpfdev_profile *profile,
+					struct bpfdev_fstate *parent,
 					const struct bpfdev_grant *narrow)
 {
 	struct bpfdev_fstate *st = kzalloc(sizeof(*st), GFP_KERNEL_ACCOUNT);
@@ -44,13 +46,15 @@ struct bpfdev_fstate *bpfdev_fstate_new(struct bpfdev_fstate *parent,
 		st->parent = parent;
 		st->own = parent->own;
 		bpfdev_grant_intersect(&st->own, narrow);
+		st->profile = parent->profile;
 		st->generation = parent->generation;
+		st->profile_generation = parent->profile_generation;
 		st->depth = parent->depth + 1;
 	} else {
 		/*
 		 * A file opened from the node has no restriction of its
-		 * own: it gets what the module parameters give at each call,
-		 * wider or narrower as root changes them.
+		 * own: it gets what its profile gives at each call, wider
+		 * or narrower as root changes it.
 		 */
 		st->own.cmds = ~0ULL;
 		st->own.progs = ~0ULL;
@@ -60,8 +64,12 @@ struct bpfdev_fstate *bpfdev_fstate_new(struct bpfdev_fstate *parent,
 		st->own.insn_max = U32_MAX;
 		st->own.btf_max = U32_MAX;
 		st->own.map_mem_max = U64_MAX;
+		st->own.allow_seccomp = true;
+		st->profile = profile;
 		st->generation = bpfdev_generation();
+		st->profile_generation = bpfdev_profile_generation(profile);
 	}
+	bpfdev_profile_get(st->profile);
 	return st;
 }
 
@@ -69,11 +77,13 @@ static void fstate_release(struct kref *ref)
 {
 	struct bpfdev_fstate *st = container_of(ref, struct bpfdev_fstate, ref);
 	struct bpfdev_fstate *parent = st->parent;
+	struct bpfdev_profile *profile = st->profile;
 
 	bpfdev_cred_cache_drop(st);
 	kfree(st);
 	if (parent)
 		bpfdev_fstate_put(parent);
+	bpfdev_profile_put(profile);
 }
 
 /**
@@ -86,19 +96,24 @@ void bpfdev_fstate_put(struct bpfdev_fstate *st)
 }
 
 /**
- * bpfdev_fstate_revoked() - was every grant revoked since @st was made?
+ * bpfdev_fstate_revoked() - was every grant, or the file's profile, revoked
+ *	(or the profile removed) since @st was made?
  * @st: the state
  */
 bool bpfdev_fstate_revoked(const struct bpfdev_fstate *st)
 {
-	return st->generation != bpfdev_generation();
+	return st->generation != bpfdev_generation() ||
+	       st->profile_generation !=
+	       bpfdev_profile_generation(st->profile);
 }
 
 /**
- * bpfdev_fstate_effective() - the grant a call through @st is checked against
+ * bpfdev_fstate_grant() - the grant a call through @st is checked against,
+ *	under one copy of its profile's grant
  * @st: the state
- * @grant: filled in: the module parameters now, intersected with @st's own,
- *	and socket filters wherever any program type is delegated
+ * @pg: the copy of the profile's grant the call is decided under
+ * @grant: filled in: @pg's grant intersected with @st's own, and socket
+ *	filters wherever any program type is delegated
  *
  * libbpf loads socket filters before any program of an object: the trivial
  * program whose failure ends the load ("Couldn't load trivial BPF
@@ -106,27 +121,44 @@ bool bpfdev_fstate_revoked(const struct bpfdev_fstate *st)
  * type any user could load while kernel.unprivileged_bpf_disabled was 0,
  * and they filter only the sockets of whoever attaches them.
  */
-void bpfdev_fstate_effective(const struct bpfdev_fstate *st,
-			     struct bpfdev_grant *grant)
+void bpfdev_fstate_grant(const struct bpfdev_fstate *st,
+			 const struct bpfdev_profile_grant *pg,
+			 struct bpfdev_grant *grant)
 {
-	bpfdev_grant_global(grant);
+	*grant = pg->grant;
 	bpfdev_grant_intersect(grant, &st->own);
 	if (grant->progs)
 		grant->progs |= BIT_ULL(BPF_PROG_TYPE_SOCKET_FILTER);
 }
 
-static atomic_t *fstate_counter(struct bpfdev_fstate *st, int cmd,
-				u32 *limit)
+/**
+ * bpfdev_fstate_effective() - bpfdev_fstate_grant() under its profile's
+ *	grant now
+ * @st: the state
+ * @grant: filled in
+ */
+void bpfdev_fstate_effective(const struct bpfdev_fstate *st,
+			     struct bpfdev_grant *grant)
+{
+	struct bpfdev_profile_grant pg;
+
+	bpfdev_profile_grant(st->profile, &pg);
+	bpfdev_fstate_grant(st, &pg, grant);
+}
+
+/* What @cmd creates counts in @st (and its parents) against its limit */
+static atomic_t *fstate_counter(struct bpfdev_fstate *st, int cmd)
+{
+	return cmd == BPF_PROG_LOAD ? &st->progs : &st->maps;
+}
+
+static u32 fstate_limit(const struct bpfdev_fstate *st, int cmd,
+			const struct bpfdev_profile_grant *pg)
 {
 	struct bpfdev_grant grant;
 
-	bpfdev_fstate_effective(st, &grant);
-	if (cmd == BPF_PROG_LOAD) {
-		*limit = grant.progs_max;
-		return &st->progs;
-	}
-	*limit = grant.maps_max;
-	return &st->maps;
+	bpfdev_fstate_grant(st, pg, &grant);
+	return cmd == BPF_PROG_LOAD ? grant.progs_max : grant.maps_max;
 }
 
 /* Count one creation if @count is below @limit (0: no limit), atomically. */
@@ -153,20 +185,21 @@ static bool fstate_take(atomic_t *count, u32 limit)
 int bpfdev_fstate_charge(struct bpfdev_fstate *st, int cmd,
 			 struct bpfdev_count_limit *hit)
 {
+	struct bpfdev_profile_grant pg;
 	struct bpfdev_fstate *s;
-	atomic_t *count;
 	u32 limit;
 
 	if (cmd != BPF_PROG_LOAD && cmd != BPF_MAP_CREATE)
 		return 0;
+	bpfdev_profile_grant(st->profile, &pg);
 	for (s = st; s; s = s->parent) {
-		count = fstate_counter(s, cmd, &limit);
-		if (!fstate_take(count, limit)) {
+		limit = fstate_limit(s, cmd, &pg);
+		if (!fstate_take(fstate_counter(s, cmd), limit)) {
 			hit->name = cmd == BPF_PROG_LOAD ? "progs_max" :
 							   "maps_max";
 			hit->max = limit;
 			for (; st != s; st = st->parent)
-				atomic_dec(fstate_counter(st, cmd, &limit));
+				atomic_dec(fstate_counter(st, cmd));
 			return -EDQUOT;
 		}
 	}
@@ -177,12 +210,13 @@ int bpfdev_fstate_charge(struct bpfdev_fstate *st, int cmd,
  * bpfdev_fstate_within() - is what @st and its parents counted within limits?
  * @st: the file's state, @cmd already charged to it
  * @cmd: the command
+ * @pg: the copy of the profile's grant of the final decision
  *
  * For the final decision: a limit root lowered after the charge applies.
  */
-bool bpfdev_fstate_within(struct bpfdev_fstate *st, int cmd)
+bool bpfdev_fstate_within(struct bpfdev_fstate *st, int cmd,
+			  const struct bpfdev_profile_grant *pg)
 {
-	atomic_t *count;
 	u32 limit;
 
 	if (cmd != BPF_PROG_LOAD && cmd != BPF_MAP_CREATE)
@@ -190,8 +224,8 @@ bool bpfdev_fstate_within(struct bpfdev_fstate *st, int cmd)
 	if (bpfdev_test_skip_final_count())
 		return true;
 	for (; st; st = st->parent) {
-		count = fstate_counter(st, cmd, &limit);
-		if (limit && atomic_read(count) > limit)
+		limit = fstate_limit(st, cmd, pg);
+		if (limit && atomic_read(fstate_counter(st, cmd)) > limit)
 			return false;
 	}
 	return true;
@@ -204,10 +238,8 @@ bool bpfdev_fstate_within(struct bpfdev_fstate *st, int cmd)
  */
 void bpfdev_fstate_refund(struct bpfdev_fstate *st, int cmd)
 {
-	u32 limit;
-
 	if (cmd != BPF_PROG_LOAD && cmd != BPF_MAP_CREATE)
 		return;
 	for (; st; st = st->parent)
-		atomic_dec(fstate_counter(st, cmd, &limit));
+		atomic_dec(fstate_counter(st, cmd));
 }

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The administrator's grant: what members of the device's group may do.
+ * The default profile's grant (/dev/bpf): what members of its group may do.
+ * The named profiles (profile.c) have grants of the same keys, written as
+ * one text (bpfdev_grant_parse()); the module parameters are the default
+ * profile's only, not a ceiling over the others.
  *
  * Four masks in the BPF token's vocabulary (delegate_cmds, delegate_progs,
  * delegate_maps, delegate_attachs), as module parameters: names joined by
@@ -39,8 +42,11 @@
 /* Read-held by each request's final decision and call (sys_bpf.c). */
 DEFINE_SRCU(bpfdev_grant_srcu);
 
-/* After a change: no request decided under the old grant is still running. */
-static void grant_changed(void)
+/**
+ * bpfdev_grant_changed() - wait until no request decided under a grant
+ *	that was just changed or revoked is still running
+ */
+void bpfdev_grant_changed(void)
 {
 	synchronize_srcu(&bpfdev_grant_srcu);
 }
@@ -49,7 +55,7 @@ static void grant_changed(void)
 static int grant_set_done(int ret)
 {
 	if (!ret)
-		grant_changed();
+		bpfdev_grant_changed();
 	return ret;
 }
 
@@ -86,49 +92,64 @@ static struct grant_param delegate_insns = {
 
 static unsigned int insn_max = BPFDEV_DEFAULT_INSN_MAX;
 
+/* A mask of @vocab from @val (@len bytes, no spaces around it) into @mask */
+static int grant_mask_parse(const struct bpfdev_vocab *vocab, const char *val,
+			    size_t len, u64 *mask)
+{
+	const char *p, *end = val + len;
+	char buf[24];	/* a u64 in decimal (20 digits) or hex (18) */
+	int v;
+
+	*mask = 0;
+	if (len == 3 && !strncmp(val, "any", 3)) {
+		*mask = MASK_ANY;
+		return 0;
+	}
+	if (len == 4 && !strncmp(val, "none", 4))
+		return 0;
+	if (len && isdigit(*val)) {
+		if (len >= sizeof(buf))
+			return -EINVAL;
+		memcpy(buf, val, len);
+		buf[len] = '\0';
+		return kstrtou64(buf, 0, mask) ? -EINVAL : 0;
+	}
+	/* names joined by ':', none of them empty */
+	if (!len || end[-1] == ':')
+		return -EINVAL;
+	for (p = val; p < end; p = p + 1) {
+		const char *sep = memchr(p, ':', end - p) ?: end;
+
+		if (sep == p)
+			return -EINVAL;
+		v = bpfdev_vocab_lookup(vocab, p, sep - p);
+		if (v < 0 || v >= 64) {
+			pr_warn("bpfdev: unknown %s name '%.*s'\n",
+				vocab->kind, (int)(sep - p), p);
+			return -EINVAL;
+		}
+		*mask |= BIT_ULL(v);
+		p = sep;
+	}
+	return 0;
+}
+
 static int grant_param_set(const char *val, const struct kernel_param *kp)
 {
 	struct grant_param *gp = kp->arg;
-	const char *p, *end;
-	char buf[24];	/* a u64 in decimal (20 digits) or hex (18) */
-	u64 mask = 0;
-	int v;
+	const char *end;
+	u64 mask;
+	int ret;
 
 	val = skip_spaces(val);
 	end = val + strlen(val);
 	while (end > val && isspace(end[-1]))
 		end--;
-
-	if (end - val == 3 && !strncmp(val, "any", 3)) {
-		mask = MASK_ANY;
-		goto set;
-	}
-	if (end - val == 4 && !strncmp(val, "none", 4))
-		goto set;
-	if (end > val && isdigit(*val)) {
-		if (end - val >= sizeof(buf))
-			return -EINVAL;
-		memcpy(buf, val, end - val);
-		buf[end - val] = '\0';
-		if (kstrtou64(buf, 0, &mask))
-			return -EINVAL;
-		goto set;
-	}
-	for (p = val; p < end; p = p + 1) {
-		const char *sep = memchr(p, ':', end - p) ?: end;
-
-		v = bpfdev_vocab_lookup(gp->vocab, p, sep - p);
-		if (v < 0 || v >= 64) {
-			pr_warn("bpfdev: unknown %s name '%.*s'\n",
-				gp->vocab->kind, (int)(sep - p), p);
-			return -EINVAL;
-		}
-		mask |= BIT_ULL(v);
-		p = sep;
-	}
-set:
+	ret = grant_mask_parse(gp->vocab, val, end - val, &mask);
+	if (ret)
+		return ret;
 	WRITE_ONCE(gp->mask, mask);
-	grant_changed();
+	bpfdev_grant_changed();
 	return 0;
 }
 
@@ -369,14 +390,6 @@ module_param_cb(allow_seccomp, &grant_bool_ops, &allow_seccomp, 0644);
 MODULE_PARM_DESC(allow_seccomp,
 		 "let callers under a seccomp filter use the device (default N)");
 
-/**
- * bpfdev_seccomp_callers_allowed() - may a caller under seccomp proceed?
- */
-bool bpfdev_seccomp_callers_allowed(void)
-{
-	return READ_ONCE(allow_seccomp);
-}
-
 /*
  * Revocation: every file opened (or narrowed from one opened) before the
  * last write to "revoke" executes nothing more. Reading it gives how many
@@ -393,7 +406,7 @@ static void revoke_apply(void)
 	if (bpfdev_test_revoke_late(&generation))
 		return;
 	atomic64_inc(&generation);
-	grant_changed();
+	bpfdev_grant_changed();
 }
 
 static int revoke_set(const char *val, const struct kernel_param *kp)
@@ -427,11 +440,14 @@ u64 bpfdev_generation(void)
 }
 
 /**
- * bpfdev_grant_global() - the grant the module parameters give
- * @grant: filled in
+ * bpfdev_grant_params() - the grant the module parameters give
+ * @pg: filled in (the default profile's grant)
  */
-void bpfdev_grant_global(struct bpfdev_grant *grant)
+void bpfdev_grant_params(struct bpfdev_profile_grant *pg)
 {
+	struct bpfdev_grant *grant = &pg->grant;
+	struct bpfdev_user_limits *limits = &pg->users;
+
 	grant->cmds = READ_ONCE(delegate_cmds.mask);
 	grant->progs = READ_ONCE(delegate_progs.mask);
 	grant->maps = READ_ONCE(delegate_maps.mask);
@@ -442,19 +458,193 @@ void bpfdev_grant_global(struct bpfdev_grant *grant)
 	grant->map_mem_max = READ_ONCE(map_mem_max);
 	grant->progs_max = READ_ONCE(progs_max);
 	grant->maps_max = READ_ONCE(maps_max);
-}
-
-/**
- * bpfdev_user_limits() - the per-user limits the module parameters give
- * @limits: filled in
- */
-void bpfdev_user_limits(struct bpfdev_user_limits *limits)
-{
+	grant->allow_seccomp = READ_ONCE(allow_seccomp);
 	limits->loads_max = READ_ONCE(loads_max);
 	limits->progs_max = READ_ONCE(user_progs_max);
 	limits->maps_max = READ_ONCE(user_maps_max);
 	limits->jit_max = READ_ONCE(user_jit_max);
 	limits->btf_max = READ_ONCE(user_btf_max);
+}
+
+/**
+ * bpfdev_grant_defaults() - the grant of a key that is not given: the
+ *	module parameters' defaults (limits.h)
+ * @pg: filled in
+ */
+void bpfdev_grant_defaults(struct bpfdev_profile_grant *pg)
+{
+	memset(pg, 0, sizeof(*pg));
+	pg->grant.cmds = BPFDEV_DEFAULT_CMDS;
+	pg->grant.progs = BPFDEV_DEFAULT_PROGS;
+	pg->grant.maps = BPFDEV_DEFAULT_MAPS;
+	pg->grant.attachs = BPFDEV_DEFAULT_ATTACHS;
+	pg->grant.insns = BPFDEV_DEFAULT_INSNS;
+	pg->grant.insn_max = BPFDEV_DEFAULT_INSN_MAX;
+	pg->grant.btf_max = BPFDEV_DEFAULT_BTF_MAX;
+	pg->grant.map_mem_max = BPFDEV_DEFAULT_MAP_MEM_MAX;
+	pg->grant.progs_max = BPFDEV_DEFAULT_PROGS_MAX;
+	pg->grant.maps_max = BPFDEV_DEFAULT_MAPS_MAX;
+	pg->users.loads_max = BPFDEV_DEFAULT_LOADS_MAX;
+	pg->users.progs_max = BPFDEV_DEFAULT_USER_PROGS_MAX;
+	pg->users.maps_max = BPFDEV_DEFAULT_USER_MAPS_MAX;
+	pg->users.jit_max = BPFDEV_DEFAULT_USER_JIT_MAX;
+	pg->users.btf_max = BPFDEV_DEFAULT_USER_BTF_MAX;
+}
+
+/*
+ * The grant as text: the module parameters' names and values, key=value,
+ * for a profile's "grant" attribute (configfs.c).
+ */
+enum grant_key_type { KEY_MASK, KEY_U32, KEY_U64, KEY_BOOL };
+
+struct grant_key {
+	const char *name;
+	enum grant_key_type type;
+	size_t offset;				/* in bpfdev_profile_grant */
+	const struct bpfdev_vocab *vocab;	/* KEY_MASK */
+	u64 min, max;				/* KEY_U32, KEY_U64 */
+};
+
+#define PG_OFF(field)	offsetof(struct bpfdev_profile_grant, field)
+#define KEY_MASK(n, f, v)	{ n, KEY_MASK, PG_OFF(f), v, 0, 0 }
+#define KEY_NUM(n, t, f, lo, hi) { n, t, PG_OFF(f), NULL, lo, hi }
+
+static const struct grant_key grant_keys[] = {
+	KEY_MASK("delegate_cmds", grant.cmds, &bpfdev_vocab_cmds),
+	KEY_MASK("delegate_progs", grant.progs, &bpfdev_vocab_progs),
+	KEY_MASK("delegate_maps", grant.maps, &bpfdev_vocab_maps),
+	KEY_MASK("delegate_attachs", grant.attachs, &bpfdev_vocab_attachs),
+	KEY_MASK("delegate_insns", grant.insns, &bpfdev_vocab_insns),
+	KEY_NUM("insn_max", KEY_U32, grant.insn_max, 1, BPFDEV_INSN_MAX_LIMIT),
+	KEY_NUM("btf_max", KEY_U32, grant.btf_max, 1, BPFDEV_BTF_MAX_LIMIT),
+	KEY_NUM("map_mem_max", KEY_U64, grant.map_mem_max, 0, U64_MAX),
+	KEY_NUM("progs_max", KEY_U32, grant.progs_max, 0, U32_MAX),
+	KEY_NUM("maps_max", KEY_U32, grant.maps_max, 0, U32_MAX),
+	KEY_NUM("loads_max", KEY_U32, users.loads_max, 0, U32_MAX),
+	KEY_NUM("user_progs_max", KEY_U32, users.progs_max, 0, U32_MAX),
+	KEY_NUM("user_maps_max", KEY_U32, users.maps_max, 0, U32_MAX),
+	KEY_NUM("user_jit_max", KEY_U64, users.jit_max, 0, U64_MAX),
+	KEY_NUM("user_btf_max", KEY_U64, users.btf_max, 0, U64_MAX),
+	KEY_NUM("allow_seccomp", KEY_BOOL, grant.allow_seccomp, 0, 1),
+};
+
+/* One key=value of a grant's text, @len bytes at @tok, into @pg. */
+static int grant_key_parse(struct bpfdev_profile_grant *pg, const char *tok,
+			   size_t len, unsigned long *seen)
+{
+	const char *eq = memchr(tok, '=', len);
+	const struct grant_key *k;
+	char num[24];
+	size_t vlen;
+	u64 v;
+	int i;
+
+	if (!eq)
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(grant_keys); i++)
+		if (strlen(grant_keys[i].name) == eq - tok &&
+		    !strncmp(grant_keys[i].name, tok, eq - tok))
+			break;
+	/* a key that is not one, or one given twice: the text is wrong */
+	if (i == ARRAY_SIZE(grant_keys) || test_and_set_bit(i, seen))
+		return -EINVAL;
+	k = &grant_keys[i];
+	vlen = tok + len - (eq + 1);
+	if (!vlen)
+		return -EINVAL;
+	if (k->type == KEY_MASK)
+		return grant_mask_parse(k->vocab, eq + 1, vlen,
+					(u64 *)((char *)pg + k->offset));
+	if (vlen >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, eq + 1, vlen);
+	num[vlen] = '\0';
+	if (k->type == KEY_BOOL) {
+		bool b;
+
+		if (kstrtobool(num, &b))
+			return -EINVAL;
+		*(bool *)((char *)pg + k->offset) = b;
+		return 0;
+	}
+	if (kstrtou64(num, 0, &v) || v < k->min || v > k->max)
+		return -EINVAL;
+	if (k->type == KEY_U32)
+		*(u32 *)((char *)pg + k->offset) = v;
+	else
+		*(u64 *)((char *)pg + k->offset) = v;
+	return 0;
+}
+
+/**
+ * bpfdev_grant_parse() - a whole grant from its text
+ * @pg: filled in
+ * @text: key=value pairs, the module parameters' names and values,
+ *	separated by white space; a key not given has its default
+ * @len: bytes of @text
+ *
+ * Return: 0, or -EINVAL for a key that is not one, one given twice, a
+ * value the module parameter of the key would refuse, or a NUL in @text.
+ */
+int bpfdev_grant_parse(struct bpfdev_profile_grant *pg, const char *text,
+		       size_t len)
+{
+	const char *p = text, *end = text + len, *tok;
+	unsigned long seen = 0;
+	int ret;
+
+	BUILD_BUG_ON(ARRAY_SIZE(grant_keys) > BITS_PER_LONG);
+	bpfdev_grant_defaults(pg);
+	if (memchr(text, '\0', len))
+		return -EINVAL;
+	for (;;) {
+		while (p < end && isspace(*p))
+			p++;
+		if (p == end)
+			return 0;
+		tok = p;
+		while (p < end && !isspace(*p))
+			p++;
+		ret = grant_key_parse(pg, tok, p - tok, &seen);
+		if (ret)
+			return ret;
+	}
+}
+
+/**
+ * bpfdev_grant_print() - a whole grant as text, a key=value a line
+ * @buf: where
+ * @size: its size
+ * @pg: the grant
+ *
+ * Return: the length printed.
+ */
+int bpfdev_grant_print(char *buf, size_t size,
+		       const struct bpfdev_profile_grant *pg)
+{
+	const char *base = (const char *)pg;
+	int i, len = 0;
+
+	for (i = 0; i < ARRAY_SIZE(grant_keys); i++) {
+		const struct grant_key *k = &grant_keys[i];
+		const void *f = base + k->offset;
+
+		len += scnprintf(buf + len, size - len, "%s=", k->name);
+		if (k->type == KEY_MASK)
+			len += grant_mask_print(buf + len, size - len,
+						*(const u64 *)f, k->vocab);
+		else if (k->type == KEY_U32)
+			len += scnprintf(buf + len, size - len, "%u",
+					 *(const u32 *)f);
+		else if (k->type == KEY_U64)
+			len += scnprintf(buf + len, size - len, "%llu",
+					 *(const u64 *)f);
+		else
+			len += scnprintf(buf + len, size - len, "%c",
+					 *(const bool *)f ? 'Y' : 'N');
+		len += scnprintf(buf + len, size - len, "\n");
+	}
+	return len;
 }
 
 /* The smaller of two limits where 0 means none. */
@@ -485,6 +675,7 @@ void bpfdev_grant_intersect(struct bpfdev_grant *dst,
 	dst->map_mem_max = min(dst->map_mem_max, with->map_mem_max);
 	dst->progs_max = limit_min(dst->progs_max, with->progs_max);
 	dst->maps_max = limit_min(dst->maps_max, with->maps_max);
+	dst->allow_seccomp = dst->allow_seccomp && with->allow_seccomp;
 }
 
 static void grant_show_mask(struct seq_file *m, const char *key, u64 mask,

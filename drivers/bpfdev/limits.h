@@ -11,6 +11,7 @@
 #include <linux/bits.h>
 #include <linux/bpf.h>
 #include <linux/filter.h>
+#include <linux/kdev_t.h>
 
 /* The grant's defaults (grant.c) */
 
@@ -107,6 +108,14 @@
 
 /* charges walk the chain of narrowed files: keep it short */
 #define BPFDEV_NARROW_DEPTH_MAX		8
+
+/*
+ * The minors of the profiles' nodes: the whole range of a char major, taken
+ * in turn, so that a removed profile's number comes back only after a
+ * million more profiles were enabled. A node made by mknod for a removed
+ * profile (a container's --device) opens nothing meanwhile.
+ */
+#define BPFDEV_PROFILE_MINORS		(1U << MINORBITS)
 /* capability sets cached per file: bpf, +net_admin, ... */
 #define BPFDEV_CRED_CACHE		4
 

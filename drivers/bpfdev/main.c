@@ -2,15 +2,15 @@
 /*
  * bpfdev: delegated, scoped bpf(2) through /dev/bpf.
  *
- * The device and the life of its files. Who may open /dev/bpf is decided by
- * DAC on the node (udev makes it root:bpf 0660); an open file is a
- * capability whose ioctls run the delegated bpf commands (sys_bpf.c), report
- * what the file may do, and make narrower files from it (file.c).
+ * The devices and the life of their files. Who may open /dev/bpf, or a
+ * profile's /dev/bpf-NAME (profile.c), is decided by DAC on the node (udev
+ * makes /dev/bpf root:bpf 0660); an open file is a capability whose ioctls
+ * run the delegated bpf commands (sys_bpf.c), report what the file may do,
+ * and make narrower files from it (file.c).
  */
 #include <linux/anon_inodes.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
-#include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
@@ -25,10 +25,11 @@ static const struct file_operations bpfdev_narrowed_fops;
 
 static int bpfdev_open(struct inode *inode, struct file *file)
 {
-	struct bpfdev_fstate *st = bpfdev_fstate_new(NULL, NULL);
+	struct bpfdev_fstate *st =
+		bpfdev_profile_open(bpfdev_profile_of(inode));
 
-	if (!st)
-		return -ENOMEM;
+	if (IS_ERR(st))
+		return PTR_ERR(st);
 	file->private_data = st;
 	return nonseekable_open(inode, file);
 }
@@ -58,6 +59,7 @@ static int bpfdev_copy_sized(void *dst, size_t ksize, void __user *arg,
 static long bpfdev_info(struct file *file, void __user *arg)
 {
 	struct bpfdev_fstate *st = file->private_data;
+	struct bpfdev_profile_grant pg;
 	struct bpfdev_user_limits ulim;
 	struct bpfdev_grant grant;
 	struct bpfdev_user *user;
@@ -71,8 +73,9 @@ static long bpfdev_info(struct file *file, void __user *arg)
 	if (ret)
 		return ret;
 
-	bpfdev_fstate_effective(st, &grant);
-	bpfdev_user_limits(&ulim);
+	bpfdev_profile_grant(st->profile, &pg);
+	bpfdev_fstate_grant(st, &pg, &grant);
+	ulim = pg.users;
 	memset(&info, 0, sizeof(info));
 	info.size = min_t(u32, size, sizeof(info));
 	info.abi_version = BPFDEV_ABI_VERSION;
@@ -86,6 +89,8 @@ static long bpfdev_info(struct file *file, void __user *arg)
 		info.flags |= BPFDEV_INFO_F_REVOKED;
 	if (st->parent)
 		info.flags |= BPFDEV_INFO_F_NARROWED;
+	if (READ_ONCE(st->profile->removed))
+		info.flags |= BPFDEV_INFO_F_REMOVED;
 	info.insn_max = grant.insn_max;
 	info.cmds = grant.cmds;
 	info.progs = grant.progs;
@@ -104,7 +109,7 @@ static long bpfdev_info(struct file *file, void __user *arg)
 	info.own_insns = st->own.insns;
 	info.progs_created = atomic_read(&st->progs);
 	info.maps_created = atomic_read(&st->maps);
-	user = bpfdev_user_find(current_uid());
+	user = bpfdev_user_find(st->profile, current_uid());
 	if (user)
 		bpfdev_user_counts(user, &info.user_progs_created,
 				   &info.user_maps_created);
@@ -156,8 +161,9 @@ static long bpfdev_narrow(struct file *file, void __user *arg)
 	with.map_mem_max = nr.map_mem_max ?: st->own.map_mem_max;
 	with.progs_max = nr.progs_max;
 	with.maps_max = nr.maps_max;
+	with.allow_seccomp = true;
 
-	child = bpfdev_fstate_new(st, &with);
+	child = bpfdev_fstate_new(NULL, st, &with);
 	if (!child)
 		return -ENOMEM;
 	/* Read-only stays read-only; the anon file pins the module too. */
@@ -190,7 +196,9 @@ static long bpfdev_ioctl(struct file *file, unsigned int cmd,
 	case _IOC_NR(BPFDEV_IOC_NARROW):
 		return bpfdev_narrow(file, uarg);
 	case _IOC_NR(BPFDEV_IOC_REFUSALS):
-		return bpfdev_refusals_read(uarg);
+		return bpfdev_refusals_read(((struct bpfdev_fstate *)
+					     file->private_data)->profile,
+					    uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -200,12 +208,14 @@ static long bpfdev_ioctl(struct file *file, unsigned int cmd,
 static void bpfdev_show_fdinfo(struct seq_file *m, struct file *file)
 {
 	struct bpfdev_fstate *st = file->private_data;
+	struct bpfdev_profile_grant pg;
 	struct bpfdev_user_limits ulim;
 	struct bpfdev_grant grant;
 
-	bpfdev_fstate_effective(st, &grant);
+	bpfdev_profile_grant(st->profile, &pg);
+	bpfdev_fstate_grant(st, &pg, &grant);
 	bpfdev_grant_show(m, &grant);
-	bpfdev_user_limits(&ulim);
+	ulim = pg.users;
 	seq_printf(m, "loads_max:\t%u\n", ulim.loads_max);
 	seq_printf(m, "user_progs_max:\t%u\n", ulim.progs_max);
 	seq_printf(m, "user_maps_max:\t%u\n", ulim.maps_max);
@@ -214,11 +224,13 @@ static void bpfdev_show_fdinfo(struct seq_file *m, struct file *file)
 	seq_printf(m, "writable:\t%d\n", !!(file->f_mode & FMODE_WRITE));
 	seq_printf(m, "narrowed:\t%d\n", !!st->parent);
 	seq_printf(m, "revoked:\t%d\n", bpfdev_fstate_revoked(st));
+	seq_printf(m, "profile:\t%s\n", st->profile->name);
+	seq_printf(m, "removed:\t%d\n", READ_ONCE(st->profile->removed));
 	seq_printf(m, "progs_created:\t%d\n", atomic_read(&st->progs));
 	seq_printf(m, "maps_created:\t%d\n", atomic_read(&st->maps));
 }
 
-static const struct file_operations bpfdev_fops = {
+const struct file_operations bpfdev_fops = {
 	.owner		= THIS_MODULE,	/* an open file pins the module */
 	.open		= bpfdev_open,
 	.release	= bpfdev_release,
@@ -234,14 +246,6 @@ static const struct file_operations bpfdev_narrowed_fops = {
 	.unlocked_ioctl	= bpfdev_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.show_fdinfo	= bpfdev_show_fdinfo,
-};
-
-/* Owner, group and mode come from udev (udev/60-bpfdev.rules). */
-static struct miscdevice bpfdev_misc = {
-	.minor	= MISC_DYNAMIC_MINOR,
-	.name	= "bpf",
-	.fops	= &bpfdev_fops,
-	.groups	= bpfdev_stats_groups,
 };
 
 /*
@@ -288,15 +292,17 @@ static int __init bpfdev_init(void)
 	if (ret)
 		return ret;
 	bpfdev_users_init();
-	return misc_register(&bpfdev_misc);
+	return bpfdev_profiles_init();
 }
 
 static void __exit bpfdev_exit(void)
 {
-	misc_deregister(&bpfdev_misc);
+	/* No profile but the default is left (each pins the module). */
+	bpfdev_profiles_exit();
 	/* No file is open (each pins the module): no call is running. */
 	bpfdev_test_exit();
-	bpfdev_users_free();
+	bpfdev_objects_stop();
+	bpfdev_users_free(&bpfdev_default_profile.users);
 }
 
 module_init(bpfdev_init);

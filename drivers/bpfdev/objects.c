@@ -625,14 +625,20 @@ void bpfdev_objects_stop(void)
 }
 
 /**
- * bpfdev_objects_free() - drop every entry of a registry, at unload
- * @reg: the registry
+ * bpfdev_objects_free() - drop every entry of a registry, when its user's
+ *	profile goes (for /dev/bpf, at unload)
+ * @reg: the registry, which no request is using
  */
 void bpfdev_objects_free(struct bpfdev_objects *reg)
 {
 	unsigned long id;
 	void *obj;
 	int kind;
+
+	/* out of the sweep's list: the sweep holds the lock while it runs */
+	mutex_lock(&registries_lock);
+	list_del_init(&reg->node);
+	mutex_unlock(&registries_lock);
 
 	for (kind = 0; kind < BPFDEV_OBJ_KINDS; kind++) {
 		xa_for_each(&reg->ids[kind], id, obj)

@@ -147,7 +147,8 @@ static int policy_map_create(struct bpfdev_request *req,
 }
 
 /* Who may use a grant at all. */
-static int policy_caller(struct bpfdev_request *req)
+static int policy_caller(struct bpfdev_request *req,
+			 const struct bpfdev_grant *grant)
 {
 	/*
 	 * Raised capabilities count only in the caller's own user namespace,
@@ -157,7 +158,7 @@ static int policy_caller(struct bpfdev_request *req)
 		return bpfdev_deny(req, BPFDEV_DENY_USERNS, -EPERM);
 	/* Not a way around a sandbox that may deny bpf(2) (grant.c). */
 	if (READ_ONCE(current->seccomp.mode) != SECCOMP_MODE_DISABLED &&
-	    !bpfdev_seccomp_callers_allowed())
+	    !grant->allow_seccomp)
 		return bpfdev_deny(req, BPFDEV_DENY_SECCOMP, -EPERM);
 	return 0;
 }
@@ -176,7 +177,7 @@ static int policy_caller(struct bpfdev_request *req)
 int bpfdev_policy_lookup(struct bpfdev_request *req,
 			 const struct bpfdev_grant *grant)
 {
-	int ret = policy_caller(req);
+	int ret = policy_caller(req, grant);
 
 	if (ret)
 		return ret;
@@ -196,7 +197,7 @@ int bpfdev_policy_lookup(struct bpfdev_request *req,
 int bpfdev_policy_check(struct bpfdev_request *req,
 			const struct bpfdev_grant *grant)
 {
-	int ret = policy_caller(req);
+	int ret = policy_caller(req, grant);
 
 	if (ret)
 		return ret;

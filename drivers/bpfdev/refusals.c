@@ -84,11 +84,12 @@ static void refusals_pick(struct bpfdev_refusal_ring *ring, void *arg)
 
 /**
  * bpfdev_refusals_read() - BPFDEV_IOC_REFUSALS
+ * @prof: the profile of the file: its users' refusals
  * @arg: the caller's struct bpfdev_refusals
  *
  * Return: 0, or -EPERM, -EINVAL, -E2BIG, -EFAULT, -ENOMEM.
  */
-long bpfdev_refusals_read(void __user *arg)
+long bpfdev_refusals_read(struct bpfdev_profile *prof, void __user *arg)
 {
 	struct bpfdev_refusals __user *uq = arg;
 	struct refusals_pick p = { };
@@ -123,9 +124,9 @@ long bpfdev_refusals_read(void __user *arg)
 			return -ENOMEM;
 	}
 	if (q.uid == BPFDEV_REFUSALS_ALL_UIDS)
-		bpfdev_users_refusals(INVALID_UID, refusals_pick, &p);
+		bpfdev_users_refusals(prof, INVALID_UID, refusals_pick, &p);
 	else
-		bpfdev_users_refusals(make_kuid(&init_user_ns, q.uid),
+		bpfdev_users_refusals(prof, make_kuid(&init_user_ns, q.uid),
 				      refusals_pick, &p);
 	sort(p.r, p.n, sizeof(*p.r), refusal_newer_first, NULL);
 

@@ -89,6 +89,7 @@ static int sys_bpf_decide_and_call(struct bpfdev_request *req,
 				   struct bpfdev_user *user,
 				   const struct cred **own)
 {
+	struct bpfdev_profile_grant pg;
 	struct bpfdev_grant grant;
 	int idx, ret;
 
@@ -97,14 +98,16 @@ static int sys_bpf_decide_and_call(struct bpfdev_request *req,
 		ret = bpfdev_deny(req, BPFDEV_DENY_REVOKED, -EPERM);
 		goto out;
 	}
-	bpfdev_fstate_effective(req->st, &grant);
+	/* one copy of the grant decides all of it: never a mix of two */
+	bpfdev_profile_grant(req->st->profile, &pg);
+	bpfdev_fstate_grant(req->st, &pg, &grant);
 	ret = bpfdev_policy_check(req, &grant) ?:
 	      bpfdev_policy_limits(req, &grant) ?:
 	      bpfdev_policy_insns(req, &grant);
 	if (ret)
 		goto out;
-	if (!bpfdev_fstate_within(req->st, req->cmd) ||
-	    !bpfdev_user_within(user, req->cmd)) {
+	if (!bpfdev_fstate_within(req->st, req->cmd, &pg) ||
+	    !bpfdev_user_within(user, req->cmd, &pg.users)) {
 		ret = bpfdev_deny(req, BPFDEV_DENY_QUOTA, -EDQUOT);
 		goto out;
 	}
@@ -117,8 +120,9 @@ out:
 
 /*
  * One try: the budgets of what no memory cgroup is charged for, reserved
- * before the section (pruning them may take the user's time, not root's),
- * settled after it.
+ * before the section (pruning them may take the user's time, not root's)
+ * under the grant of that moment, looked at again in the section under
+ * the grant of the final decision, settled after it.
  */
 static int sys_bpf_try(struct bpfdev_request *req, struct bpfdev_user *user)
 {
@@ -128,7 +132,7 @@ static int sys_bpf_try(struct bpfdev_request *req, struct bpfdev_user *user)
 	u64 btf = 0;
 	int ret = 0;
 
-	bpfdev_user_limits(&lim);
+	bpfdev_user_limits(user, &lim);
 	if (req->cmd == BPF_PROG_LOAD) {
 		jit = req->attr.insn_cnt * BPFDEV_JIT_BYTES_PER_INSN;
 		ret = bpfdev_user_jit_reserve(user, jit, lim.jit_max);
@@ -142,6 +146,8 @@ static int sys_bpf_try(struct bpfdev_request *req, struct bpfdev_user *user)
 					 "user_jit_max", lim.jit_max, jit) :
 		       bpfdev_deny_limit(req, BPFDEV_DENY_QUOTA, ret,
 					 "user_btf_max", lim.btf_max, btf);
+	if (jit || btf)
+		bpfdev_test_budget_window();
 
 	ret = sys_bpf_decide_and_call(req, user, &own);
 
@@ -188,7 +194,7 @@ static int sys_bpf_execute(struct bpfdev_request *req,
 static int sys_bpf_accounted(struct bpfdev_fstate *st,
 			     struct bpfdev_request *req)
 {
-	struct bpfdev_user *user = bpfdev_user_get(current_uid());
+	struct bpfdev_user *user = bpfdev_user_get(st->profile, current_uid());
 	struct bpfdev_count_limit hit;
 	int ret;
 
@@ -227,6 +233,7 @@ static int sys_bpf_prepare(struct file *file, void __user *arg,
 	u32 size;
 	int ret;
 
+	req->st = st;
 	if (!(file->f_mode & FMODE_WRITE))
 		return bpfdev_deny(req, BPFDEV_DENY_READONLY, -EBADF);
 	if (bpfdev_fstate_revoked(st))
@@ -245,7 +252,6 @@ static int sys_bpf_prepare(struct file *file, void __user *arg,
 	if (!bpfdev_cmd_executable(sb.cmd) && !bpfdev_objects_cmd(sb.cmd))
 		return bpfdev_deny(req, BPFDEV_DENY_MALFORMED, -EOPNOTSUPP);
 
-	req->st = st;
 	ret = bpfdev_request_snapshot(req, sb.cmd, sb.attr, sb.attr_size);
 	if (ret)
 		return bpfdev_deny(req, BPFDEV_DENY_MALFORMED, ret);
@@ -266,7 +272,8 @@ static int sys_bpf_prepare(struct file *file, void __user *arg,
  */
 static int sys_bpf_lookup(struct bpfdev_request *req)
 {
-	struct bpfdev_user *user = bpfdev_user_find(current_uid());
+	struct bpfdev_user *user = bpfdev_user_find(req->st->profile,
+						    current_uid());
 	struct bpfdev_objects *reg = user ? bpfdev_user_objects(user) : NULL;
 	const union bpf_attr *k = &req->attr;
 	struct bpfdev_grant grant;

@@ -20,6 +20,7 @@
 #include <linux/types.h>
 
 struct bpfdev_request;
+struct bpfdev_profile_grant;
 
 #ifdef BPFDEV_TEST_BROKEN
 
@@ -31,8 +32,12 @@ bool bpfdev_test_allow_shared_fds(void);
 void bpfdev_test_widen_race_window(void);
 bool bpfdev_test_count_after_check(atomic_t *count, u32 limit, bool *taken);
 bool bpfdev_test_skip_final_count(void);
+void bpfdev_test_budget_window(void);
+bool bpfdev_test_budget_unchecked(void);
 bool bpfdev_test_revoke_late(atomic64_t *generation);
 bool bpfdev_test_record_any_creds(void);
+bool bpfdev_test_grant_store(struct bpfdev_profile_grant *live,
+			     const struct bpfdev_profile_grant *pg);
 void bpfdev_test_exit(void);
 
 #else
@@ -78,6 +83,23 @@ static inline bool bpfdev_test_skip_final_count(void)
 }
 
 /*
+ * sys_bpf.c: a delay after a load's JIT or BTF budget was reserved under
+ * the grant of that moment, before the final decision.
+ */
+static inline void bpfdev_test_budget_window(void)
+{
+}
+
+/*
+ * users.c: no second look at the budgets (nor at loads_max) under the
+ * grant of the final decision.
+ */
+static inline bool bpfdev_test_budget_unchecked(void)
+{
+	return false;
+}
+
+/*
  * grant.c: apply a revocation a tick after the write to "revoke" returned,
  * without waiting for the requests already decided.
  */
@@ -92,6 +114,18 @@ static inline bool bpfdev_test_revoke_late(atomic64_t *generation)
  * a file another thread dup2()ed there is recorded as the caller's.
  */
 static inline bool bpfdev_test_record_any_creds(void)
+{
+	return false;
+}
+
+/*
+ * profile.c: write a profile's new grant into the one its files are
+ * reading, a field at a time with a delay between the masks and the
+ * limits, instead of swapping in the whole new grant.
+ */
+static inline bool
+bpfdev_test_grant_store(struct bpfdev_profile_grant *live,
+			const struct bpfdev_profile_grant *pg)
 {
 	return false;
 }

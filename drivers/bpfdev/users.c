@@ -1,15 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per-user limits, keyed by the uid of the caller (not of the opener: an fd
- * can be passed on), so that reopening /dev/bpf or handing fds around does
- * not reset them.
+ * Per-user limits, keyed by the profile and the uid of the caller (not of
+ * the opener: an fd can be passed on), so that reopening /dev/bpf or
+ * handing fds around does not reset them. Each profile has its own table:
+ * its limits, counts, budgets, registry and refusals are its users' own,
+ * and go when the profile does. "The module's lifetime" below is the
+ * profile's: /dev/bpf's lasts until unload, a named profile's until root
+ * removes it and its last file is closed. A user of several profiles has
+ * each one's budgets, and removing a profile forgets what its users'
+ * programs and BTF still take: both are the administrator's choice.
  *
  * Concurrent loads are counted while they run: the verifier can use a lot
  * of memory, and that is what the limit is for. Created programs and maps
  * are counted for the module's lifetime: bpfdev sees an object created, but
  * not its last fd closed, so a live count is not something it can keep.
  * The entries are some 3.5 KB per user that ever called (its last refusals
- * are most of it), charged to its memory cgroup, freed at unload.
+ * are most of it), charged to its memory cgroup, freed with the profile
+ * (for /dev/bpf, at unload).
  *
  * Two kinds of kernel memory are not charged to the caller's memory cgroup,
  * so each user has a budget of them:
@@ -52,6 +59,7 @@
 #include <linux/spinlock.h>
 
 #include "bpfdev.h"
+#include "testhooks.h"
 
 /* One program's JIT image, charged to its user while it exists. */
 struct user_jit {
@@ -69,6 +77,7 @@ static_assert(sizeof(struct user_jit) <= BPFDEV_JIT_ENTRY_COST);
 
 struct bpfdev_user {
 	struct hlist_node node;
+	struct bpfdev_profile *profile;	/* whose table it is in */
 	kuid_t uid;
 	atomic_t loads;
 	atomic_t progs;
@@ -76,20 +85,27 @@ struct bpfdev_user {
 	struct mutex budget_lock;	/* the two budgets below */
 	struct list_head jits;		/* struct user_jit */
 	u64 jit_bytes;			/* charged and reserved */
-	u64 btf_bytes;			/* charged since module load */
+	u64 btf_bytes;			/* charged since the profile began */
 	struct bpfdev_audit_bucket audit;
 	struct bpfdev_objects objects;
 	struct bpfdev_refusal_ring refusals;
 };
 
-static DEFINE_HASHTABLE(users, 6);
-static DEFINE_SPINLOCK(users_lock);
+/**
+ * bpfdev_users_new() - an empty table, for a new profile
+ * @users: the table
+ */
+void bpfdev_users_new(struct bpfdev_users *users)
+{
+	spin_lock_init(&users->lock);
+	hash_init(users->table);
+}
 
-static struct bpfdev_user *user_find(kuid_t uid)
+static struct bpfdev_user *user_find(struct bpfdev_users *users, kuid_t uid)
 {
 	struct bpfdev_user *u;
 
-	hash_for_each_possible_rcu(users, u, node, __kuid_val(uid))
+	hash_for_each_possible_rcu(users->table, u, node, __kuid_val(uid))
 		if (uid_eq(u->uid, uid))
 			return u;
 	return NULL;
@@ -97,56 +113,75 @@ static struct bpfdev_user *user_find(kuid_t uid)
 
 /**
  * bpfdev_user_find() - the accounting entry of @uid, if it has one
+ * @p: the profile, which the caller holds
  * @uid: the caller's uid
  */
-struct bpfdev_user *bpfdev_user_find(kuid_t uid)
+struct bpfdev_user *bpfdev_user_find(struct bpfdev_profile *p, kuid_t uid)
 {
 	struct bpfdev_user *u;
 
 	rcu_read_lock();
-	u = user_find(uid);
+	u = user_find(&p->users, uid);
 	rcu_read_unlock();
 	return u;
 }
 
 /**
  * bpfdev_user_get() - the accounting entry of @uid, made on first use
+ * @p: the profile, which the caller holds
  * @uid: the caller's uid
  *
- * Entries live until the module is unloaded, so the pointer stays valid.
+ * Entries live as long as their profile, so the pointer stays valid while
+ * the caller holds it.
  *
  * Return: the entry, or NULL without memory.
  */
-struct bpfdev_user *bpfdev_user_get(kuid_t uid)
+struct bpfdev_user *bpfdev_user_get(struct bpfdev_profile *p, kuid_t uid)
 {
+	struct bpfdev_users *users = &p->users;
 	struct bpfdev_user *u, *new;
 
 	rcu_read_lock();
-	u = user_find(uid);
+	u = user_find(users, uid);
 	rcu_read_unlock();
 	if (u)
 		return u;
 
-	/* charged to the caller: entries are never freed before unload */
+	/* charged to the caller: entries live as long as the profile */
 	new = kzalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
 	if (!new)
 		return NULL;
+	new->profile = p;
 	new->uid = uid;
 	mutex_init(&new->budget_lock);
 	INIT_LIST_HEAD(&new->jits);
 	spin_lock_init(&new->audit.lock);
 	bpfdev_objects_init(&new->objects);
 	bpfdev_refusals_init(&new->refusals);
-	spin_lock(&users_lock);
-	u = user_find(uid);
+	spin_lock(&users->lock);
+	u = user_find(users, uid);
 	if (!u) {
-		hash_add_rcu(users, &new->node, __kuid_val(uid));
+		hash_add_rcu(users->table, &new->node, __kuid_val(uid));
 		u = new;
 		new = NULL;
 	}
-	spin_unlock(&users_lock);
+	spin_unlock(&users->lock);
 	kfree(new);
 	return u;
+}
+
+/**
+ * bpfdev_user_limits() - the limits of @user's profile, now
+ * @user: the entry
+ * @lim: filled in
+ */
+void bpfdev_user_limits(struct bpfdev_user *user,
+			struct bpfdev_user_limits *lim)
+{
+	struct bpfdev_profile_grant pg;
+
+	bpfdev_profile_grant(user->profile, &pg);
+	*lim = pg.users;
 }
 
 /* Take one of @limit (0: none) from @count, or -EDQUOT naming @name. */
@@ -174,7 +209,7 @@ int bpfdev_user_begin(struct bpfdev_user *user, int cmd,
 	struct bpfdev_user_limits lim;
 	int err;
 
-	bpfdev_user_limits(&lim);
+	bpfdev_user_limits(user, &lim);
 	switch (cmd) {
 	case BPF_PROG_LOAD:
 		err = user_take(&user->progs, lim.progs_max, "user_progs_max",
@@ -195,24 +230,40 @@ int bpfdev_user_begin(struct bpfdev_user *user, int cmd,
 	}
 }
 
-/**
- * bpfdev_user_within() - is what @user counted within the limits now?
- * @user: the caller's entry, @cmd already begun
- * @cmd: the command
- *
- * For the final decision: a limit root lowered after the charge applies.
- */
-bool bpfdev_user_within(struct bpfdev_user *user, int cmd)
+/* A count or budget within a limit (0: none) */
+static bool within(u64 used, u64 limit)
 {
-	struct bpfdev_user_limits lim;
+	return !limit || used <= limit;
+}
 
-	bpfdev_user_limits(&lim);
+/**
+ * bpfdev_user_within() - is what @user counted and reserved within limits?
+ * @user: the caller's entry, @cmd already begun and its budget reserved
+ * @cmd: the command
+ * @lim: the limits of the final decision, from the copy of the profile's
+ *	grant the rest of it is decided under
+ *
+ * A limit root lowered after the charge applies; so does one root raised,
+ * with nothing from the grant before mixed in.
+ */
+bool bpfdev_user_within(struct bpfdev_user *user, int cmd,
+			const struct bpfdev_user_limits *lim)
+{
+	bool budgets = !bpfdev_test_budget_unchecked();
+
 	switch (cmd) {
 	case BPF_PROG_LOAD:
-		return !lim.progs_max ||
-		       atomic_read(&user->progs) <= lim.progs_max;
+		if (!budgets)
+			return within(atomic_read(&user->progs), lim->progs_max);
+		return within(atomic_read(&user->progs), lim->progs_max) &&
+		       within(atomic_read(&user->loads), lim->loads_max) &&
+		       within(READ_ONCE(user->jit_bytes), lim->jit_max);
+	case BPF_BTF_LOAD:
+		return !budgets ||
+		       (within(atomic_read(&user->loads), lim->loads_max) &&
+			within(READ_ONCE(user->btf_bytes), lim->btf_max));
 	case BPF_MAP_CREATE:
-		return !lim.maps_max || atomic_read(&user->maps) <= lim.maps_max;
+		return within(atomic_read(&user->maps), lim->maps_max);
 	default:
 		return true;
 	}
@@ -245,16 +296,17 @@ void bpfdev_user_end(struct bpfdev_user *user, int cmd, bool created)
 }
 
 /**
- * bpfdev_users_free() - free every entry, at module unload
+ * bpfdev_users_free() - free every entry of a profile's table, when no file
+ *	of the profile is left (for /dev/bpf, at unload)
+ * @users: the table
  */
-void bpfdev_users_free(void)
+void bpfdev_users_free(struct bpfdev_users *users)
 {
 	struct bpfdev_user *u;
 	struct hlist_node *tmp;
 	int bkt;
 
-	bpfdev_objects_stop();
-	hash_for_each_safe(users, bkt, tmp, u, node) {
+	hash_for_each_safe(users->table, bkt, tmp, u, node) {
 		struct user_jit *j, *jn;
 
 		hash_del(&u->node);
@@ -286,12 +338,13 @@ struct bpfdev_refusal_ring *bpfdev_user_refusals(struct bpfdev_user *user)
 
 /**
  * bpfdev_users_refusals() - call @fn on the refusals of @uid, or of every
- *	user for INVALID_UID
+ *	user for INVALID_UID, of one profile
+ * @p: the profile, which the caller holds
  * @uid: the user
  * @fn: called under RCU: it may not sleep
  * @arg: its argument
  */
-void bpfdev_users_refusals(kuid_t uid,
+void bpfdev_users_refusals(struct bpfdev_profile *p, kuid_t uid,
 			   void (*fn)(struct bpfdev_refusal_ring *, void *),
 			   void *arg)
 {
@@ -300,11 +353,11 @@ void bpfdev_users_refusals(kuid_t uid,
 
 	rcu_read_lock();
 	if (uid_valid(uid)) {
-		u = user_find(uid);
+		u = user_find(&p->users, uid);
 		if (u)
 			fn(&u->refusals, arg);
 	} else {
-		hash_for_each_rcu(users, bkt, u, node)
+		hash_for_each_rcu(p->users.table, bkt, u, node)
 			fn(&u->refusals, arg);
 	}
 	rcu_read_unlock();
@@ -511,7 +564,7 @@ void bpfdev_user_btf_refund(struct bpfdev_user *user, u64 bytes)
  * bpfdev_user_budgets() - what @user has charged to its budgets
  * @user: the entry
  * @jit: JIT memory of its live programs (pruned first)
- * @btf: BTF memory loaded since the module was loaded
+ * @btf: BTF memory loaded since the profile began
  */
 void bpfdev_user_budgets(struct bpfdev_user *user, u64 *jit, u64 *btf)
 {

@@ -224,10 +224,35 @@ static void objs_count(struct objs *o)
 	objs_count_one(BPF_LINK_GET_NEXT_ID, &o->links, &o->max_link);
 }
 
+/*
+ * Every profile a test left (profile_test.c): each pins the module, and
+ * the next test expects none.
+ */
+static int helper_remove_profiles(void)
+{
+	DIR *d = opendir("/sys/kernel/config/bpfdev");
+	struct dirent *e;
+	char path[300];
+	int err = 0;
+
+	if (!d)
+		return 0;	/* a module without profiles */
+	while ((e = readdir(d))) {
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/config/bpfdev/%s",
+			 e->d_name);
+		if (rmdir(path))
+			err = -errno;
+	}
+	closedir(d);
+	return err;
+}
+
 static int helper_reset_params(void)
 {
 	size_t i;
-	int err = 0;
+	int err = helper_remove_profiles();
 
 	for (i = 0; i < ARRAY_LEN(param_names); i++) {
 		int ret;
@@ -375,13 +400,11 @@ static int param_path(const char *name, char *path, size_t len)
 	return snprintf(path, len, "/sys/module/bpfdev/parameters/%s", name);
 }
 
-int param_write(const char *name, const char *value)
+int file_write(const char *path, const char *value)
 {
-	char path[256];
 	ssize_t n;
 	int fd;
 
-	param_path(name, path, sizeof(path));
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -390,13 +413,11 @@ int param_write(const char *name, const char *value)
 	return n < 0 ? -errno : 0;
 }
 
-int param_read(const char *name, char *buf, size_t len)
+int file_read(const char *path, char *buf, size_t len)
 {
-	char path[256];
 	ssize_t n;
 	int fd;
 
-	param_path(name, path, sizeof(path));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -405,6 +426,26 @@ int param_read(const char *name, char *buf, size_t len)
 	if (n < 0)
 		return -errno;
 	buf[n] = '\0';
+	return (int)n;
+}
+
+int param_write(const char *name, const char *value)
+{
+	char path[256];
+
+	param_path(name, path, sizeof(path));
+	return file_write(path, value);
+}
+
+int param_read(const char *name, char *buf, size_t len)
+{
+	char path[256];
+	int n;
+
+	param_path(name, path, sizeof(path));
+	n = file_read(path, buf, len);
+	if (n < 0)
+		return n;
 	if (n && buf[n - 1] == '\n')
 		buf[n - 1] = '\0';
 	return 0;
@@ -677,9 +718,13 @@ int apply_options(const char *const *opts)
 	return 0;
 }
 
+/*
+ * Before each test too: a test that failed did not get to its teardown,
+ * and what it left (a parameter, a profile) must not fail the next one.
+ */
 void tcase_reset_grant(TCase *tc)
 {
-	tcase_add_checked_fixture(tc, NULL, reset_grant);
+	tcase_add_checked_fixture(tc, reset_grant, reset_grant);
 }
 
 /* Usable outside a test too (suite construction): no assertions. */

@@ -142,7 +142,7 @@ int example_delegates(const char *const *opts, const char *type);
 const char *const *man_example(const char *type);
 int apply_options(const char *const *opts);
 
-/* A checked fixture for every test case: resets the grant afterwards. */
+/* A checked fixture for every test case: resets the grant, removes profiles. */
 void tcase_reset_grant(TCase *tc);
 
 /* The running kernel is 6.12 or later (else 6.1). */
@@ -163,6 +163,10 @@ void seccomp_filter(int deny_bpf);
 
 /* The number of open fds of this process. */
 int fd_count(void);
+
+/* A file written (0 or -errno), read into @buf (its length or -errno). */
+int file_write(const char *path, const char *value);
+int file_read(const char *path, char *buf, size_t len);
 
 /* Module parameters, read or written by this process directly. */
 int param_write(const char *name, const char *value);

@@ -23,10 +23,15 @@ else
 fi
 
 insmod /lib/bpfdev/bpfdev.ko || exit 1
+grep -qs ' /sys/kernel/config ' /proc/mounts || mount -t configfs configfs /sys/kernel/config || exit 1
 udevadm settle
 cd /tmp || exit 1
 echo "--- suite: bpfdev (debug kernel)"
 "$dir/bpfdev_tests" || rc=1
+# Each profile pins the module (bpfdev(4), PROFILES): rmmod needs them gone.
+for p in /sys/kernel/config/bpfdev/*/; do
+	[ ! -d "$p" ] || rmdir "$p" || rc=1
+done
 rmmod bpfdev || rc=1
 
 # kmemleak reports an object only once it has stayed unreferenced over two

@@ -67,6 +67,34 @@ expect member2 $p/sockcount rdwr ok
 expect outsider $p/shared rdonly EACCES
 expect outsider $p/sockcount rdwr EACCES
 
+# A profile (bpfdev(4), PROFILES) for a group of its own: configfs as
+# systemd mounted it at boot, the node's group and mode from the installed
+# udev rule, an unmodified program through it with BPFDEV_DEVICE.
+cfs=/sys/kernel/config/bpfdev
+groupadd -r bpfnet && usermod -aG bpfnet outsider
+gid=$(getent group bpfnet | cut -d: -f3)
+if mkdir $cfs/net && echo delegate_progs=socket_filter >$cfs/net/grant &&
+   echo "$gid" >$cfs/net/group && echo 0660 >$cfs/net/mode &&
+   echo 1 >$cfs/net/enable; then
+	udevadm settle
+	node=$(stat -c '%U:%G %a' /dev/bpf-net 2>/dev/null)
+	[ "$node" = "root:bpfnet 660" ] && ok "systemd-udevd made /dev/bpf-net $node" ||
+		fail "/dev/bpf-net is '$node'"
+	out=$(runuser -u outsider -- env BPFDEV_DEVICE=/dev/bpf-net \
+		bpfdev-run /opt/bpfdev/sockcount 2>&1)
+	echo "$out" | grep -q 'sockcount: ok' &&
+		ok "outsider, in group bpfnet only, ran sockcount through /dev/bpf-net" ||
+		fail "sockcount through /dev/bpf-net: $out"
+	out=$(runuser -u member -- env BPFDEV_DEVICE=/dev/bpf-net \
+		bpfdev-run /opt/bpfdev/sockcount 2>&1)
+	echo "$out" | grep -q 'Operation not permitted' &&
+		ok "member, in group bpf but not bpfnet, is refused /dev/bpf-net" ||
+		fail "member through /dev/bpf-net: $out"
+	rmdir $cfs/net && ok "profile net removed" || fail "rmdir $cfs/net"
+else
+	fail "could not make profile net in $cfs"
+fi
+
 echo "BPFDEV-SYSTEM-RESULT rc=$rc"
 # the whole kernel log, for the host to scan for splats
 echo BPFDEV-DMESG-BEGIN

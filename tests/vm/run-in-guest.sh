@@ -17,17 +17,28 @@ rc=0
 	insmod "/lib/bpfdev/kernel/$ko" || exit 1
 done </lib/bpfdev/kernel/order
 insmod /lib/bpfdev/bpfdev.ko || exit 1
+# Profiles live in configfs, which systemd mounts at boot on a real system.
+grep -qs ' /sys/kernel/config ' /proc/mounts || mount -t configfs configfs /sys/kernel/config || exit 1
 udevadm settle
 ls -l /dev/bpf
+
+# Each profile pins the module (bpfdev(4), PROFILES): rmmod needs them gone.
+remove_profiles() {
+	for p in /sys/kernel/config/bpfdev/*/; do
+		[ ! -d "$p" ] || rmdir "$p" || echo "could not remove profile $p" >&2
+	done
+}
 
 cd /tmp || exit 1
 echo "--- suite: bpfdev${CK_RUN_SUITE:+, $CK_RUN_SUITE}"
 "$dir/bpfdev_tests" || rc=1
 
 echo "--- suite: bpfdev${CK_RUN_SUITE:+, $CK_RUN_SUITE}, broken build"
+remove_profiles
 if rmmod bpfdev && insmod /lib/bpfdev/broken/bpfdev.ko; then
 	udevadm settle
 	BPFDEV_KO=/lib/bpfdev/broken/bpfdev.ko "$dir/bpfdev_tests" broken || rc=1
+	remove_profiles
 	rmmod bpfdev || rc=1
 else
 	echo "could not swap in the broken build" >&2

@@ -2,6 +2,10 @@
 /*
  * bpfdev: delegated, scoped bpf(2) through the character device /dev/bpf.
  *
+ * /dev/bpf is the default profile; the administrator may make others, each
+ * a node /dev/bpf-NAME with a grant of its own (bpfdev(4), PROFILES). The
+ * ioctls are the same on every node.
+ *
  * An open file of /dev/bpf is a capability. Its ioctls run the bpf commands
  * that need privilege (map creation, program and BTF loading, ...) on behalf
  * of the caller, within the grant the administrator delegated, raising only
@@ -154,10 +158,15 @@ struct bpfdev_info {
 
 /* The file was opened for writing: it may execute commands. */
 #define BPFDEV_INFO_F_WRITABLE		(1U << 0)
-/* Root revoked every grant after this file was opened: it executes nothing. */
+/*
+ * Root revoked every grant, or this file's profile, or removed the profile,
+ * after this file was opened: it executes nothing.
+ */
 #define BPFDEV_INFO_F_REVOKED		(1U << 1)
 /* The file was made by BPFDEV_IOC_NARROW, not by open(2). */
 #define BPFDEV_INFO_F_NARROWED		(1U << 2)
+/* The profile this file was opened from was removed (and so revoked). */
+#define BPFDEV_INFO_F_REMOVED		(1U << 3)
 
 /**
  * struct bpfdev_narrow - make a new, narrower file of /dev/bpf
