@@ -9,7 +9,8 @@
  * and is left alone; the device is opened again.
  *
  * The path may come from the environment ($BPFDEV_DEVICE), so it is opened
- * only if it is a misc character device, with O_NOCTTY (a terminal never
+ * only if it is /dev/bpf's kind of character device (misc) or a profile's
+ * (class bpfdev, bpfdev(4)), with O_NOCTTY (a terminal never
  * becomes the program's controlling tty) and O_NONBLOCK (nothing can make
  * the open wait), and then kept only if it answers BPFDEV_IOC_INFO as bpfdev
  * does. A fifo or a regular file is not even opened.
@@ -153,10 +154,29 @@ int bpfdev_fd_is_device(int fd)
 	return is;
 }
 
-/* bpfdev is a misc device (drivers/char/misc.c): major 10. */
-static int is_misc_chr(const struct stat *st)
+/*
+ * /dev/bpf is a misc device (drivers/char/misc.c, major 10); a profile's
+ * /dev/bpf-NAME is a device of class bpfdev, on a major of its own, which
+ * sysfs names: /sys/dev/char/MAJOR:MINOR/subsystem ends in class/bpfdev.
+ */
+static int is_bpfdev_chr(const struct stat *st)
 {
-	return S_ISCHR(st->st_mode) && major(st->st_rdev) == MISC_MAJOR;
+	char path[64], link[256];
+	const char *base;
+	ssize_t n;
+
+	if (!S_ISCHR(st->st_mode))
+		return 0;
+	if (major(st->st_rdev) == MISC_MAJOR)
+		return 1;
+	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/subsystem",
+		 major(st->st_rdev), minor(st->st_rdev));
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return 0;
+	link[n] = '\0';
+	base = strrchr(link, '/');
+	return base && !strcmp(base, "/bpfdev");
 }
 
 /* Open the device, or say in @why why not (for the log, after unlocking). */
@@ -173,7 +193,7 @@ static int device_open_locked(char *why, size_t len)
 			 path, strerror(errno));
 		return -1;
 	}
-	if (!is_misc_chr(&st))
+	if (!is_bpfdev_chr(&st))
 		goto not_bpfdev;
 	fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
@@ -182,7 +202,7 @@ static int device_open_locked(char *why, size_t len)
 		return -1;
 	}
 	/* the node may have changed since stat(): look at what was opened */
-	if (fstat(fd, &st) || !is_misc_chr(&st) ||
+	if (fstat(fd, &st) || !is_bpfdev_chr(&st) ||
 	    ioctl(fd, BPFDEV_IOC_INFO, &info) ||
 	    info.size < BPFDEV_INFO_SIZE_VER0 ||
 	    !(info.ioctls & (1ULL << _IOC_NR(BPFDEV_IOC_SYS_BPF))) ||

@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
@@ -350,6 +351,40 @@ START_TEST(module_parameters_are_the_default_profile_only)
 	ck_assert_int_eq(as_ids(MEMBER_UID, net_groups, 1, net_loads_xdp,
 				NULL), 0);
 	profile_remove("net");
+}
+END_TEST
+
+/*
+ * An unmodified libbpf program through a profile: bpfdev-run with
+ * BPFDEV_DEVICE, for the outsider, whose own group is the profile's; the
+ * member, not in it, is refused.
+ */
+START_TEST(an_unmodified_program_runs_through_a_profile)
+{
+	const char *env[] = { "BPFDEV_DEVICE=/dev/bpf-prog", "BPFDEV_DEBUG=1",
+			      NULL };
+	const char *argv[] = { "/usr/bin/bpfdev-run", prog_path("sockcount"),
+			       NULL };
+	struct group *g = getgrnam("outsider");
+	static struct run r;
+	char gid[16];
+
+	ck_assert_ptr_nonnull(g);
+	snprintf(gid, sizeof(gid), "%u", (unsigned int)g->gr_gid);
+	ck_assert_int_eq(mkdir(CFS "/prog", 0755), 0);
+	ck_assert_int_eq(cfs_write("prog", "group", gid), 0);
+	ck_assert_int_eq(cfs_write("prog", "mode", "0660"), 0);
+	ck_assert_int_eq(cfs_write("prog", "enable", "1"), 0);
+	settle();
+
+	run_as(OUTSIDER, env, argv, &r);
+	ck_assert_msg(exited(&r, 0), "status %d:\n%s", r.status, run_tail(&r));
+	assert_has(&r, "sockcount: ok");
+	assert_has(&r, "bpf(PROG_LOAD) via /dev/bpf");
+	run_as(MEMBER, env, argv, &r);
+	ck_assert(!exited(&r, 0));
+	assert_has(&r, "Operation not permitted");
+	profile_remove("prog");
 }
 END_TEST
 
@@ -836,6 +871,7 @@ const struct suite_def profiles_suite = {
 			TEST(a_group_change_reaches_the_node),
 			TEST(module_parameters_are_the_default_profile_only),
 			TEST(per_user_limits_are_per_profile),
+			TEST(an_unmodified_program_runs_through_a_profile),
 		} },
 		{ .name = "admin", .timeout = 60, .reset_grant = 1, .tests = {
 			TEST(grant_text_is_checked_whole),
