@@ -30,10 +30,11 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: bpfdev-run [--explain] COMMAND [ARG]...\n"
+		"usage: bpfdev-run [--explain] [-p PROFILE] COMMAND [ARG]...\n"
 		"Run COMMAND with libbpfdev preloaded: bpf(2) commands that need\n"
 		"privilege go through /dev/bpf (see bpfdev-run(1)). --explain:\n"
-		"then print each request the device refused, and why.\n");
+		"then print each request the device refused, and why.\n"
+		"-p PROFILE: through the profile's /dev/bpf-PROFILE instead.\n");
 }
 
 /*
@@ -75,10 +76,28 @@ static unsigned long long now_ns(void)
 	return (unsigned long long)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/*
+ * The node the library uses: $BPFDEV_DEVICE, else $BPFDEV_PROFILE's
+ * (libbpfdev checks the name; a wrong one opens nothing), else /dev/bpf.
+ */
+static const char *device_path(char *buf, size_t len)
+{
+	const char *p = secure_getenv("BPFDEV_DEVICE");
+
+	if (p && *p)
+		return p;
+	p = secure_getenv("BPFDEV_PROFILE");
+	if (!p || !*p || !strcmp(p, "default"))
+		return "/dev/bpf";
+	snprintf(buf, len, "/dev/bpf-%s", p);
+	return buf;
+}
+
 /* Print the refusals the device recorded for this user since @since. */
 static void print_refusals(unsigned long long since)
 {
-	const char *path = secure_getenv("BPFDEV_DEVICE");
+	char buf[PATH_MAX];
+	const char *path = device_path(buf, sizeof(buf));
 	struct bpfdev_refusal r[64];
 	struct bpfdev_refusals q = {
 		.size = sizeof(q), .uid = BPFDEV_REFUSALS_OWN,
@@ -87,7 +106,7 @@ static void print_refusals(unsigned long long since)
 	};
 	int fd, i, n = 0;
 
-	fd = open(path && *path ? path : "/dev/bpf", O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || ioctl(fd, BPFDEV_IOC_REFUSALS, &q)) {
 		fprintf(stderr, "bpfdev-run: cannot read the refusals: %s\n",
 			strerror(errno));
@@ -177,10 +196,25 @@ int main(int argc, char **argv)
 	int explaining = 0;
 	char *preload;
 
-	if (argc >= 2 && !strcmp(argv[1], "--explain")) {
-		explaining = 1;
-		argv++;
-		argc--;
+	for (;;) {
+		if (argc >= 2 && !strcmp(argv[1], "--explain")) {
+			explaining = 1;
+			argv++;
+			argc--;
+		} else if (argc >= 3 && (!strcmp(argv[1], "-p") ||
+					 !strcmp(argv[1], "--profile"))) {
+			/* the library's $BPFDEV_PROFILE, over any device */
+			if (!*argv[2] || strchr(argv[2], '/') ||
+			    setenv("BPFDEV_PROFILE", argv[2], 1) ||
+			    unsetenv("BPFDEV_DEVICE")) {
+				usage(stderr);
+				return 125;
+			}
+			argv += 2;
+			argc -= 2;
+		} else {
+			break;
+		}
 	}
 	if (argc < 2) {
 		usage(stderr);

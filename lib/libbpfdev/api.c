@@ -2,6 +2,7 @@
 /* The public functions: open the device, run one command, read the grant. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -36,9 +37,29 @@ static int err_set(int err)
  */
 const char *bpfdev_device_path(void)
 {
+	static __thread char profile_path[sizeof(BPFDEV_DEFAULT_PATH "-") +
+					  BPFDEV_PROFILE_NAME_MAX];
 	const char *p = secure_getenv("BPFDEV_DEVICE");
+	size_t i, len;
 
-	return p && *p ? p : BPFDEV_DEFAULT_PATH;
+	if (p && *p)
+		return p;
+	/* $BPFDEV_PROFILE=NAME: /dev/bpf-NAME, "default" /dev/bpf */
+	p = secure_getenv("BPFDEV_PROFILE");
+	if (!p || !*p || !strcmp(p, "default"))
+		return BPFDEV_DEFAULT_PATH;
+	len = strlen(p);
+	for (i = 0; i < len; i++)
+		if (!((p[i] >= 'a' && p[i] <= 'z') ||
+		      (p[i] >= '0' && p[i] <= '9') || p[i] == '_' ||
+		      p[i] == '-'))
+			break;
+	/* not a profile's name: a node that cannot exist, never /dev/bpf */
+	if (i < len || len > BPFDEV_PROFILE_NAME_MAX)
+		return BPFDEV_DEFAULT_PATH "-(invalid BPFDEV_PROFILE)";
+	snprintf(profile_path, sizeof(profile_path), "%s-%s",
+		 BPFDEV_DEFAULT_PATH, p);
+	return profile_path;
 }
 
 int bpfdev_open(const struct bpfdev_open_opts *opts)

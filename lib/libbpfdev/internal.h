@@ -25,14 +25,17 @@
 #include "libbpfdev.h"
 
 #define BPFDEV_DEFAULT_PATH	"/dev/bpf"
+/* A profile's name, as the module takes it (bpfdev(4), PROFILES) */
+#define BPFDEV_PROFILE_NAME_MAX	32
 
 #ifndef offsetofend
 #define offsetofend(TYPE, FIELD) \
 	(offsetof(TYPE, FIELD) + sizeof(((TYPE *)0)->FIELD))
 #endif
 
-/* $BPFDEV_DEVICE, else /dev/bpf; /dev/bpf in secure-execution mode
- * (setuid, setgid, file capabilities: secure_getenv()). */
+/* $BPFDEV_DEVICE, else $BPFDEV_PROFILE's /dev/bpf-NAME, else /dev/bpf;
+ * /dev/bpf in secure-execution mode (setuid, setgid, file capabilities:
+ * secure_getenv()). */
 const char *bpfdev_device_path(void);
 
 /* The interposer's device fd, or -1 when bpf(2) should be used directly:

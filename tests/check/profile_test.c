@@ -356,15 +356,19 @@ END_TEST
 
 /*
  * An unmodified libbpf program through a profile: bpfdev-run with
- * BPFDEV_DEVICE, for the outsider, whose own group is the profile's; the
- * member, not in it, is refused.
+ * BPFDEV_DEVICE, BPFDEV_PROFILE or -p, for the outsider, whose own group
+ * is the profile's; the member, not in it, is refused.
  */
 START_TEST(an_unmodified_program_runs_through_a_profile)
 {
 	const char *env[] = { "BPFDEV_DEVICE=/dev/bpf-prog", "BPFDEV_DEBUG=1",
 			      NULL };
+	const char *profile_env[] = { "BPFDEV_PROFILE=prog", NULL };
+	const char *bad_env[] = { "BPFDEV_PROFILE=../bpf", NULL };
 	const char *argv[] = { "/usr/bin/bpfdev-run", prog_path("sockcount"),
 			       NULL };
+	const char *argv_p[] = { "/usr/bin/bpfdev-run", "-p", "prog",
+				 prog_path("sockcount"), NULL };
 	struct group *g = getgrnam("outsider");
 	static struct run r;
 	char gid[16];
@@ -382,6 +386,17 @@ START_TEST(an_unmodified_program_runs_through_a_profile)
 	assert_has(&r, "sockcount: ok");
 	assert_has(&r, "bpf(PROG_LOAD) via /dev/bpf");
 	run_as(MEMBER, env, argv, &r);
+	ck_assert(!exited(&r, 0));
+	assert_has(&r, "Operation not permitted");
+	/* by the profile's name: the environment, or bpfdev-run -p */
+	run_as(OUTSIDER, profile_env, argv, &r);
+	ck_assert_msg(exited(&r, 0), "status %d:\n%s", r.status, run_tail(&r));
+	assert_has(&r, "sockcount: ok");
+	run_as(OUTSIDER, NULL, argv_p, &r);
+	ck_assert_msg(exited(&r, 0), "status %d:\n%s", r.status, run_tail(&r));
+	assert_has(&r, "sockcount: ok");
+	/* a name that is not a profile's opens nothing, not /dev/bpf */
+	run_as(MEMBER, bad_env, argv, &r);
 	ck_assert(!exited(&r, 0));
 	assert_has(&r, "Operation not permitted");
 	profile_remove("prog");
