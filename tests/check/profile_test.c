@@ -67,16 +67,9 @@ static int cfs_write_n(const char *name, const char *attr, const char *buf,
 		       size_t len)
 {
 	char path[256];
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), CFS "/%s/%s", name, attr);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, buf, len);
-	close(fd);
-	return n < 0 ? -errno : 0;
+	return file_write_n(path, buf, len);
 }
 
 /* Read the attribute into @buf: its length, or -errno. */
@@ -156,6 +149,12 @@ static int load(int dev, __u32 type, __u32 eat)
 	attr_prog(&a, type, ret0, 2);
 	a.expected_attach_type = eat;
 	return -fd_result(dev_bpf(dev, BPF_PROG_LOAD, &a, sizeof(a)));
+}
+
+/* errno of opening @path read-write (0: it opened) */
+static int path_open_errno(const char *path)
+{
+	return -fd_result(open(path, O_RDWR | O_CLOEXEC));
 }
 
 /* errno of opening the node (0: it opened) */
@@ -849,8 +848,8 @@ END_TEST
 START_TEST(a_removed_profile_number_opens_nothing)
 {
 	const char *copy = "/dev/bpfdev-test-copy";
-	struct stat a, b;
-	int held, fd;
+	struct stat a, b, c;
+	int held;
 
 	profile_make("na", NET_GRANT, NET_GID, "0660");
 	ck_assert_int_eq(stat("/dev/bpf-na", &a), 0);
@@ -865,16 +864,18 @@ START_TEST(a_removed_profile_number_opens_nothing)
 	ck_assert_int_eq(stat("/dev/bpf-nb", &b), 0);
 	ck_assert_int_ne(a.st_rdev, b.st_rdev);
 	/* while a file holds the removed one's device: ENODEV */
-	fd = open(copy, O_RDWR);
-	ck_assert_int_eq(fd, -1);
-	ck_assert_int_eq(errno, ENODEV);
+	ck_assert_int_eq(path_open_errno(copy), ENODEV);
 	close(held);
 	/* then no device at all */
-	fd = open(copy, O_RDWR);
-	ck_assert_int_eq(fd, -1);
-	ck_assert_int_eq(errno, ENXIO);
+	ck_assert_int_eq(path_open_errno(copy), ENXIO);
+	/* the old number is free now, and still not the next profile's */
+	profile_make("nc", NET_GRANT, 0, "0600");
+	ck_assert_int_eq(stat("/dev/bpf-nc", &c), 0);
+	ck_assert_int_ne(a.st_rdev, c.st_rdev);
+	ck_assert_int_eq(path_open_errno(copy), ENXIO);
 	ck_assert_int_eq(unlink(copy), 0);
 	profile_remove("nb");
+	profile_remove("nc");
 }
 END_TEST
 
