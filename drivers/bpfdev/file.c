@@ -5,12 +5,11 @@
  *
  * A file opened from a node has no grant of its own: the effective grant
  * is computed at every call as its profile's grant (the module parameters,
- * for /dev/bpf) intersected with the file's own grant, so a change by root applies to open files at once, in
- * either direction. BPFDEV_IOC_NARROW makes a new file whose own grant is
- * narrower;
- * it keeps a reference to the state it was narrowed from, so that what it
- * creates counts against every file up the chain, and a revocation of the
- * original revokes it too.
+ * for /dev/bpf) intersected with the file's own grant, so a change by root
+ * applies to open files at once, in either direction. BPFDEV_IOC_NARROW
+ * makes a new file whose own grant is narrower; it keeps a reference to
+ * the state it was narrowed from, so that what it creates counts against
+ * every file up the chain, and a revocation of the original revokes it too.
  */
 #include <linux/atomic.h>
 #include <linux/bpf.h>

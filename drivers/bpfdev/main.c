@@ -182,6 +182,7 @@ static long bpfdev_narrow(struct file *file, void __user *arg)
 static long bpfdev_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
+	struct bpfdev_fstate *st = file->private_data;
 	void __user *uarg = (void __user *)arg;
 
 	if (_IOC_TYPE(cmd) != BPFDEV_IOC_MAGIC ||
@@ -196,9 +197,7 @@ static long bpfdev_ioctl(struct file *file, unsigned int cmd,
 	case _IOC_NR(BPFDEV_IOC_NARROW):
 		return bpfdev_narrow(file, uarg);
 	case _IOC_NR(BPFDEV_IOC_REFUSALS):
-		return bpfdev_refusals_read(((struct bpfdev_fstate *)
-					     file->private_data)->profile,
-					    uarg);
+		return bpfdev_refusals_read(st->profile, uarg);
 	default:
 		return -ENOTTY;
 	}

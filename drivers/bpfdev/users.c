@@ -236,6 +236,16 @@ static bool within(u64 used, u64 limit)
 	return !limit || used <= limit;
 }
 
+/* A load: the loads running, and the budget (JIT or BTF) it reserved in */
+static bool load_within(struct bpfdev_user *user,
+			const struct bpfdev_user_limits *lim, u64 used, u64 max)
+{
+	if (bpfdev_test_budget_unchecked())
+		return true;
+	return within(atomic_read(&user->loads), lim->loads_max) &&
+	       within(used, max);
+}
+
 /**
  * bpfdev_user_within() - is what @user counted and reserved within limits?
  * @user: the caller's entry, @cmd already begun and its budget reserved
@@ -249,19 +259,14 @@ static bool within(u64 used, u64 limit)
 bool bpfdev_user_within(struct bpfdev_user *user, int cmd,
 			const struct bpfdev_user_limits *lim)
 {
-	bool budgets = !bpfdev_test_budget_unchecked();
-
 	switch (cmd) {
 	case BPF_PROG_LOAD:
-		if (!budgets)
-			return within(atomic_read(&user->progs), lim->progs_max);
 		return within(atomic_read(&user->progs), lim->progs_max) &&
-		       within(atomic_read(&user->loads), lim->loads_max) &&
-		       within(READ_ONCE(user->jit_bytes), lim->jit_max);
+		       load_within(user, lim, READ_ONCE(user->jit_bytes),
+				   lim->jit_max);
 	case BPF_BTF_LOAD:
-		return !budgets ||
-		       (within(atomic_read(&user->loads), lim->loads_max) &&
-			within(READ_ONCE(user->btf_bytes), lim->btf_max));
+		return load_within(user, lim, READ_ONCE(user->btf_bytes),
+				   lim->btf_max);
 	case BPF_MAP_CREATE:
 		return within(atomic_read(&user->maps), lim->maps_max);
 	default:

@@ -400,7 +400,7 @@ static int param_path(const char *name, char *path, size_t len)
 	return snprintf(path, len, "/sys/module/bpfdev/parameters/%s", name);
 }
 
-int file_write(const char *path, const char *value)
+int file_write_n(const char *path, const char *buf, size_t len)
 {
 	ssize_t n;
 	int fd;
@@ -408,9 +408,14 @@ int file_write(const char *path, const char *value)
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	n = write(fd, value, strlen(value));
+	n = write(fd, buf, len);
 	close(fd);
 	return n < 0 ? -errno : 0;
+}
+
+int file_write(const char *path, const char *value)
+{
+	return file_write_n(path, value, strlen(value));
 }
 
 int file_read(const char *path, char *buf, size_t len)

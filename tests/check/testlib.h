@@ -164,8 +164,12 @@ void seccomp_filter(int deny_bpf);
 /* The number of open fds of this process. */
 int fd_count(void);
 
-/* A file written (0 or -errno), read into @buf (its length or -errno). */
+/*
+ * A file written with a string or @len bytes (0 or -errno), read into @buf
+ * (its length or -errno).
+ */
 int file_write(const char *path, const char *value);
+int file_write_n(const char *path, const char *buf, size_t len);
 int file_read(const char *path, char *buf, size_t len);
 
 /* Module parameters, read or written by this process directly. */
