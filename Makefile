@@ -51,9 +51,9 @@ LIB_OBJS := $(patsubst lib/libbpfdev/%.c,$(BUILD)/lib/%.o,$(wildcard lib/libbpfd
 LIB_SO := $(BUILD)/lib/libbpfdev.so.$(LIB_VERSION)
 LIB_FROM_BIN := $(shell realpath -m --relative-to=$(BINDIR) $(LIBDIR))
 
-userspace: ## libbpfdev (shared, static) and bpfdev-run
+userspace: ## libbpfdev (shared, static), bpfdev-run and bpfdevctl
 userspace: $(LIB_SO) $(BUILD)/lib/libbpfdev.so $(BUILD)/lib/libbpfdev.a \
-	$(BUILD)/bin/bpfdev-run
+	$(BUILD)/bin/bpfdev-run $(BUILD)/bin/bpfdevctl
 
 $(BUILD)/lib/%.o: lib/libbpfdev/%.c $(wildcard lib/libbpfdev/*.h) include/uapi/linux/bpfdev.h
 	@mkdir -p $(@D)
@@ -82,12 +82,17 @@ $(BUILD)/bin/bpfdev-run: tools/bpfdev-run.c Makefile
 	@$(CC) $(CFLAGS_USER) -DBPFDEV_LIBRARY_REL='"$(LIB_FROM_BIN)/libbpfdev.so.0"' \
 		-o $@ $<
 
+$(BUILD)/bin/bpfdevctl: tools/bpfdevctl.c include/uapi/linux/bpfdev.h Makefile
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS_USER) -o $@ $<
+
 # scripts/install.sh has the list of files and what to do with each.
 INSTALL_SH = BUILD=$(BUILD) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) LIBDIR=$(LIBDIR) \
 	BINDIR=$(BINDIR) INCLUDEDIR=$(INCLUDEDIR) MANDIR=$(MANDIR) \
 	SYSCONFDIR=$(SYSCONFDIR) LIB_VERSION=$(LIB_VERSION) $(ROOT)/scripts/install.sh
 
-install: userspace ## the module for KVER, library, bpfdev-run, man pages, system files [DESTDIR=]
+install: userspace ## the module for KVER, library, bpfdev-run, bpfdevctl, man pages, system files [DESTDIR=]
 	@set -e; k=$$($(ROOT)/scripts/kver.sh $(KVER)); \
 	$(ROOT)/scripts/build-module.sh $(BUILD) $$k normal; \
 	$(INSTALL_SH) install $$k

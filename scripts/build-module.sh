@@ -17,6 +17,7 @@ for f in "$root"/drivers/bpfdev/*; do
 	ln -sfn "$f" "$d/drivers/bpfdev/"
 done
 ln -sfn "$root/include/uapi/linux/bpfdev.h" "$d/include/uapi/linux/"
+ln -sfn "$root/dkms.conf" "$d/"
 echo "  KMOD    $kver $variant"
 log=$d/build.log
 kdir=${KDIR:-$("$root/scripts/kernels.sh" kdir "$kver")}

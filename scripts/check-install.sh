@@ -21,6 +21,9 @@ files() {	# files PREFIX KVER: what install must place
 $1/lib/udev/rules.d/60-bpfdev.rules $1/lib/$multiarch/libbpfdev.so.$libver
 $1/lib/$multiarch/libbpfdev.a $1/lib/$multiarch/pkgconfig/libbpfdev.pc
 $1/include/libbpfdev.h $1/bin/bpfdev-run $1/share/man/man1/bpfdev-run.1
+$1/bin/bpfdevctl $1/share/man/man8/bpfdevctl.8
+$1/share/bash-completion/completions/bpfdevctl
+$1/lib/systemd/system/bpfdev-profiles.service
 $1/share/man/man3/libbpfdev.3 $1/share/man/man4/bpfdev.4
 $1/lib/sysusers.d/bpfdev.conf $1/lib/modules-load.d/bpfdev.conf
 $1/lib/tmpfiles.d/bpfdev.conf etc/modprobe.d/bpfdev.conf"
@@ -33,6 +36,9 @@ check_tree() {	# check_tree DEST PREFIX KVER
 	for l in libbpfdev.so.0 libbpfdev.so; do
 		[ -L "$1/$2/lib/$multiarch/$l" ] || bad "$3: missing link $l"
 	done
+	grep -qx "ExecStart=/$2/bin/bpfdevctl reload --wait" \
+		"$1/$2/lib/systemd/system/bpfdev-profiles.service" ||
+		bad "$3: bpfdev-profiles.service does not run /$2/bin/bpfdevctl"
 	modinfo -F vermagic "$1/lib/modules/$3/updates/bpfdev.ko" | grep -q "^$3 " ||
 		bad "$3: module built for another kernel"
 }

@@ -29,7 +29,10 @@ manifest() {
 0644 $BUILD/lib/libbpfdev.a $LIBDIR/libbpfdev.a
 0644 lib/libbpfdev/libbpfdev.h $INCLUDEDIR/libbpfdev.h
 0755 $BUILD/bin/bpfdev-run $BINDIR/bpfdev-run
+0755 $BUILD/bin/bpfdevctl $BINDIR/bpfdevctl
 0644 man/bpfdev-run.1 $MANDIR/man1/bpfdev-run.1
+0644 man/bpfdevctl.8 $MANDIR/man8/bpfdevctl.8
+0644 tools/completion/bpfdevctl.bash $PREFIX/share/bash-completion/completions/bpfdevctl
 0644 man/libbpfdev.3 $MANDIR/man3/libbpfdev.3
 0644 man/bpfdev.4 $MANDIR/man4/bpfdev.4
 0644 udev/60-bpfdev.rules $PREFIX/lib/udev/rules.d/60-bpfdev.rules
@@ -38,8 +41,12 @@ manifest() {
 0644 systemd/bpfdev.tmpfiles $PREFIX/lib/tmpfiles.d/bpfdev.conf
 EOF
 }
-# Generated at install time, so that it names the installed paths.
+# Generated at install time, so that they name the installed paths.
 pc=$LIBDIR/pkgconfig/libbpfdev.pc
+unit=$PREFIX/lib/systemd/system/bpfdev-profiles.service
+# Where the administrator's profiles go (bpfdevctl(8)): made empty, removed
+# by uninstall only if still empty.
+profiles=$D$SYSCONFDIR/bpfdev/profiles.d
 links="$LIBDIR/libbpfdev.so.0 $LIBDIR/libbpfdev.so"
 conf=$D$SYSCONFDIR/modprobe.d/bpfdev.conf
 
@@ -56,6 +63,10 @@ install)
 	    -e "s|@INCLUDEDIR@|$INCLUDEDIR|; s|@VERSION@|$LIB_VERSION|" \
 		lib/libbpfdev/libbpfdev.pc.in >"$D$pc"
 	echo "  INSTALL $pc"
+	mkdir -p "$D${unit%/*}"
+	sed "s|@BINDIR@|$BINDIR|" systemd/bpfdev-profiles.service >"$D$unit"
+	echo "  INSTALL $unit"
+	mkdir -p "$profiles"
 	if [ ! -e "$conf" ] || cmp -s systemd/bpfdev.modprobe.conf "$conf"; then
 		install -D -m 0644 systemd/bpfdev.modprobe.conf "$conf"
 		rm -f "$conf.dist"
@@ -70,6 +81,7 @@ install)
 
 bpfdev is installed for $k. Left to do:
   systemd-sysusers; systemd-tmpfiles --create; udevadm control --reload
+  systemctl daemon-reload
   modprobe bpfdev                (or reboot: modules-load.d loads it)
   usermod -aG bpf NAME           then NAME logs in again
 EOF
@@ -79,7 +91,8 @@ uninstall)
 		rm -f "$D$dst"
 		echo "  RM      $dst"
 	done
-	for f in $links $pc; do rm -f "$D$f"; done
+	for f in $links $pc $unit; do rm -f "$D$f"; done
+	rmdir "$profiles" "${profiles%/*}" 2>/dev/null || true
 	rm -f "$conf.dist"
 	if [ -e "$conf" ] && ! cmp -s systemd/bpfdev.modprobe.conf "$conf"; then
 		echo "  KEEP    $conf (edited)"

@@ -57,7 +57,8 @@
  *
  * Counters, under /sys/class/misc/bpf/stats/: executed_<cmd> (bpf(2)
  * returned success), failed_<cmd>, denied_<reason>, and audit_suppressed,
- * for the requests of every profile.
+ * for the requests of every profile. The same, but audit_suppressed, are
+ * counted per profile and per user of each profile (configfs.c shows them).
  */
 #include <linux/atomic.h>
 #include <linux/audit.h>
@@ -88,6 +89,7 @@ static const struct cmd_slot slots[] = {
 
 #undef BPFDEV_CMD
 #define SLOT_MAX	ARRAY_SIZE(slots)
+static_assert(SLOT_MAX == BPFDEV_COUNTED_CMDS);
 
 #define BPFDEV_DENY(NAME) \
 	[BPFDEV_DENY_##NAME] = #NAME,
@@ -102,9 +104,7 @@ static const char * const deny_upper[BPFDEV_DENY_MAX] = {
 /* The reasons as records and counters name them: lower case (stats_init) */
 static char deny_names[BPFDEV_DENY_MAX][24];
 
-static atomic_long_t executed[SLOT_MAX];
-static atomic_long_t failed[SLOT_MAX];
-static atomic_long_t denied[BPFDEV_DENY_MAX];
+static struct bpfdev_counts counts;	/* of every profile */
 static atomic_long_t audit_suppressed;
 
 static unsigned int audit_rate = BPFDEV_DEFAULT_AUDIT_RATE;
@@ -175,16 +175,8 @@ static void audit_comm(struct audit_buffer *ab)
 static struct bpfdev_audit_bucket *
 audit_bucket(const struct bpfdev_request *req)
 {
-	struct user_namespace *ns = current_user_ns();
-	kuid_t uid = current_uid();
-	struct bpfdev_user *user;
-
-	if (ns != &init_user_ns) {
-		while (ns->parent != &init_user_ns)
-			ns = ns->parent;
-		uid = ns->owner;
-	}
-	user = bpfdev_user_get(req->st->profile, uid);
+	struct bpfdev_user *user = bpfdev_user_get(req->st->profile,
+						   bpfdev_host_uid());
 
 	return user ? bpfdev_user_audit_bucket(user) : &audit_fallback;
 }
@@ -257,21 +249,17 @@ static void request_types(const struct bpfdev_request *req,
 }
 
 /*
- * Keep a refusal for its user to read (refusals.c). Not for a caller in a
- * user namespace: it is refused whatever it asks (reason userns), and its
- * uids are not users of the machine to keep an entry for.
+ * Keep a refusal for its user to read (refusals.c), in @user, the caller's
+ * entry. None for a caller in a user namespace: it is refused whatever it
+ * asks (reason userns), and its uids are not users of the machine to keep
+ * an entry for.
  */
-static void refusal_keep(const struct bpfdev_request *req, int ret)
+static void refusal_keep(const struct bpfdev_request *req, int ret,
+			 struct bpfdev_user *user)
 {
-	struct bpfdev_user *user;
 	struct bpfdev_refusal r;
 	struct request_types t;
 
-	if (current_user_ns() != &init_user_ns)
-		return;
-	user = bpfdev_user_get(req->st->profile, current_uid());
-	if (!user)
-		return;
 	request_types(req, &t);
 	memset(&r, 0, sizeof(r));
 	r.uid = from_kuid(&init_user_ns, current_uid());
@@ -290,6 +278,20 @@ static void refusal_keep(const struct bpfdev_request *req, int ret)
 	strscpy(r.map_type, t.map ?: "", sizeof(r.map_type));
 	strscpy(r.limit_name, req->limit_name ?: "", sizeof(r.limit_name));
 	bpfdev_refusals_add(bpfdev_user_refusals(user), &r);
+}
+
+/* Count one request in @c: executed, failed, or denied and why */
+static void counts_add(struct bpfdev_counts *c,
+		       const struct bpfdev_request *req, int ret)
+{
+	int slot = cmd_slot(req->cmd);
+
+	if (req->deny != BPFDEV_DENY_NONE)
+		atomic_long_inc(&c->denied[req->deny]);
+	else if (slot >= 0 && ret >= 0)
+		atomic_long_inc(&c->executed[slot]);
+	else if (slot >= 0)
+		atomic_long_inc(&c->failed[slot]);
 }
 
 static void audit_record(const struct bpfdev_request *req, int ret,
@@ -335,21 +337,22 @@ static void audit_record(const struct bpfdev_request *req, int ret,
  */
 void bpfdev_audit_request(const struct bpfdev_request *req, int ret)
 {
-	int slot = cmd_slot(req->cmd);
+	struct bpfdev_user *user = NULL;
 	const char *res;
 
+	/* a caller in a user namespace is no user of the profile: above */
+	if (current_user_ns() == &init_user_ns)
+		user = bpfdev_user_get(req->st->profile, current_uid());
+	counts_add(&counts, req, ret);
+	counts_add(&req->st->profile->counts, req, ret);
+	if (user)
+		counts_add(bpfdev_user_counts_of(user), req, ret);
 	if (req->deny != BPFDEV_DENY_NONE) {
-		atomic_long_inc(&denied[req->deny]);
-		refusal_keep(req, ret);
+		if (user)
+			refusal_keep(req, ret, user);
 		res = "denied";
-	} else if (ret >= 0) {
-		if (slot >= 0)
-			atomic_long_inc(&executed[slot]);
-		res = "ok";
 	} else {
-		if (slot >= 0)
-			atomic_long_inc(&failed[slot]);
-		res = "failed";
+		res = ret >= 0 ? "ok" : "failed";
 	}
 	/* Requests that ran: only while auditing is on, and not denials only */
 	if (req->deny == BPFDEV_DENY_NONE &&
@@ -417,17 +420,53 @@ int bpfdev_stats_init(void)
 		string_lower(deny_names[i], deny_upper[i]);
 	for (i = 0; i < SLOT_MAX; i++)
 		stats_attrs[n++] = counter_init(&executed_attrs[i], "executed_",
-						slots[i].name, &executed[i]);
+						slots[i].name, &counts.executed[i]);
 	for (i = 0; i < SLOT_MAX; i++)
 		stats_attrs[n++] = counter_init(&failed_attrs[i], "failed_",
-						slots[i].name, &failed[i]);
+						slots[i].name, &counts.failed[i]);
 	for (i = BPFDEV_DENY_NONE + 1; i < BPFDEV_DENY_MAX; i++)
 		stats_attrs[n++] = counter_init(&denied_attrs[i], "denied_",
-						deny_names[i], &denied[i]);
+						deny_names[i], &counts.denied[i]);
 	stats_attrs[n++] = counter_init(&suppressed_attr, "audit_",
 					"suppressed", &audit_suppressed);
 	stats_attrs[n] = NULL;
 	return 0;
+}
+
+/* One counter, "name=value" and @sep, at @len of @buf */
+static int counts_one(char *buf, size_t size, int len,
+		      const struct counter_attribute *ca,
+		      const atomic_long_t *v, char sep)
+{
+	return len + scnprintf(buf + len, size - len, "%s=%ld%c",
+			       ca->attr.attr.name, atomic_long_read(v), sep);
+}
+
+/**
+ * bpfdev_counts_print() - counters as text, named as the sysfs ones are
+ * @buf: where
+ * @size: its size
+ * @c: the counters (of a profile, or of one of its users)
+ * @sep: what follows each "name=value"
+ *
+ * Return: the length printed, truncated to @size.
+ */
+int bpfdev_counts_print(char *buf, size_t size,
+			const struct bpfdev_counts *c, char sep)
+{
+	unsigned int i;
+	int len = 0;
+
+	for (i = 0; i < SLOT_MAX; i++)
+		len = counts_one(buf, size, len, &executed_attrs[i],
+				 &c->executed[i], sep);
+	for (i = 0; i < SLOT_MAX; i++)
+		len = counts_one(buf, size, len, &failed_attrs[i],
+				 &c->failed[i], sep);
+	for (i = BPFDEV_DENY_NONE + 1; i < BPFDEV_DENY_MAX; i++)
+		len = counts_one(buf, size, len, &denied_attrs[i],
+				 &c->denied[i], sep);
+	return len;
 }
 
 static const struct attribute_group stats_group = {

@@ -44,6 +44,7 @@
 #include <linux/uidgid.h>
 #include <linux/xarray.h>
 #include <linux/mutex.h>
+#include <linux/sched.h>
 #include <linux/list.h>
 #include <linux/hashtable.h>
 #include <linux/cdev.h>
@@ -141,10 +142,44 @@ u64 bpfdev_generation(void);
 extern struct srcu_struct bpfdev_grant_srcu;
 void bpfdev_grant_changed(void);
 
+/* The commands bpfdev executes, each a counter (executed_cmds.h) */
+#define BPFDEV_CMD(CMD)	BPFDEV_COUNTED_##CMD,
+
+enum bpfdev_counted_cmd {
+#include "executed_cmds.h"
+	BPFDEV_COUNTED_CMDS,
+};
+
+#undef BPFDEV_CMD
+
+/* Why a request was refused: deny_reasons.h. */
+#define BPFDEV_DENY(NAME)	BPFDEV_DENY_##NAME,
+
+enum bpfdev_deny {
+	BPFDEV_DENY_NONE,
+#include "deny_reasons.h"
+	BPFDEV_DENY_MAX,
+};
+
+#undef BPFDEV_DENY
+
+/**
+ * struct bpfdev_counts - requests, by outcome (audit.c)
+ * @executed: per command executed_cmds.h lists, bpf(2) succeeded
+ * @failed: per such command, bpf(2) failed
+ * @denied: per reason, bpfdev refused
+ */
+struct bpfdev_counts {
+	atomic_long_t executed[BPFDEV_COUNTED_CMDS];
+	atomic_long_t failed[BPFDEV_COUNTED_CMDS];
+	atomic_long_t denied[BPFDEV_DENY_MAX];
+};
+
 /* users.c: a profile's users, by uid */
 struct bpfdev_users {
 	spinlock_t lock;		/* writers of @table */
 	DECLARE_HASHTABLE(table, 6);	/* struct bpfdev_user, RCU */
+	atomic_t count;			/* entries in @table */
 };
 
 /* profile.c */
@@ -166,6 +201,11 @@ struct bpfdev_users {
  * @failed: registering its node failed: it will have none
  * @removed: it was removed: its files execute nothing more
  * @users: its per-user limits and counters (users.c)
+ * @counts: its requests, by outcome
+ * @files_lock: protects @files and @nfiles
+ * @files: the states of its open files (struct bpfdev_fstate), for root's
+ *	listing (configfs.c)
+ * @nfiles: how many
  * @dev: its node's device (a named profile's), holding a reference
  * @cdev: its node's char device
  */
@@ -181,6 +221,10 @@ struct bpfdev_profile {
 	bool failed;
 	bool removed;
 	struct bpfdev_users users;
+	struct bpfdev_counts counts;
+	struct mutex files_lock;
+	struct list_head files;
+	unsigned int nfiles;
 	struct device dev;
 	struct cdev cdev;
 };
@@ -191,7 +235,8 @@ extern const struct file_operations bpfdev_fops;
 void bpfdev_profile_get(struct bpfdev_profile *p);
 void bpfdev_profile_put(struct bpfdev_profile *p);
 struct bpfdev_profile *bpfdev_profile_of(struct inode *inode);
-struct bpfdev_fstate *bpfdev_profile_open(struct bpfdev_profile *p);
+struct bpfdev_fstate *bpfdev_profile_open(struct bpfdev_profile *p,
+					  bool writable);
 void bpfdev_profile_grant(struct bpfdev_profile *p,
 			  struct bpfdev_profile_grant *out);
 u64 bpfdev_profile_generation(struct bpfdev_profile *p);
@@ -202,6 +247,9 @@ int bpfdev_profile_set_owner(struct bpfdev_profile *p, const kgid_t *gid,
 			     const umode_t *mode);
 int bpfdev_profile_enable(struct bpfdev_profile *p);
 void bpfdev_profile_revoke(struct bpfdev_profile *p);
+size_t bpfdev_profile_files_size(struct bpfdev_profile *p);
+ssize_t bpfdev_profile_files(struct bpfdev_profile *p, char *buf,
+			     size_t size);
 void bpfdev_profile_remove(struct bpfdev_profile *p);
 int bpfdev_profiles_init(void);
 void bpfdev_profiles_exit(void);
@@ -216,6 +264,15 @@ void bpfdev_configfs_exit(void);
 /**
  * struct bpfdev_fstate - the state of an open file (file.c)
  * @ref: held by the file and by files narrowed from it
+ * @node: in its profile's list of files
+ * @id: unique while the module is loaded, shown in fdinfo and the listing
+ * @uid: who opened (or narrowed) it, in the initial namespaces ...
+ * @pid: ... the thread group ...
+ * @comm: ... and its command
+ * @opener: the entry of the user who opened the node (its host user,
+ *	bpfdev_host_uid(), users.c), whose revocation revokes the file and
+ *	every file narrowed from it
+ * @opener_revocations: that user's revocation count when it was opened
  * @parent: the state this one was narrowed from, or NULL
  * @profile: the profile whose node it was opened from (a reference)
  * @own: the file's own grant
@@ -231,6 +288,13 @@ void bpfdev_configfs_exit(void);
  */
 struct bpfdev_fstate {
 	struct kref ref;
+	struct list_head node;
+	u64 id;
+	kuid_t uid;
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
+	struct bpfdev_user *opener;
+	u64 opener_revocations;
 	struct bpfdev_fstate *parent;
 	struct bpfdev_profile *profile;
 	struct bpfdev_grant own;
@@ -328,6 +392,7 @@ struct bpfdev_user;
 
 struct bpfdev_objects *bpfdev_user_objects(struct bpfdev_user *user);
 
+kuid_t bpfdev_host_uid(void);
 struct bpfdev_user *bpfdev_user_get(struct bpfdev_profile *p, kuid_t uid);
 struct bpfdev_user *bpfdev_user_find(struct bpfdev_profile *p, kuid_t uid);
 void bpfdev_user_limits(struct bpfdev_user *user,
@@ -348,6 +413,14 @@ void bpfdev_user_btf_refund(struct bpfdev_user *user, u64 bytes);
 void bpfdev_user_budgets(struct bpfdev_user *user, u64 *jit, u64 *btf);
 void bpfdev_users_free(struct bpfdev_users *users);
 struct bpfdev_audit_bucket *bpfdev_user_audit_bucket(struct bpfdev_user *user);
+struct bpfdev_counts *bpfdev_user_counts_of(struct bpfdev_user *user);
+u64 bpfdev_user_revocations(struct bpfdev_user *user);
+bool bpfdev_user_revoked(struct bpfdev_user *user);
+int bpfdev_user_revoke(struct bpfdev_profile *p, kuid_t uid, bool revoke);
+size_t bpfdev_users_size(struct bpfdev_profile *p);
+ssize_t bpfdev_users_print(struct bpfdev_profile *p, char *buf, size_t size);
+ssize_t bpfdev_users_revoked(struct bpfdev_profile *p, char *buf,
+			     size_t size);
 
 /* refusals.c: each user's last refusals (BPFDEV_IOC_REFUSALS) */
 struct bpfdev_refusal_ring {
@@ -402,18 +475,6 @@ struct bpfdev_request_inputs {
 	u32 line_info_rec_size;
 	u32 core_relo_rec_size;
 };
-
-/* Why a request was refused: deny_reasons.h. */
-#define BPFDEV_DENY(NAME)	BPFDEV_DENY_##NAME,
-
-enum bpfdev_deny {
-	BPFDEV_DENY_NONE,
-#include "deny_reasons.h"
-	BPFDEV_DENY_MAX,
-};
-
-#undef BPFDEV_DENY
-
 
 /* insns.c: what one pass over a program's instructions found */
 struct bpfdev_insns {
@@ -509,6 +570,8 @@ u64 bpfdev_map_mem(const union bpf_attr *k);
 
 /* audit.c */
 int bpfdev_stats_init(void);
+int bpfdev_counts_print(char *buf, size_t size,
+			const struct bpfdev_counts *c, char sep);
 void bpfdev_audit_request(const struct bpfdev_request *req, int ret);
 extern const struct attribute_group *bpfdev_stats_groups[];
 

@@ -13,7 +13,23 @@
  *   NAME/enable    1: make /dev/bpf-NAME, once; udev gives it group and mode
  *   NAME/revoke    write anything: the profile's open files execute nothing
  *                  more; reads how many times they were revoked
+ *   NAME/revoke_user    write a uid: revoke that user only (users.c)
+ *   NAME/unrevoke_user  write a uid: lift it
+ *   NAME/revoked_users  the revoked users' uids, one per line
+ *   NAME/stats     the profile's requests by outcome, "name=value" a line,
+ *                  named as /sys/class/misc/bpf/stats/ names them
+ *   NAME/users     a line per user who used the profile: its counts,
+ *                  budgets, revocation and requests, "key=value"s
+ *   NAME/files     a line per open file: who made it, when revoked, what
+ *                  it created (file.c)
  *   rmdir NAME     the node goes, the profile's files are revoked
+ *
+ * default/ is /dev/bpf's profile: the same, but its grant is the module
+ * parameters' (read-only here), its group and mode udev's static rule's,
+ * and it cannot be removed. users, files and revoked_users are root's to
+ * read: they say who uses BPF, and each open of a listing holds a buffer
+ * as long as it (configfs keeps it until close), which no memory cgroup
+ * is charged for.
  *
  * Each profile pins the module (configfs holds a reference per item):
  * rmmod needs every profile removed first.
@@ -29,13 +45,14 @@
 #include "bpfdev.h"
 
 struct profile_item {
-	struct config_item item;
+	struct config_group group;
 	struct bpfdev_profile *p;
 };
 
 static struct bpfdev_profile *item_profile(struct config_item *item)
 {
-	return container_of(item, struct profile_item, item)->p;
+	return container_of(to_config_group(item), struct profile_item,
+			    group)->p;
 }
 
 static ssize_t profile_grant_show(struct config_item *item, char *page)
@@ -148,11 +165,142 @@ static ssize_t profile_revoke_store(struct config_item *item,
 	return count;
 }
 
+/* A uid, as written to revoke_user and unrevoke_user */
+static int profile_uid(const char *page, kuid_t *uid)
+{
+	u32 v;
+
+	if (kstrtou32(page, 10, &v))
+		return -EINVAL;
+	*uid = make_kuid(current_user_ns(), v);
+	return uid_valid(*uid) ? 0 : -EINVAL;
+}
+
+/* revoke_user and unrevoke_user: a uid */
+static ssize_t profile_user_store(struct config_item *item, const char *page,
+				  size_t count, bool revoke)
+{
+	struct bpfdev_profile *p = item_profile(item);
+	kuid_t uid;
+	int ret = profile_uid(page, &uid) ?:
+		  bpfdev_user_revoke(p, uid, revoke);
+
+	if (ret)
+		return ret;
+	pr_info("bpfdev: profile %s: user %u %s\n", p->name,
+		from_kuid(&init_user_ns, uid),
+		revoke ? "revoked" : "no longer revoked");
+	return count;
+}
+
+static ssize_t profile_revoke_user_store(struct config_item *item,
+					 const char *page, size_t count)
+{
+	return profile_user_store(item, page, count, true);
+}
+
+static ssize_t profile_unrevoke_user_store(struct config_item *item,
+					   const char *page, size_t count)
+{
+	return profile_user_store(item, page, count, false);
+}
+
+static ssize_t profile_revoked_users_show(struct config_item *item,
+					  char *page)
+{
+	return bpfdev_users_revoked(item_profile(item), page, PAGE_SIZE);
+}
+
+static ssize_t profile_stats_show(struct config_item *item, char *page)
+{
+	return bpfdev_counts_print(page, PAGE_SIZE,
+				   &item_profile(item)->counts, '\n');
+}
+
+/*
+ * A listing longer than a page, at most BPFDEV_LISTING_MAX: @size says how
+ * long it may be, @print prints it. configfs asks for the length (@buf
+ * NULL), then for that many bytes, all of which the reader gets: a listing
+ * that changed in between is cut after a whole line, or ends in blank
+ * lines.
+ */
+static ssize_t profile_text(struct bpfdev_profile *p, void *buf, size_t max,
+			    size_t (*size)(struct bpfdev_profile *),
+			    ssize_t (*print)(struct bpfdev_profile *, char *,
+					     size_t))
+{
+	size_t room = min_t(size_t, size(p) + 64, BPFDEV_LISTING_MAX);
+	char *text = kvmalloc(room, GFP_KERNEL);
+	ssize_t len;
+
+	if (!text)
+		return -ENOMEM;
+	len = print(p, text, room);
+	if (len >= 0 && buf) {
+		if (len > max) {
+			/* the whole lines that fit */
+			len = max;
+			while (len > 0 && text[len - 1] != '\n')
+				len--;
+		}
+		memcpy(buf, text, len);
+		memset(buf + len, '\n', max - len);
+		len = max;
+	}
+	kvfree(text);
+	return len;
+}
+
+static ssize_t profile_users_read(struct config_item *item, void *buf,
+				  size_t max)
+{
+	return profile_text(item_profile(item), buf, max, bpfdev_users_size,
+			    bpfdev_users_print);
+}
+
+static ssize_t profile_files_read(struct config_item *item, void *buf,
+				  size_t max)
+{
+	return profile_text(item_profile(item), buf, max,
+			    bpfdev_profile_files_size, bpfdev_profile_files);
+}
+
 CONFIGFS_ATTR(profile_, grant);
 CONFIGFS_ATTR(profile_, group);
 CONFIGFS_ATTR(profile_, mode);
 CONFIGFS_ATTR(profile_, enable);
 CONFIGFS_ATTR(profile_, revoke);
+CONFIGFS_ATTR_WO(profile_, revoke_user);
+CONFIGFS_ATTR_WO(profile_, unrevoke_user);
+CONFIGFS_ATTR_RO(profile_, stats);
+
+/* Who uses the profile, and who was revoked: root's to read */
+static struct configfs_attribute profile_attr_revoked_users = {
+	.ca_name	= "revoked_users",
+	.ca_mode	= 0400,
+	.ca_owner	= THIS_MODULE,
+	.show		= profile_revoked_users_show,
+};
+
+static struct configfs_bin_attribute profile_attr_users = {
+	.cb_attr = {
+		.ca_name	= "users",
+		.ca_mode	= 0400,
+		.ca_owner	= THIS_MODULE,
+	},
+	.cb_max_size	= BPFDEV_LISTING_MAX,
+	.read		= profile_users_read,
+};
+
+static struct configfs_bin_attribute profile_attr_files = {
+	.cb_attr = {
+		.ca_name	= "files",
+		.ca_mode	= 0400,
+		.ca_owner	= THIS_MODULE,
+	},
+	.cb_max_size	= BPFDEV_LISTING_MAX,
+	.read		= profile_files_read,
+};
 
 static struct configfs_attribute *profile_attrs[] = {
 	&profile_attr_grant,
@@ -160,12 +308,23 @@ static struct configfs_attribute *profile_attrs[] = {
 	&profile_attr_mode,
 	&profile_attr_enable,
 	&profile_attr_revoke,
+	&profile_attr_revoke_user,
+	&profile_attr_unrevoke_user,
+	&profile_attr_revoked_users,
+	&profile_attr_stats,
+	NULL,
+};
+
+static struct configfs_bin_attribute *profile_bin_attrs[] = {
+	&profile_attr_users,
+	&profile_attr_files,
 	NULL,
 };
 
 static void profile_item_release(struct config_item *item)
 {
-	struct profile_item *pi = container_of(item, struct profile_item, item);
+	struct profile_item *pi = container_of(to_config_group(item),
+					       struct profile_item, group);
 
 	bpfdev_profile_put(pi->p);
 	kfree(pi);
@@ -178,7 +337,36 @@ static struct configfs_item_operations profile_item_ops = {
 static const struct config_item_type profile_type = {
 	.ct_item_ops	= &profile_item_ops,
 	.ct_attrs	= profile_attrs,
+	.ct_bin_attrs	= profile_bin_attrs,
 	.ct_owner	= THIS_MODULE,
+};
+
+/* default/: /dev/bpf, whose grant the module parameters are */
+static ssize_t default_grant_show(struct config_item *item, char *page)
+{
+	return profile_grant_show(item, page);
+}
+
+CONFIGFS_ATTR_RO(default_, grant);
+
+static struct configfs_attribute *default_attrs[] = {
+	&default_attr_grant,
+	&profile_attr_revoke,
+	&profile_attr_revoke_user,
+	&profile_attr_unrevoke_user,
+	&profile_attr_revoked_users,
+	&profile_attr_stats,
+	NULL,
+};
+
+static const struct config_item_type default_type = {
+	.ct_attrs	= default_attrs,
+	.ct_bin_attrs	= profile_bin_attrs,
+	.ct_owner	= THIS_MODULE,
+};
+
+static struct profile_item default_item = {
+	.p = &bpfdev_default_profile,
 };
 
 /*
@@ -206,8 +394,8 @@ static int profile_name_check(const char *name)
  */
 static bool profiles_ready;
 
-static struct config_item *profiles_make_item(struct config_group *group,
-					      const char *name)
+static struct config_group *profiles_make_group(struct config_group *group,
+						const char *name)
 {
 	struct profile_item *pi;
 	int ret = profile_name_check(name);
@@ -225,8 +413,8 @@ static struct config_item *profiles_make_item(struct config_group *group,
 		kfree(pi);
 		return ERR_PTR(-ENOMEM);
 	}
-	config_item_init_type_name(&pi->item, name, &profile_type);
-	return &pi->item;
+	config_group_init_type_name(&pi->group, name, &profile_type);
+	return &pi->group;
 }
 
 static void profiles_drop_item(struct config_group *group,
@@ -237,7 +425,7 @@ static void profiles_drop_item(struct config_group *group,
 }
 
 static struct configfs_group_operations profiles_ops = {
-	.make_item	= profiles_make_item,
+	.make_group	= profiles_make_group,
 	.drop_item	= profiles_drop_item,
 };
 
@@ -264,6 +452,9 @@ int bpfdev_configfs_init(void)
 {
 	config_group_init(&profiles.su_group);
 	mutex_init(&profiles.su_mutex);
+	config_group_init_type_name(&default_item.group, "default",
+				    &default_type);
+	configfs_add_default_group(&default_item.group, &profiles.su_group);
 	return configfs_register_subsystem(&profiles);
 }
 
@@ -272,7 +463,7 @@ int bpfdev_configfs_init(void)
  */
 void bpfdev_configfs_ready(void)
 {
-	/* pairs with profiles_make_item(): after everything the load did */
+	/* pairs with profiles_make_group(): after everything the load did */
 	smp_store_release(&profiles_ready, true);
 }
 

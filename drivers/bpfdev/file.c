@@ -20,11 +20,16 @@
 #include "bpfdev.h"
 #include "testhooks.h"
 
+/* Each file's id, shown in fdinfo and in its profile's listing */
+static atomic64_t file_ids = ATOMIC64_INIT(0);
+
 /**
  * bpfdev_fstate_new() - the state of a new file
  * @profile: the profile whose node is opened (ignored for a narrowing)
  * @parent: the state of the file it is narrowed from, or NULL for open(2)
  * @narrow: the grant to narrow with (ignored for open(2))
+ *
+ * The file is listed in its profile's files with who made it: the caller.
  *
  * Return: the state, or NULL without memory.
  */
@@ -49,6 +54,8 @@ struct bpfdev_fstate *bpfdev_fstate_new(struct bpfdev_profile *profile,
 		st->generation = parent->generation;
 		st->profile_generation = parent->profile_generation;
 		st->depth = parent->depth + 1;
+		st->opener = parent->opener;
+		st->opener_revocations = parent->opener_revocations;
 	} else {
 		/*
 		 * A file opened from the node has no restriction of its
@@ -67,8 +74,22 @@ struct bpfdev_fstate *bpfdev_fstate_new(struct bpfdev_profile *profile,
 		st->profile = profile;
 		st->generation = bpfdev_generation();
 		st->profile_generation = bpfdev_profile_generation(profile);
+		st->opener = bpfdev_user_get(profile, bpfdev_host_uid());
+		if (!st->opener) {
+			kfree(st);
+			return NULL;
+		}
+		st->opener_revocations = bpfdev_user_revocations(st->opener);
 	}
+	st->id = atomic64_inc_return(&file_ids);
+	st->uid = current_uid();
+	st->pid = task_tgid_nr(current);
+	get_task_comm(st->comm, current);
 	bpfdev_profile_get(st->profile);
+	mutex_lock(&st->profile->files_lock);
+	list_add_tail(&st->node, &st->profile->files);
+	st->profile->nfiles++;
+	mutex_unlock(&st->profile->files_lock);
 	return st;
 }
 
@@ -78,6 +99,10 @@ static void fstate_release(struct kref *ref)
 	struct bpfdev_fstate *parent = st->parent;
 	struct bpfdev_profile *profile = st->profile;
 
+	mutex_lock(&profile->files_lock);
+	list_del(&st->node);
+	profile->nfiles--;
+	mutex_unlock(&profile->files_lock);
 	bpfdev_cred_cache_drop(st);
 	kfree(st);
 	if (parent)
@@ -95,15 +120,89 @@ void bpfdev_fstate_put(struct bpfdev_fstate *st)
 }
 
 /**
- * bpfdev_fstate_revoked() - was every grant, or the file's profile, revoked
- *	(or the profile removed) since @st was made?
+ * bpfdev_fstate_revoked() - was every grant, or the file's profile, or the
+ *	user who opened it, revoked (or the profile removed) since @st was
+ *	made? A file a revoked user opened (read-only) is revoked from the
+ *	start.
  * @st: the state
  */
 bool bpfdev_fstate_revoked(const struct bpfdev_fstate *st)
 {
 	return st->generation != bpfdev_generation() ||
 	       st->profile_generation !=
-	       bpfdev_profile_generation(st->profile);
+	       bpfdev_profile_generation(st->profile) ||
+	       st->opener_revocations != bpfdev_user_revocations(st->opener) ||
+	       (st->opener_revocations & 1);
+}
+
+/* One file's line of bpfdev_profile_files(), at @len of @buf */
+static int fstate_print(const struct bpfdev_fstate *st, char *buf,
+			size_t size, int len)
+{
+	const char *c;
+
+	len += scnprintf(buf + len, size - len,
+			 "id=%llu uid=%u pid=%d depth=%u revoked=%d progs=%d maps=%d comm=",
+			 st->id, from_kuid_munged(&init_user_ns, st->uid),
+			 st->pid, st->depth, bpfdev_fstate_revoked(st),
+			 atomic_read(&st->progs), atomic_read(&st->maps));
+	/* the command as it is, but what would break a line into words */
+	for (c = st->comm; *c; c++)
+		len += scnprintf(buf + len, size - len,
+				 *c > ' ' && *c < 0x7f && *c != '\\' ?
+				 "%c" : "\\x%02x", (unsigned char)*c);
+	return len + scnprintf(buf + len, size - len, "\n");
+}
+
+/**
+ * bpfdev_profile_files_size() - how long bpfdev_profile_files() may be
+ * @p: the profile
+ */
+size_t bpfdev_profile_files_size(struct bpfdev_profile *p)
+{
+	size_t n;
+
+	mutex_lock(&p->files_lock);
+	n = p->nfiles;
+	mutex_unlock(&p->files_lock);
+	return n * BPFDEV_FILE_LINE_MAX;
+}
+
+/**
+ * bpfdev_profile_files() - a profile's open files, a line each: who made
+ *	it (uid, pid in the initial namespace, and comm, with \xHH for a
+ *	byte that is blank, a backslash or not ASCII), how many narrowings
+ *	from the node, whether revoked, and what it created
+ * @p: the profile, which the caller holds
+ * @buf: where
+ * @size: its size
+ *
+ * Return: the length printed: the lines that fit, then "truncated" if not
+ * all did.
+ */
+ssize_t bpfdev_profile_files(struct bpfdev_profile *p, char *buf,
+			     size_t size)
+{
+	static const char more[] = "truncated\n";
+	const struct bpfdev_fstate *st;
+	size_t room = size - sizeof(more);
+	int len = 0, start;
+	bool cut = false;
+
+	mutex_lock(&p->files_lock);
+	list_for_each_entry(st, &p->files, node) {
+		start = len;
+		len = fstate_print(st, buf, room, len);
+		if (len >= room - 1) {
+			len = start;
+			cut = true;
+			break;
+		}
+	}
+	mutex_unlock(&p->files_lock);
+	if (cut)
+		len += scnprintf(buf + len, size - len, "%s", more);
+	return len;
 }
 
 /**

@@ -116,6 +116,14 @@
  * profile (a container's --device) opens nothing meanwhile.
  */
 #define BPFDEV_PROFILE_MINORS		(1U << MINORBITS)
+/*
+ * A profile's listings of its users and files (configfs.c): the longest
+ * line of each, and the longest listing, which ends in a line "truncated"
+ * when there is more.
+ */
+#define BPFDEV_USER_LINE_MAX		2048
+#define BPFDEV_FILE_LINE_MAX		256
+#define BPFDEV_LISTING_MAX		(4U << 20)
 /* capability sets cached per file: bpf, +net_admin, ... */
 #define BPFDEV_CRED_CACHE		4
 

@@ -26,7 +26,8 @@ static const struct file_operations bpfdev_narrowed_fops;
 static int bpfdev_open(struct inode *inode, struct file *file)
 {
 	struct bpfdev_fstate *st =
-		bpfdev_profile_open(bpfdev_profile_of(inode));
+		bpfdev_profile_open(bpfdev_profile_of(inode),
+				    file->f_mode & FMODE_WRITE);
 
 	if (IS_ERR(st))
 		return PTR_ERR(st);
@@ -145,8 +146,12 @@ static long bpfdev_narrow(struct file *file, void __user *arg)
 		return ret;
 	if (nr.flags & ~BPFDEV_NARROW_F_CLOEXEC)
 		return -EINVAL;
-	/* A revoked grant hands out nothing, not even a narrower one. */
-	if (bpfdev_fstate_revoked(st))
+	/*
+	 * A revoked grant hands out nothing, not even a narrower one; nor
+	 * does any file to a revoked user.
+	 */
+	if (bpfdev_fstate_revoked(st) ||
+	    bpfdev_user_revoked(bpfdev_user_find(st->profile, current_uid())))
 		return -EPERM;
 	if (st->depth >= BPFDEV_NARROW_DEPTH_MAX)
 		return -E2BIG;
@@ -225,6 +230,8 @@ static void bpfdev_show_fdinfo(struct seq_file *m, struct file *file)
 	seq_printf(m, "revoked:\t%d\n", bpfdev_fstate_revoked(st));
 	seq_printf(m, "profile:\t%s\n", st->profile->name);
 	seq_printf(m, "removed:\t%d\n", READ_ONCE(st->profile->removed));
+	seq_printf(m, "id:\t%llu\n", st->id);
+	seq_printf(m, "uid:\t%u\n", from_kuid_munged(seq_user_ns(m), st->uid));
 	seq_printf(m, "progs_created:\t%d\n", atomic_read(&st->progs));
 	seq_printf(m, "maps_created:\t%d\n", atomic_read(&st->maps));
 }
@@ -308,6 +315,7 @@ module_init(bpfdev_init);
 module_exit(bpfdev_exit);
 
 BPFDEV_IMPORT_NS();
+MODULE_VERSION(BPFDEV_VERSION);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Delegated, scoped bpf(2) through /dev/bpf");
 MODULE_AUTHOR("The bpfdev developers");

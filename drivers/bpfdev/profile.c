@@ -52,6 +52,7 @@ static void profile_release(struct kref *ref)
 	bpfdev_users_free(&p->users);
 	/* no reader is left: every file and the item are gone */
 	kfree(rcu_dereference_protected(p->grant, true));
+	mutex_destroy(&p->files_lock);
 	mutex_destroy(&p->lock);
 	kfree(p);
 }
@@ -89,15 +90,20 @@ struct bpfdev_profile *bpfdev_profile_of(struct inode *inode)
 /**
  * bpfdev_profile_open() - the state of a file opened from a profile's node
  * @p: the profile
+ * @writable: opened for writing
  *
  * A node made by mknod, or an inode still cached, can reach the char device
  * of a profile being removed, or one whose registration failed: such an
  * open is ENODEV once the removal took the node away (or the registration
- * failed), and one before is revoked by it.
+ * failed), and one before is revoked by it. A user root revoked in the
+ * profile (users.c) cannot open it for writing, which the bpf commands
+ * need; it can for reading, to read why it was refused. A file opened just
+ * before the revocation is revoked with the others.
  *
- * Return: the state, or ERR_PTR(-ENODEV or -ENOMEM).
+ * Return: the state, or ERR_PTR(-ENODEV, -EPERM or -ENOMEM).
  */
-struct bpfdev_fstate *bpfdev_profile_open(struct bpfdev_profile *p)
+struct bpfdev_fstate *bpfdev_profile_open(struct bpfdev_profile *p,
+					  bool writable)
 {
 	struct bpfdev_fstate *st = ERR_PTR(-ENODEV);
 
@@ -106,6 +112,10 @@ struct bpfdev_fstate *bpfdev_profile_open(struct bpfdev_profile *p)
 	if (!p->removed && (p->enabled || p == &bpfdev_default_profile))
 		st = bpfdev_fstate_new(p, NULL, NULL) ?: ERR_PTR(-ENOMEM);
 	mutex_unlock(&p->lock);
+	if (!IS_ERR(st) && writable && (st->opener_revocations & 1)) {
+		bpfdev_fstate_put(st);
+		st = ERR_PTR(-EPERM);
+	}
 	return st;
 }
 
@@ -214,6 +224,8 @@ struct bpfdev_profile bpfdev_default_profile = {
 	.name = "default",
 	.generation = ATOMIC64_INIT(0),
 	.lock = __MUTEX_INITIALIZER(bpfdev_default_profile.lock),
+	.files_lock = __MUTEX_INITIALIZER(bpfdev_default_profile.files_lock),
+	.files = LIST_HEAD_INIT(bpfdev_default_profile.files),
 };
 
 /* Owner, group and mode come from udev (udev/60-bpfdev.rules). */
@@ -252,6 +264,8 @@ struct bpfdev_profile *bpfdev_profile_new(const char *name)
 	p->gid = GLOBAL_ROOT_GID;
 	p->mode = 0600;
 	bpfdev_users_new(&p->users);
+	mutex_init(&p->files_lock);
+	INIT_LIST_HEAD(&p->files);
 	return p;
 }
 

@@ -94,7 +94,7 @@ static int sys_bpf_decide_and_call(struct bpfdev_request *req,
 	int idx, ret;
 
 	idx = srcu_read_lock(&bpfdev_grant_srcu);
-	if (bpfdev_fstate_revoked(req->st)) {
+	if (bpfdev_fstate_revoked(req->st) || bpfdev_user_revoked(user)) {
 		ret = bpfdev_deny(req, BPFDEV_DENY_REVOKED, -EPERM);
 		goto out;
 	}
@@ -200,6 +200,8 @@ static int sys_bpf_accounted(struct bpfdev_fstate *st,
 
 	if (!user)
 		return -ENOMEM;
+	if (bpfdev_user_revoked(user))
+		return bpfdev_deny(req, BPFDEV_DENY_REVOKED, -EPERM);
 	ret = bpfdev_fstate_charge(st, req->cmd, &hit);
 	if (ret)
 		return bpfdev_deny_limit(req, BPFDEV_DENY_QUOTA, ret, hit.name,
@@ -283,7 +285,7 @@ static int sys_bpf_lookup(struct bpfdev_request *req)
 	/* in the grant's section: no fd after a revocation returned */
 	idx = srcu_read_lock(&bpfdev_grant_srcu);
 	bpfdev_fstate_effective(req->st, &grant);
-	if (bpfdev_fstate_revoked(req->st))
+	if (bpfdev_fstate_revoked(req->st) || bpfdev_user_revoked(user))
 		ret = bpfdev_deny(req, BPFDEV_DENY_REVOKED, -EPERM);
 	else
 		ret = bpfdev_policy_lookup(req, &grant);

@@ -42,7 +42,16 @@
  * what a user loaded since the module was loaded.
  *
  * Each entry also holds the user's audit bucket: the audit records its
- * requests may write (audit.c says why per user).
+ * requests may write (audit.c says why per user), and its requests counted
+ * by outcome.
+ *
+ * Root revokes one user of a profile (configfs.c) without revoking the
+ * others: the files that user opened, and the files narrowed from them,
+ * whoever holds them now, execute nothing more, nor does any call the
+ * user makes through any file of the profile, and the user's opens of the
+ * node are EPERM, until root lifts it. Lifting it does not bring back the
+ * files revoked. It lives in the user's entry: it lasts as long as the
+ * profile (for /dev/bpf, until unload), and is not written anywhere else.
  */
 #include <linux/atomic.h>
 #include <linux/bpf.h>
@@ -57,6 +66,7 @@
 #include <linux/random.h>
 #include <linux/siphash.h>
 #include <linux/spinlock.h>
+#include <linux/user_namespace.h>
 
 #include "bpfdev.h"
 #include "testhooks.h"
@@ -86,7 +96,9 @@ struct bpfdev_user {
 	struct list_head jits;		/* struct user_jit */
 	u64 jit_bytes;			/* charged and reserved */
 	u64 btf_bytes;			/* charged since the profile began */
+	atomic64_t revocations;		/* odd while revoked */
 	struct bpfdev_audit_bucket audit;
+	struct bpfdev_counts counts;
 	struct bpfdev_objects objects;
 	struct bpfdev_refusal_ring refusals;
 };
@@ -99,6 +111,7 @@ void bpfdev_users_new(struct bpfdev_users *users)
 {
 	spin_lock_init(&users->lock);
 	hash_init(users->table);
+	atomic_set(&users->count, 0);
 }
 
 static struct bpfdev_user *user_find(struct bpfdev_users *users, kuid_t uid)
@@ -109,6 +122,23 @@ static struct bpfdev_user *user_find(struct bpfdev_users *users, kuid_t uid)
 		if (uid_eq(u->uid, uid))
 			return u;
 	return NULL;
+}
+
+/**
+ * bpfdev_host_uid() - the user of the machine the caller is: its uid, or
+ *	in a user namespace the host user who owns the namespace below the
+ *	initial one, so that setuid() through a range of mapped ids neither
+ *	makes entries nor escapes a revocation
+ */
+kuid_t bpfdev_host_uid(void)
+{
+	struct user_namespace *ns = current_user_ns();
+
+	if (ns == &init_user_ns)
+		return current_uid();
+	while (ns->parent != &init_user_ns)
+		ns = ns->parent;
+	return ns->owner;
 }
 
 /**
@@ -162,12 +192,146 @@ struct bpfdev_user *bpfdev_user_get(struct bpfdev_profile *p, kuid_t uid)
 	u = user_find(users, uid);
 	if (!u) {
 		hash_add_rcu(users->table, &new->node, __kuid_val(uid));
+		atomic_inc(&users->count);
 		u = new;
 		new = NULL;
 	}
 	spin_unlock(&users->lock);
 	kfree(new);
 	return u;
+}
+
+/**
+ * bpfdev_user_revocations() - grows at each revocation of @user, and when
+ *	it is lifted: odd while @user is revoked
+ * @user: the entry
+ */
+u64 bpfdev_user_revocations(struct bpfdev_user *user)
+{
+	return atomic64_read(&user->revocations);
+}
+
+/**
+ * bpfdev_user_revoked() - is @user revoked now?
+ * @user: the entry, or NULL for a caller without one
+ */
+bool bpfdev_user_revoked(struct bpfdev_user *user)
+{
+	return user && (bpfdev_user_revocations(user) & 1);
+}
+
+/**
+ * bpfdev_user_revoke() - revoke one user of a profile, or lift it
+ * @p: the profile
+ * @uid: the user
+ * @revoke: true to revoke, false to lift
+ *
+ * When it returns, no request of @uid, or through a file @uid opened, that
+ * was decided before is still running (grant.c).
+ *
+ * Return: 0, or -ENOMEM for a user without an entry and no memory for one.
+ */
+int bpfdev_user_revoke(struct bpfdev_profile *p, kuid_t uid, bool revoke)
+{
+	struct bpfdev_user *u = bpfdev_user_get(p, uid);
+	s64 v;
+
+	if (!u)
+		return -ENOMEM;
+	do {
+		v = atomic64_read(&u->revocations);
+	} while ((v & 1) != revoke &&
+		 atomic64_cmpxchg(&u->revocations, v, v + 1) != v);
+	/* also when it was so already: a concurrent write may not be done */
+	bpfdev_grant_changed();
+	return 0;
+}
+
+/**
+ * bpfdev_users_revoked() - the revoked users of @p, one uid per line
+ * @p: the profile
+ * @buf: where, a page
+ * @size: its size
+ *
+ * Return: the length printed.
+ */
+ssize_t bpfdev_users_revoked(struct bpfdev_profile *p, char *buf,
+			     size_t size)
+{
+	struct bpfdev_user *u;
+	ssize_t len = 0;
+	int bkt;
+
+	rcu_read_lock();
+	hash_for_each_rcu(p->users.table, bkt, u, node) {
+		/* whole lines: a uid cut short would be another's */
+		if (!bpfdev_user_revoked(u) || size - len < 12)
+			continue;
+		len += scnprintf(buf + len, size - len, "%u\n",
+				 from_kuid_munged(&init_user_ns, u->uid));
+	}
+	rcu_read_unlock();
+	return len;
+}
+
+/* One user's line of bpfdev_users_print(), at @len of @buf */
+static int user_print(struct bpfdev_user *u, char *buf, size_t size, int len)
+{
+	len += scnprintf(buf + len, size - len,
+			 "uid=%u revoked=%d revocations=%llu loads=%d progs=%d maps=%d jit_bytes=%llu btf_bytes=%llu ",
+			 from_kuid_munged(&init_user_ns, u->uid),
+			 bpfdev_user_revoked(u), bpfdev_user_revocations(u),
+			 atomic_read(&u->loads), atomic_read(&u->progs),
+			 atomic_read(&u->maps),
+			 /* a report: the budgets' lock may sleep, RCU not */
+			 data_race(u->jit_bytes), data_race(u->btf_bytes));
+	len += bpfdev_counts_print(buf + len, size - len, &u->counts, ' ');
+	/* the last separator ends the line */
+	if (len < size - 1)
+		buf[len - 1] = '\n';
+	return len;
+}
+
+/**
+ * bpfdev_users_size() - how long bpfdev_users_print() may be
+ * @p: the profile
+ */
+size_t bpfdev_users_size(struct bpfdev_profile *p)
+{
+	return (size_t)atomic_read(&p->users.count) * BPFDEV_USER_LINE_MAX;
+}
+
+/**
+ * bpfdev_users_print() - a profile's users, a line each: "key=value"s
+ * @p: the profile, which the caller holds
+ * @buf: where
+ * @size: its size
+ *
+ * Return: the length printed: the lines that fit, then "truncated" if not
+ * all did.
+ */
+ssize_t bpfdev_users_print(struct bpfdev_profile *p, char *buf, size_t size)
+{
+	static const char more[] = "truncated\n";
+	size_t room = size - sizeof(more);
+	struct bpfdev_user *u;
+	int bkt, len = 0, start;
+	bool cut = false;
+
+	rcu_read_lock();
+	hash_for_each_rcu(p->users.table, bkt, u, node) {
+		start = len;
+		len = user_print(u, buf, room, len);
+		if (len >= room - 1) {
+			len = start;
+			cut = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	if (cut)
+		len += scnprintf(buf + len, size - len, "%s", more);
+	return len;
 }
 
 /**
@@ -375,6 +539,15 @@ void bpfdev_users_refusals(struct bpfdev_profile *p, kuid_t uid,
 struct bpfdev_objects *bpfdev_user_objects(struct bpfdev_user *user)
 {
 	return &user->objects;
+}
+
+/**
+ * bpfdev_user_counts_of() - @user's requests, by outcome
+ * @user: the entry
+ */
+struct bpfdev_counts *bpfdev_user_counts_of(struct bpfdev_user *user)
+{
+	return &user->counts;
 }
 
 /**

@@ -22,7 +22,6 @@
 
 #include "testlib.h"
 
-#define MEMBER2_UID	1002
 #define BIT(n)		(1ULL << (n))
 
 static const struct bpf_insn ret0[] = { INSN_MOV64_IMM(0, 0), INSN_EXIT() };

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
@@ -165,7 +166,7 @@ static int open_errno(const char *name)
 
 /* Failure codes of the children: which step failed, 0 for none */
 enum { OK, E_OPEN = 10, E_XDP, E_XDP_LINK, E_SKB, E_SKB_LINK, E_KPROBE,
-       E_TP, E_REFUSED, E_OTHER_NODE, E_DEFAULT_NODE, E_STALLED };
+       E_TP, E_REFUSED, E_OTHER_NODE, E_DEFAULT_NODE, E_STALLED, E_OTHER };
 
 /* The networking member: XDP and cgroup_skb, attached; no tracing. */
 static int net_member(void *arg)
@@ -473,7 +474,7 @@ START_TEST(grant_text_is_checked_whole)
 
 	/* names a node can have, and not the default profile's */
 	ck_assert_int_eq(mkdir(CFS "/default", 0755), -1);
-	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(errno, EEXIST);
 	ck_assert_int_eq(mkdir(CFS "/Net", 0755), -1);
 	ck_assert_int_eq(mkdir(CFS "/-net", 0755), -1);
 	ck_assert_int_eq(mkdir(CFS "/a.b", 0755), -1);
@@ -879,6 +880,301 @@ START_TEST(a_removed_profile_number_opens_nothing)
 }
 END_TEST
 
+
+/* --- one user of a profile: revoked, counted, listed ----------------- */
+
+#define USERS_GRANT							\
+	"delegate_cmds=map_create:prog_load delegate_progs=socket_filter " \
+	"delegate_maps=array\n"
+
+/* Create an array map through @dev: 0 or errno. */
+static int map_as_self(int dev)
+{
+	return -fd_result(dev_map(dev, BPF_MAP_TYPE_ARRAY));
+}
+
+/* The same, as @uid */
+static int map_as(uid_t uid, const gid_t *groups, int dev)
+{
+	int ret;
+
+	ids_enter(uid, groups, 1);
+	ret = map_as_self(dev);
+	ids_leave();
+	return ret;
+}
+
+/* Open @path as @uid: an fd, or -errno. */
+static int path_open_as(uid_t uid, const gid_t *groups, const char *path)
+{
+	int fd;
+
+	ids_enter(uid, groups, 1);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		fd = -errno;
+	ids_leave();
+	return fd;
+}
+
+/* Open the node of profile @name as @uid: an fd, or -errno. */
+static int open_as(uid_t uid, const gid_t *groups, const char *name)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/dev/bpf-%s", name);
+	return path_open_as(uid, groups, path);
+}
+
+/* The value of @key in fdinfo of @fd */
+static long fdinfo_value(int fd, const char *key)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	return file_value(path, key);
+}
+
+/*
+ * The line of a listing (users, files) that starts with @first and a
+ * blank, or NULL: "key=value"s, a line each, as configfs.c prints them.
+ */
+static const char *listing_line(const char *name, const char *attr,
+				const char *first)
+{
+	static char buf[1 << 16];
+	char *line, *save = NULL;
+	size_t n = strlen(first);
+
+	/* empty: no user, no file */
+	ck_assert_int_ge(cfs_read(name, attr, buf, sizeof(buf)), 0);
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (!strncmp(line, first, n) && line[n] == ' ')
+			return line;
+	return NULL;
+}
+
+/* The value of @key in that line: -1 if there is no such line. */
+static long listing_value(const char *name, const char *attr,
+			  const char *first, const char *key)
+{
+	const char *line = listing_line(name, attr, first), *v;
+	size_t klen = strlen(key);
+
+	if (!line)
+		return -1;
+	for (v = line; (v = strstr(v, key)); v += klen)
+		if ((v == line || v[-1] == ' ') && v[klen] == '=')
+			return strtol(v + klen + 1, NULL, 10);
+	ck_abort_msg("%s/%s: no %s in '%s'", name, attr, key, line);
+	return -1;
+}
+
+static const gid_t net_group[] = { NET_GID };
+
+START_TEST(revoking_a_user_stops_that_user_only)
+{
+	char buf[64];
+	int a, b, again;
+
+	profile_make("net", USERS_GRANT, NET_GID, "0660");
+	a = open_as(MEMBER_UID, net_group, "net");
+	b = open_as(BOTH_UID, net_group, "net");
+	ck_assert_int_ge(a, 0);
+	ck_assert_int_ge(b, 0);
+	ck_assert_int_eq(map_as(MEMBER_UID, net_group, a), 0);
+	ck_assert_int_eq(map_as(BOTH_UID, net_group, b), 0);
+
+	ck_assert_int_eq(cfs_write("net", "revoke_user", "1000"), 0);
+	ck_assert_int_gt(cfs_read("net", "revoked_users", buf, sizeof(buf)),
+			 0);
+	ck_assert_str_eq(buf, "1000\n");
+	/* the user, through its own file and through another's */
+	ck_assert_int_eq(map_as(MEMBER_UID, net_group, a), EPERM);
+	ck_assert_int_eq(map_as(MEMBER_UID, net_group, b), EPERM);
+	/* its file, whoever holds it now */
+	ck_assert_int_eq(map_as(BOTH_UID, net_group, a), EPERM);
+	ck_assert_int_eq(fdinfo_value(a, "revoked:"), 1);
+	/* and no one else */
+	ck_assert_int_eq(map_as(BOTH_UID, net_group, b), 0);
+	ck_assert_int_eq(fdinfo_value(b, "revoked:"), 0);
+	/* a reopen is refused, until root lifts it; read-only, for its
+	 * refusals, it is not */
+	ck_assert_int_eq(open_as(MEMBER_UID, net_group, "net"), -EPERM);
+	ids_enter(MEMBER_UID, net_group, 1);
+	again = node_open("net", O_RDONLY);
+	ck_assert_int_ge(again, 0);
+	ck_assert_int_eq(map_as_self(again), EBADF);
+	ids_leave();
+	close(again);
+	ck_assert_int_eq(listing_value("net", "users", "uid=1000", "revoked"),
+			 1);
+	ck_assert_int_eq(listing_value("net", "users", "uid=2203", "revoked"),
+			 0);
+	/* its two requests, not the other user's through its file */
+	ck_assert_int_eq(listing_value("net", "users", "uid=1000",
+				       "denied_revoked"), 2);
+	ck_assert_int_eq(listing_value("net", "users", "uid=2203",
+				       "denied_revoked"), 1);
+
+	ck_assert_int_eq(cfs_write("net", "unrevoke_user", "1000"), 0);
+	ck_assert_int_eq(cfs_read("net", "revoked_users", buf, sizeof(buf)),
+			 0);
+	again = open_as(MEMBER_UID, net_group, "net");
+	ck_assert_int_ge(again, 0);
+	ck_assert_int_eq(map_as(MEMBER_UID, net_group, again), 0);
+	/* what was revoked stays revoked */
+	ck_assert_int_eq(map_as(MEMBER_UID, net_group, a), EPERM);
+	ck_assert_int_eq(cfs_write("net", "revoke_user", "x"), -EINVAL);
+	close(again);
+	close(a);
+	close(b);
+	profile_remove("net");
+}
+END_TEST
+
+/* /dev/bpf's profile is default/: its users revoked in the same way. */
+START_TEST(the_default_profile_is_in_configfs)
+{
+	const gid_t bpf[] = { (gid_t)bpf_gid() };
+	char grant[4096];
+	int a, a2;
+
+	ck_assert_int_eq(rmdir(CFS "/default"), -1);
+	ck_assert_int_eq(errno, EPERM);
+	ck_assert_int_eq(param_write("delegate_progs", "socket_filter:xdp"),
+			 0);
+	ck_assert_int_gt(cfs_read("default", "grant", grant, sizeof(grant)),
+			 0);
+	ck_assert_ptr_nonnull(strstr(grant, "delegate_progs=socket_filter:xdp"));
+	ck_assert_int_eq(cfs_write("default", "grant", "insn_max=1"), -EACCES);
+
+	a = path_open_as(MEMBER_UID, bpf, DEV_PATH);
+	ck_assert_int_ge(a, 0);
+	ck_assert_int_eq(cfs_write("default", "revoke_user", "1000"), 0);
+	ck_assert_int_eq(map_as(MEMBER_UID, bpf, a), EPERM);
+	ck_assert_int_eq(path_open_as(MEMBER_UID, bpf, DEV_PATH), -EPERM);
+	/* the second member is not */
+	ck_assert_int_eq(map_as(MEMBER2_UID, bpf, a), EPERM);
+	a2 = path_open_as(MEMBER2_UID, bpf, DEV_PATH);
+	ck_assert_int_ge(a2, 0);
+	ck_assert_int_eq(map_as(MEMBER2_UID, bpf, a2), 0);
+	ck_assert_int_eq(listing_value("default", "users", "uid=1000",
+				       "revoked"), 1);
+	ck_assert_int_eq(listing_value("default", "users", "uid=1002",
+				       "revoked"), 0);
+	ck_assert_int_eq(cfs_write("default", "unrevoke_user", "1000"), 0);
+	close(a2);
+	close(a);
+}
+END_TEST
+
+
+/* Requests are counted per profile and per user, by outcome. */
+START_TEST(a_profile_counts_its_users_requests)
+{
+	int a, b;
+
+	profile_make("net", USERS_GRANT, NET_GID, "0660");
+	a = open_as(MEMBER_UID, net_group, "net");
+	b = open_as(BOTH_UID, net_group, "net");
+	ck_assert_int_ge(a, 0);
+	ck_assert_int_ge(b, 0);
+	ck_assert_int_eq(map_as(MEMBER_UID, net_group, a), 0);
+	ids_enter(MEMBER_UID, net_group, 1);
+	ck_assert_int_eq(load(a, BPF_PROG_TYPE_KPROBE, 0), EPERM);
+	ids_leave();
+	ck_assert_int_eq(map_as(BOTH_UID, net_group, b), 0);
+
+	ck_assert_int_eq(file_value(CFS "/net/stats", "executed_map_create="),
+			 2);
+	ck_assert_int_eq(file_value(CFS "/net/stats", "denied_prog_type="), 1);
+	ck_assert_int_eq(listing_value("net", "users", "uid=1000",
+				       "executed_map_create"), 1);
+	ck_assert_int_eq(listing_value("net", "users", "uid=1000",
+				       "denied_prog_type"), 1);
+	ck_assert_int_eq(listing_value("net", "users", "uid=1000", "maps"), 1);
+	ck_assert_int_eq(listing_value("net", "users", "uid=2203",
+				       "executed_map_create"), 1);
+	ck_assert_int_eq(listing_value("net", "users", "uid=2203",
+				       "denied_prog_type"), 0);
+	/* /dev/bpf's profile counted none of them */
+	ck_assert_int_eq(listing_value("default", "users", "uid=2203",
+				       "executed_map_create"), -1);
+	close(a);
+	close(b);
+	profile_remove("net");
+}
+END_TEST
+
+/* A child holding a file of the profile and one narrowed from it */
+static int files_holder(int report, int wait_fd)
+{
+	long ids[2];
+	int dev, narrow;
+
+	prctl(PR_SET_NAME, "a b\\c");
+	become_ids(MEMBER_UID, net_group, 1);
+	dev = node_open("net", O_RDWR);
+	if (dev < 0)
+		return E_OPEN;
+	narrow = dev_narrow(dev, 1ULL << BPF_PROG_TYPE_SOCKET_FILTER, 0, 0, 0);
+	if (narrow < 0)
+		return E_OTHER;
+	ids[0] = fdinfo_value(dev, "\nid:");
+	ids[1] = fdinfo_value(narrow, "\nid:");
+	if (write(report, ids, sizeof(ids)) != sizeof(ids))
+		return E_OTHER;
+	/* until the parent has looked */
+	if (read(wait_fd, ids, 1) < 0)
+		return E_OTHER;
+	return OK;
+}
+
+/* Root sees every open file of a profile, and who made it. */
+START_TEST(a_profile_lists_its_files_and_who_made_them)
+{
+	int report[2], go[2], status;
+	char first[32], comm[64];
+	const char *line;
+	long ids[2];
+	pid_t pid;
+
+	profile_make("net", USERS_GRANT, NET_GID, "0660");
+	ck_assert_int_eq(pipe(report), 0);
+	ck_assert_int_eq(pipe(go), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(files_holder(report[1], go[0]));
+	ck_assert_int_eq(read(report[0], ids, sizeof(ids)), sizeof(ids));
+
+	snprintf(first, sizeof(first), "id=%ld", ids[0]);
+	ck_assert_int_eq(listing_value("net", "files", first, "uid"), 1000);
+	ck_assert_int_eq(listing_value("net", "files", first, "pid"), pid);
+	ck_assert_int_eq(listing_value("net", "files", first, "depth"), 0);
+	ck_assert_int_eq(listing_value("net", "files", first, "revoked"), 0);
+	/* a comm's blank and backslash are escaped: one word */
+	line = listing_line("net", "files", first);
+	ck_assert_ptr_nonnull(line);
+	snprintf(comm, sizeof(comm), " comm=a\\x20b\\x5cc");
+	ck_assert_msg(strstr(line, comm) && !strstr(line, comm)[strlen(comm)],
+		      "'%s' has no '%s' at its end", line, comm);
+	snprintf(first, sizeof(first), "id=%ld", ids[1]);
+	ck_assert_int_eq(listing_value("net", "files", first, "depth"), 1);
+	ck_assert_int_eq(listing_value("net", "files", first, "uid"), 1000);
+
+	ck_assert_int_eq(write(go[1], "x", 1), 1);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), OK);
+	/* closed: gone from the listing */
+	ck_assert_int_eq(listing_value("net", "files", first, "uid"), -1);
+	profile_remove("net");
+}
+END_TEST
+
 const struct suite_def profiles_suite = {
 	.name = "profiles",
 	.tcases = {
@@ -900,6 +1196,12 @@ const struct suite_def profiles_suite = {
 			TEST(a_removed_profile_number_opens_nothing),
 			RACE(grant_rewrites_are_atomic),
 			RACE(one_request_one_grant),
+		} },
+		{ .name = "users", .timeout = 60, .reset_grant = 1, .tests = {
+			TEST(revoking_a_user_stops_that_user_only),
+			TEST(the_default_profile_is_in_configfs),
+			TEST(a_profile_counts_its_users_requests),
+			TEST(a_profile_lists_its_files_and_who_made_them),
 		} },
 	},
 };

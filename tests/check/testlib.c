@@ -238,7 +238,9 @@ static int helper_remove_profiles(void)
 	if (!d)
 		return 0;	/* a module without profiles */
 	while ((e = readdir(d))) {
-		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+		/* default/ is /dev/bpf's, part of the module */
+		if (e->d_type != DT_DIR || e->d_name[0] == '.' ||
+		    !strcmp(e->d_name, "default"))
 			continue;
 		snprintf(path, sizeof(path), "/sys/kernel/config/bpfdev/%s",
 			 e->d_name);
@@ -249,10 +251,31 @@ static int helper_remove_profiles(void)
 	return err;
 }
 
+/* The users a test revoked in /dev/bpf's profile, which lives on */
+static int helper_unrevoke_default_users(void)
+{
+	char buf[4096], *line, *save = NULL;
+	int len, err = 0;
+
+	len = file_read("/sys/kernel/config/bpfdev/default/revoked_users", buf,
+			sizeof(buf));
+	if (len < 0)
+		return len == -ENOENT ? 0 : len;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		int ret = file_write("/sys/kernel/config/bpfdev/default/unrevoke_user",
+				     line);
+
+		if (ret)
+			err = ret;
+	}
+	return err;
+}
+
 static int helper_reset_params(void)
 {
 	size_t i;
-	int err = helper_remove_profiles();
+	int err = helper_remove_profiles() ?: helper_unrevoke_default_users();
 
 	for (i = 0; i < ARRAY_LEN(param_names); i++) {
 		int ret;
@@ -488,6 +511,20 @@ void become_ids(uid_t uid, const gid_t *groups, int n)
 	if (setgroups((size_t)n, groups) || setresgid(uid, uid, uid) ||
 	    setresuid(uid, uid, uid))
 		_exit(91);
+}
+
+void ids_enter(uid_t uid, const gid_t *groups, int n)
+{
+	ck_assert(setgroups((size_t)n, groups) == 0);
+	ck_assert(setresgid(uid, uid, 0) == 0);
+	ck_assert(setresuid(uid, uid, 0) == 0);
+}
+
+void ids_leave(void)
+{
+	ck_assert(setresuid(0, 0, 0) == 0);
+	ck_assert(setresgid(0, 0, 0) == 0);
+	ck_assert(setgroups(0, NULL) == 0);
 }
 
 static void reset_grant(void)

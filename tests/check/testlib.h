@@ -16,6 +16,7 @@
 
 #define MEMBER_UID	1000
 #define OUTSIDER_UID	1001
+#define MEMBER2_UID	1002
 #define DEV_PATH	"/dev/bpf"
 
 #define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
@@ -78,6 +79,12 @@ void *btf_blob(__u32 types, __u32 *size);
 int dev_load_btf(int dev, const void *blob, __u32 size);
 /* In a forked child: become @uid with @groups for good, or _exit(91). */
 void become_ids(uid_t uid, const gid_t *groups, int n);
+/*
+ * Be @uid (real and effective) with @groups until ids_leave(), root kept
+ * as the saved ids: files opened and calls made in between are @uid's.
+ */
+void ids_enter(uid_t uid, const gid_t *groups, int n);
+void ids_leave(void);
 
 /* Attr builders. */
 void attr_prog(union bpf_attr *a, __u32 type, const struct bpf_insn *insns,

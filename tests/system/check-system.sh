@@ -98,6 +98,28 @@ depmod -b "$rootfs" "$kver"
 chroot "$rootfs" useradd -m -u 1000 -s /bin/sh member
 chroot "$rootfs" useradd -m -u 1001 -s /bin/sh member2
 chroot "$rootfs" useradd -m -u 1002 -s /bin/sh outsider
+# Two teams, each a profile from a file of its own and nothing else
+# (bpfdevctl(8)): applied at boot when the module appears.
+chroot "$rootfs" groupadd -r teamnet
+chroot "$rootfs" groupadd -r teamobs
+chroot "$rootfs" usermod -aG teamnet member
+chroot "$rootfs" usermod -aG teamobs member2
+cat >"$rootfs/etc/bpfdev/profiles.d/teamnet.conf" <<'CONF'
+# the networking team
+group = teamnet
+mode = 0660
+delegate_cmds = prog_load, map_create, btf_load, map_freeze, link_create
+delegate_progs = xdp, cgroup_skb
+delegate_maps = array, hash
+CONF
+cat >"$rootfs/etc/bpfdev/profiles.d/teamobs.conf" <<'CONF'
+# the observability team
+group = teamobs
+mode = 0660
+delegate_cmds = prog_load, map_create, btf_load, map_freeze
+delegate_progs = kprobe, tracepoint
+delegate_maps = array, hash, ringbuf
+CONF
 echo bpfdev-system >"$rootfs/etc/hostname"
 mkdir -p "$rootfs/opt/bpfdev"
 cp "$build/tests/sockcount" "$build/tests/sockcount.bpf.o" "$build/tests/pinget" \

@@ -95,6 +95,34 @@ else
 	fail "could not make profile net in $cfs"
 fi
 
+# Two profiles from /etc/bpfdev/profiles.d, applied at boot by
+# bpfdev-profiles.service, which udev started on the module's add event:
+# one member per profile, each refused the other's.
+res=$(systemctl show -P Result bpfdev-profiles.service)
+[ "$res" = success ] && ok "bpfdev-profiles.service applied the profiles at boot" ||
+	fail "bpfdev-profiles.service: Result=$res: $(journalctl -b -u bpfdev-profiles.service | tail -5)"
+for t in net obs; do
+	node=$(stat -c '%U:%G %a' /dev/bpf-team$t 2>/dev/null)
+	[ "$node" = "root:team$t 660" ] && ok "/dev/bpf-team$t is $node, from team$t.conf" ||
+		fail "/dev/bpf-team$t is '$node'"
+done
+for who in member:teamnet member2:teamobs; do
+	u=${who%:*} t=${who#*:}
+	out=$(runuser -u "$u" -- bpfdev-run -p "$t" /opt/bpfdev/sockcount 2>&1)
+	echo "$out" | grep -q 'sockcount: ok' &&
+		ok "$u ran sockcount through profile $t" || fail "$u, profile $t: $out"
+done
+out=$(runuser -u member2 -- bpfdev-run -p teamnet /opt/bpfdev/sockcount 2>&1)
+echo "$out" | grep -q 'sockcount: ok' &&
+	fail "member2 ran sockcount through teamnet" ||
+	ok "member2, not in teamnet, is refused /dev/bpf-teamnet"
+out=$(bpfdevctl status 2>&1)
+if [ $? = 0 ] && ! echo "$out" | grep -q DRIFT; then
+	ok "bpfdevctl status: the running profiles are the files'"
+else
+	fail "bpfdevctl status: $out"
+fi
+
 echo "BPFDEV-SYSTEM-RESULT rc=$rc"
 # the whole kernel log, for the host to scan for splats
 echo BPFDEV-DMESG-BEGIN

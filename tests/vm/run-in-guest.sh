@@ -25,7 +25,9 @@ ls -l /dev/bpf
 # Each profile pins the module (bpfdev(4), PROFILES): rmmod needs them gone.
 remove_profiles() {
 	for p in /sys/kernel/config/bpfdev/*/; do
-		[ ! -d "$p" ] || rmdir "$p" || echo "could not remove profile $p" >&2
+		# default/ is /dev/bpf's, part of the module
+		[ ! -d "$p" ] || [ "${p%/}" = /sys/kernel/config/bpfdev/default ] ||
+			rmdir "$p" || echo "could not remove profile $p" >&2
 	done
 }
 

@@ -11,7 +11,7 @@
 #   /lib/bpfdev/kernel/*.ko         the kernel's own modules the tests
 #                                   load (scripts/kernels.sh modules),
 #                                   and their load order in ./order
-#   $LIBDIR/libbpfdev.so*, $BINDIR/bpfdev-run, /usr/sbin/bpftool
+#   $LIBDIR/libbpfdev.so*, $BINDIR/bpfdev-run and bpfdevctl, /usr/sbin/bpftool
 #   /usr/sbin/TOOL                  for each TOOL in GUEST_SBIN, and
 #                                   their names in /opt/bpfdev-tests/sbin
 # where LIBDIR and BINDIR (environment) are where make install puts them,
@@ -37,7 +37,7 @@ fi
 cp "$script" "$stage/opt/bpfdev-tests/run-in-guest.sh"
 [ $# -eq 0 ] || cp "$@" "$stage/opt/bpfdev-tests/"
 cp -P "$build"/lib/libbpfdev.so* "$stage$LIBDIR/"
-cp "$build/bin/bpfdev-run" "$stage$BINDIR/"
+cp "$build/bin/bpfdev-run" "$build/bin/bpfdevctl" "$stage$BINDIR/"
 cp /usr/sbin/bpftool "$stage/usr/sbin/"
 for t in ${GUEST_SBIN:-}; do
 	[ -x "/usr/sbin/$t" ] || { echo "stage: no /usr/sbin/$t (make deps)" >&2; exit 1; }
