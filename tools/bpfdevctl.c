@@ -25,10 +25,12 @@
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -823,12 +825,21 @@ static int is_scratch(const char *name)
 	return !strncmp(name, "bpfdevctl-check-", 16);
 }
 
+/* A scratch profile whose bpfdevctl is gone (killed before its rmdir) */
+static int is_stale_scratch(const char *name)
+{
+	long pid = strtol(name + 16, NULL, 10);
+
+	return is_scratch(name) && strcmp(name, scratch) && pid > 0 &&
+	       kill((pid_t)pid, 0) && errno == ESRCH;
+}
+
 static int cmd_reload(int argc, char **argv)
 {
 	struct confs cs = { 0 };
 	struct undo *undo;
 	char *running[MAX_PROFILES];
-	int nrun, i, ret = 0, check_only = 0;
+	int nrun, i, ret = 0, check_only = 0, lock;
 	const char *why;
 
 	for (i = 1; i < argc; i++) {
@@ -844,6 +855,11 @@ static int cmd_reload(int argc, char **argv)
 		warnx("%s", why);
 		return EXIT_ERR;
 	}
+	/* one reload at a time: udev's at a modprobe, and root's */
+	lock = open("/run/lock/bpfdevctl.lock",
+		    O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (lock >= 0)
+		flock(lock, LOCK_EX);
 	if (confs_load(&cs)) {
 		warnx("%d error(s): nothing was applied", cs.errors);
 		return EXIT_ERR;
@@ -876,7 +892,8 @@ static int cmd_reload(int argc, char **argv)
 	for (i = 0; i < nrun; i++) {
 		char path[PATH_MAX];
 
-		if (!strcmp(running[i], "default") || is_scratch(running[i]) ||
+		if (!strcmp(running[i], "default") ||
+		    (is_scratch(running[i]) && !is_stale_scratch(running[i])) ||
 		    conf_find(&cs, running[i]))
 			continue;
 		snprintf(path, sizeof(path), CFS "/%s", running[i]);

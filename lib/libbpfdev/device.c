@@ -93,7 +93,7 @@ static int stderr_is_for_text(void)
 
 void bpfdev_log(const char *fmt, ...)
 {
-	char buf[256];
+	char buf[512];
 	va_list ap;
 	int n, saved = errno;
 	ssize_t lost;
@@ -104,7 +104,10 @@ void bpfdev_log(const char *fmt, ...)
 	}
 	n = snprintf(buf, sizeof(buf), "libbpfdev[%d]: ", (int)getpid());
 	va_start(ap, fmt);
-	vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
+	/* a line cut short still ends the line */
+	if (vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap) >=
+	    (int)(sizeof(buf) - (size_t)n))
+		buf[sizeof(buf) - 2] = '\n';
 	va_end(ap);
 	/* one write, so that threads' lines do not interleave; a line that
 	 * cannot be written is lost */
@@ -114,7 +117,7 @@ void bpfdev_log(const char *fmt, ...)
 }
 
 /* Does the caller hold CAP_BPF or CAP_SYS_ADMIN in its effective set? */
-static int caller_privileged(void)
+int bpfdev_caller_privileged(void)
 {
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
@@ -133,7 +136,7 @@ static void identity_get(struct identity *id)
 {
 	id->euid = geteuid();
 	id->egid = getegid();
-	id->privileged = caller_privileged();
+	id->privileged = bpfdev_caller_privileged();
 }
 
 static int identity_equal(const struct identity *a, const struct identity *b)
@@ -179,28 +182,26 @@ static int is_bpfdev_chr(const struct stat *st)
 	return base && !strcmp(base, "/bpfdev");
 }
 
-/* Open the device, or say in @why why not (for the log, after unlocking). */
-static int device_open_locked(char *why, size_t len)
+/*
+ * Open @path if it is a bpfdev node: its fd, and its number in @rdev; -1
+ * and errno (ENODEV: not bpfdev's) if not. A fifo, a terminal, a file is
+ * never opened: looked at first, then what was opened is looked at again.
+ */
+int bpfdev_node_open(const char *path, dev_t *rdev)
 {
-	const char *path = bpfdev_device_path();
 	struct bpfdev_info info = { .size = sizeof(info) };
 	struct stat st;
 	int fd;
 
-	/* look first: a fifo, a terminal, a file are never opened */
-	if (stat(path, &st)) {
-		snprintf(why, len, "cannot open %s (%s): bpf(2) directly\n",
-			 path, strerror(errno));
+	if (stat(path, &st))
+		return -1;
+	if (!is_bpfdev_chr(&st)) {
+		errno = ENODEV;
 		return -1;
 	}
-	if (!is_bpfdev_chr(&st))
-		goto not_bpfdev;
 	fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		snprintf(why, len, "cannot open %s (%s): bpf(2) directly\n",
-			 path, strerror(errno));
+	if (fd < 0)
 		return -1;
-	}
 	/* the node may have changed since stat(): look at what was opened */
 	if (fstat(fd, &st) || !is_bpfdev_chr(&st) ||
 	    ioctl(fd, BPFDEV_IOC_INFO, &info) ||
@@ -208,14 +209,30 @@ static int device_open_locked(char *why, size_t len)
 	    !(info.ioctls & (1ULL << _IOC_NR(BPFDEV_IOC_SYS_BPF))) ||
 	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)) {
 		close(fd);
-		goto not_bpfdev;
+		errno = ENODEV;
+		return -1;
 	}
-	__atomic_store_n(&device_rdev, st.st_rdev, __ATOMIC_RELEASE);
+	*rdev = st.st_rdev;
 	return fd;
+}
 
-not_bpfdev:
-	snprintf(why, len, "%s is not a bpfdev device: bpf(2) directly\n",
-		 path);
+/* Open the device, or say in @why why not (for the log, after unlocking). */
+static int device_open_locked(char *why, size_t len)
+{
+	const char *path = bpfdev_device_path();
+	dev_t rdev;
+	int fd = bpfdev_node_open(path, &rdev);
+
+	if (fd >= 0) {
+		__atomic_store_n(&device_rdev, rdev, __ATOMIC_RELEASE);
+		return fd;
+	}
+	if (errno == ENODEV)
+		snprintf(why, len, "%s is not a bpfdev device: bpf(2) directly\n",
+			 path);
+	else
+		snprintf(why, len, "cannot open %s (%s): bpf(2) directly\n",
+			 path, strerror(errno));
 	return -1;
 }
 

@@ -4,6 +4,7 @@
  *   api.c        the public functions
  *   device.c     the interposer's lazily opened, revalidated device fd
  *   route.c      which bpf commands go through /dev/bpf
+ *   profiles.c   which node, when none was named: /dev/bpf or a profile's
  *   interpose.c  syscall()
  *   kprobe.c     kprobes as kprobe_multi links, and ioctl() for them
  *                (BPFDEV_KPROBE_MULTI=1 only)
@@ -21,6 +22,8 @@
 #define LIBBPFDEV_INTERNAL_H
 
 #include <linux/bpf.h>
+#include <stddef.h>
+#include <sys/types.h>
 
 #include "libbpfdev.h"
 
@@ -44,6 +47,18 @@ const char *bpfdev_device_path(void);
 int bpfdev_device_fd(void);
 /* Is @fd (still) a file of the device the interposer opened? errno kept. */
 int bpfdev_fd_is_device(int fd);
+/* Open @path if it is a bpfdev node: an fd and its number, or -1, errno. */
+int bpfdev_node_open(const char *path, dev_t *rdev);
+/* CAP_BPF or CAP_SYS_ADMIN in the effective set */
+int bpfdev_caller_privileged(void);
+
+/* The node for this request (profiles.c): the device, or when no node was
+ * named and it does not cover the request, the first profile node that
+ * does; its path in @path, in @note why not the device. -1: bpf(2). */
+int bpfdev_node_fd(int cmd, const union bpf_attr *attr, unsigned int size,
+		   char *path, size_t path_len, char *note, size_t len);
+/* Is @fd (still) one of the profile nodes profiles.c opened? errno kept. */
+int bpfdev_fd_is_node(int fd);
 
 /* BPFDEV_DEBUG=1 (ignored in secure-execution mode): one line per routing
  * decision on stderr. */

@@ -103,7 +103,7 @@ static void refusal_reason(int fd, int cmd, __u64 since, char *buf,
 	__u32 n = 16, i;
 
 	buf[0] = '\0';
-	if (!bpfdev_fd_is_device(fd) ||
+	if ((!bpfdev_fd_is_device(fd) && !bpfdev_fd_is_node(fd)) ||
 	    bpfdev_get_refusals(fd, BPFDEV_REFUSALS_OWN, r, &n))
 		return;
 	for (i = 0; i < n && r[i].time_ns >= since; i++) {
@@ -128,16 +128,22 @@ static long route_bpf(const long a[6])
 	enum bpfdev_route route = bpfdev_route(cmd, attr, size);
 	union bpf_attr copy, before, *sent = attr;
 	unsigned int send = size;
+	char why[128], path[64], note[320];
 	__u64 since = 0;
-	char why[128];
 	long made;
 
 	if (cmd == BPF_LINK_CREATE &&
 	    bpfdev_kprobe_link_create(attr, size, &made))
 		return made;
-	fd = route != BPFDEV_ROUTE_KERNEL ? bpfdev_device_fd() : -1;
-	if (fd < 0)
+	fd = route != BPFDEV_ROUTE_KERNEL ?
+	     bpfdev_node_fd(cmd, attr, size, path, sizeof(path), note,
+			    sizeof(note)) : -1;
+	if (fd < 0) {
+		if (note[0] && bpfdev_debug())
+			bpfdev_log("bpf(%s): no node%s: bpf(2) directly\n",
+				   bpfdev_cmd_name(cmd), note);
 		return kernel_bpf(a);
+	}
 	if (bpfdev_debug())
 		since = now_ns();
 	/* a kprobe program, loaded for the kprobe_multi link it will get */
@@ -159,8 +165,10 @@ static long route_bpf(const long a[6])
 	 * device; if it still is, the answer was the device's, as it is.
 	 */
 	for (tries = 0; ret < 0 && (errno == ENOTTY || errno == EBADF) &&
-	     tries < 3 && !bpfdev_fd_is_device(fd); tries++) {
-		fd = bpfdev_device_fd();
+	     tries < 3 && !bpfdev_fd_is_device(fd) && !bpfdev_fd_is_node(fd);
+	     tries++) {
+		fd = bpfdev_node_fd(cmd, attr, size, path, sizeof(path), note,
+				    sizeof(note));
 		if (fd < 0)
 			return kernel_bpf(a);
 		ret = device_bpf(route, fd, cmd, sent, send);
@@ -173,8 +181,8 @@ static long route_bpf(const long a[6])
 		why[0] = '\0';
 		if (ret < 0)
 			refusal_reason(fd, cmd, since, why, sizeof(why));
-		bpfdev_log("bpf(%s) via %s: %d%s%s%s\n", bpfdev_cmd_name(cmd),
-			   bpfdev_device_path(), ret, ret < 0 ? " " : "",
+		bpfdev_log("bpf(%s) via %s%s: %d%s%s%s\n", bpfdev_cmd_name(cmd),
+			   path, note, ret, ret < 0 ? " " : "",
 			   ret < 0 ? strerror(saved) : "", why);
 		errno = saved;
 	}

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
@@ -399,6 +400,74 @@ START_TEST(an_unmodified_program_runs_through_a_profile)
 	run_as(MEMBER, bad_env, argv, &r);
 	ck_assert(!exited(&r, 0));
 	assert_has(&r, "Operation not permitted");
+	profile_remove("prog");
+}
+END_TEST
+
+/*
+ * No node named: /dev/bpf when its grant covers the request, else the
+ * first profile node by name that the caller can open and that covers it;
+ * a request none covers goes to /dev/bpf and is refused there, once.
+ */
+#define XDP_GRANT							\
+	"delegate_cmds=prog_load:map_create:btf_load:map_freeze "	\
+	"delegate_progs=xdp delegate_attachs=xdp\n"
+
+START_TEST(the_interposer_picks_the_profile_that_covers_a_request)
+{
+	char loadobj[PATH_MAX + 64], obj[PATH_MAX + 64], sock[PATH_MAX + 64];
+	const char *argv[] = { "/usr/bin/bpfdev-run", loadobj, obj, NULL };
+	const char *sock_argv[] = { "/usr/bin/bpfdev-run", sock, NULL };
+	const char *env[] = { "BPFDEV_DEBUG=1", NULL };
+	struct group *g = getgrnam("outsider");
+	static struct run r;
+	gid_t outsider;
+
+	/* getgrnam()'s result is overwritten by the next one (bpf_gid()) */
+	ck_assert_ptr_nonnull(g);
+	outsider = g->gr_gid;
+	snprintf(loadobj, sizeof(loadobj), "%s", prog_path("loadobj"));
+	snprintf(obj, sizeof(obj), "%s", prog_path("xdp_pass.bpf.o"));
+	snprintf(sock, sizeof(sock), "%s", prog_path("sockcount"));
+	/* no profile: /dev/bpf refuses XDP */
+	run_as(MEMBER, env, argv, &r);
+	ck_assert_msg(exited(&r, 1), "status %d:\n%s", r.status, run_tail(&r));
+	assert_has(&r, "bpf(PROG_LOAD) via /dev/bpf: -1 Operation not permitted (refused: prog_type)");
+
+	/* one that does not cover it, then two that do: the first by name */
+	profile_make("aa-kprobe", "delegate_progs=kprobe\n", bpf_gid(), "0660");
+	profile_make("xdp", XDP_GRANT, bpf_gid(), "0660");
+	run_as(MEMBER, env, argv, &r);
+	ck_assert_msg(exited(&r, 0), "status %d:\n%s", r.status, run_tail(&r));
+	assert_has(&r, "bpf(PROG_LOAD) via /dev/bpf-xdp (/dev/bpf: program type 6 not delegated; /dev/bpf-aa-kprobe: program type 6 not delegated): ");
+	/* what /dev/bpf covers, it serves */
+	assert_has(&r, "bpf(BTF_LOAD) via /dev/bpf: ");
+	profile_make("ab-xdp", XDP_GRANT, bpf_gid(), "0660");
+	run_as(MEMBER, env, argv, &r);
+	ck_assert_msg(exited(&r, 0), "status %d:\n%s", r.status, run_tail(&r));
+	assert_has(&r, "bpf(PROG_LOAD) via /dev/bpf-ab-xdp (/dev/bpf: program type 6 not delegated; /dev/bpf-aa-kprobe: program type 6 not delegated): ");
+
+	/* none covers it: /dev/bpf refuses, and nothing else is tried */
+	ck_assert_int_eq(cfs_write("ab-xdp", "grant", XDP_GRANT " insn_max=1"),
+			 0);
+	ck_assert_int_eq(cfs_write("xdp", "grant", XDP_GRANT " insn_max=1"),
+			 0);
+	run_as(MEMBER, env, argv, &r);
+	ck_assert_msg(exited(&r, 1), "status %d:\n%s", r.status, run_tail(&r));
+	assert_has(&r, "bpf(PROG_LOAD) via /dev/bpf (no node covers it; /dev/bpf: program type 6 not delegated; /dev/bpf-aa-kprobe: program type 6 not delegated; /dev/bpf-ab-xdp: ");
+	assert_has(&r, "insn_max 1): -1 Operation not permitted (refused: prog_type)");
+	ck_assert_msg(!strstr(r.out, "bpf(PROG_LOAD) via /dev/bpf-"),
+		      "retried elsewhere:\n%s", run_tail(&r));
+	profile_remove("aa-kprobe");
+	profile_remove("ab-xdp");
+	profile_remove("xdp");
+
+	/* a user who cannot open /dev/bpf: the profile it can open */
+	profile_make("prog", "\n", outsider, "0660");
+	run_as(OUTSIDER, env, sock_argv, &r);
+	ck_assert_msg(exited(&r, 0), "status %d:\n%s", r.status, run_tail(&r));
+	assert_has(&r, "sockcount: ok");
+	assert_has(&r, "bpf(PROG_LOAD) via /dev/bpf-prog (/dev/bpf: cannot open it): ");
 	profile_remove("prog");
 }
 END_TEST
@@ -1184,6 +1253,7 @@ const struct suite_def profiles_suite = {
 			TEST(module_parameters_are_the_default_profile_only),
 			TEST(per_user_limits_are_per_profile),
 			TEST(an_unmodified_program_runs_through_a_profile),
+			TEST(the_interposer_picks_the_profile_that_covers_a_request),
 		} },
 		{ .name = "admin", .timeout = 60, .reset_grant = 1, .tests = {
 			TEST(grant_text_is_checked_whole),

@@ -110,7 +110,7 @@ group = teamnet
 mode = 0660
 delegate_cmds = prog_load, map_create, btf_load, map_freeze, link_create
 delegate_progs = xdp, cgroup_skb
-delegate_maps = array, hash
+delegate_maps = array, hash, ringbuf
 CONF
 cat >"$rootfs/etc/bpfdev/profiles.d/teamobs.conf" <<'CONF'
 # the observability team
