@@ -13,7 +13,8 @@
  * The library lives inside programs that know nothing of it, some of them
  * setuid, multi-threaded, with signal handlers, fork() handlers and their
  * own children: it reads the environment only outside secure-execution
- * mode, never opens anything but a bpfdev device (and, opted in to
+ * mode, never opens anything but a bpfdev device (and /dev's listing, for
+ * the profile nodes, profiles.c; and, opted in to
  * kprobe.c, the kprobe PMU's sysfs type and a memfd a placeholder), reads
  * no caller memory the kernel has not been asked to check, runs no
  * command twice, and starts no process the program could see (helper.c).

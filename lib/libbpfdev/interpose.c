@@ -128,7 +128,7 @@ static long route_bpf(const long a[6])
 	enum bpfdev_route route = bpfdev_route(cmd, attr, size);
 	union bpf_attr copy, before, *sent = attr;
 	unsigned int send = size;
-	char why[128], path[64], note[320];
+	char why[128], path[64] = "", note[320] = "";
 	__u64 since = 0;
 	long made;
 

@@ -4,21 +4,25 @@
  * $BPFDEV_DEVICE nor $BPFDEV_PROFILE): /dev/bpf if the caller can open it
  * and its grant covers the whole request; else the first profile node,
  * /dev/bpf-NAME in the order of NAME, that the caller can open and whose
- * grant covers it. A request no node covers goes to /dev/bpf (or, if the
- * caller cannot open it, to the first node it can open), whose refusal
- * says why. The choice is made from the nodes' grants (BPFDEV_IOC_INFO)
+ * grant covers it. A request no node covers goes to /dev/bpf, whose
+ * refusal says why, or, if the caller cannot open /dev/bpf, to bpf(2) as
+ * before. The choice is made from the nodes' grants (BPFDEV_IOC_INFO)
  * before the request is sent, and the request is sent once: a refusal is
- * never retried elsewhere.
+ * never retried elsewhere. The ID commands (BPFDEV_CMDS_OWN) answer with
+ * the objects the caller made through one profile: they go to /dev/bpf,
+ * or to the first node the caller can open.
  *
  * "Covers" is what the grant says of the request's command, program,
  * map and attach types, and its size against insn_max and btf_max: a node
  * may still refuse it for a limit INFO does not show (a map's memory, a
  * count), and then that is the answer.
  *
- * The profile nodes are listed from /dev once, and opened as they are
- * needed, each kept if it is a bpfdev node (device.c's check); the list is
- * made again when the caller's identity changes, as device.c decides
- * again.
+ * The profile nodes are listed from /dev once per process, and opened as
+ * they are needed, each kept if it is a bpfdev node (device.c's check); a
+ * node opened stays open, as device.c's does; one that could not be opened
+ * is tried again when the caller's identity changes. Programs in
+ * secure-execution mode (setuid, setgid, file capabilities) get /dev/bpf
+ * only, as they get no $BPFDEV_PROFILE: no ambient choice among nodes.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -29,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -61,6 +66,35 @@ struct request {
 	__u32 attach;		/* expected (PROG_LOAD) or link attach type */
 	__u32 count;		/* instructions, or BTF bytes */
 };
+
+/* No attach type to check: an ordinary program */
+#define ATTACH_NONE	((__u32)-1)
+
+/*
+ * The attach type the module checks a load against (policy.c's
+ * bpfdev_prog_attach_type(), after request.c's fixups), or ATTACH_NONE.
+ */
+static __u32 load_attach_type(__u32 type, __u32 eat)
+{
+	switch (type) {
+	case BPF_PROG_TYPE_CGROUP_SOCK:
+		return eat ?: BPF_CGROUP_INET_SOCK_CREATE;
+	case BPF_PROG_TYPE_SK_REUSEPORT:
+		return eat ?: BPF_SK_REUSEPORT_SELECT;
+	case BPF_PROG_TYPE_CGROUP_SKB:
+	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
+	case BPF_PROG_TYPE_CGROUP_SOCKOPT:
+	case BPF_PROG_TYPE_SK_LOOKUP:
+	case BPF_PROG_TYPE_TRACING:
+	case 32:	/* BPF_PROG_TYPE_NETFILTER, 6.4 */
+		return eat;
+	case BPF_PROG_TYPE_XDP:
+		return eat == BPF_XDP_DEVMAP || eat == BPF_XDP_CPUMAP ?
+		       eat : BPF_XDP;
+	default:
+		return eat ?: ATTACH_NONE;
+	}
+}
 
 static int field(const union bpf_attr *attr, unsigned int size, size_t off,
 		 __u32 *v)
@@ -112,7 +146,7 @@ static int has(__u64 mask, __u32 bit)
 static int covers(int fd, const struct request *rq, char *why, size_t len)
 {
 	struct bpfdev_info info;
-	__u32 attach = rq->attach;
+	__u32 attach;
 
 	if (bpfdev_get_info(fd, &info)) {
 		snprintf(why, len, "no INFO (%s)", strerror(errno));
@@ -127,16 +161,13 @@ static int covers(int fd, const struct request *rq, char *why, size_t len)
 		return 0;
 	}
 	if (rq->cmd == BPF_PROG_LOAD) {
-		if (!attach && rq->type == BPF_PROG_TYPE_XDP)
-			attach = BPF_XDP;
-		if (!attach && rq->type == BPF_PROG_TYPE_CGROUP_SKB)
-			attach = BPF_CGROUP_INET_INGRESS;
+		attach = load_attach_type(rq->type, rq->attach);
 		if (!has(info.progs, rq->type)) {
 			snprintf(why, len, "program type %u not delegated",
 				 rq->type);
 			return 0;
 		}
-		if (attach && !has(info.attachs, attach)) {
+		if (attach != ATTACH_NONE && !has(info.attachs, attach)) {
 			snprintf(why, len, "attach type %u not delegated",
 				 attach);
 			return 0;
@@ -157,8 +188,8 @@ static int covers(int fd, const struct request *rq, char *why, size_t len)
 			 info.btf_max);
 		return 0;
 	}
-	if (rq->cmd == BPF_LINK_CREATE && !has(info.attachs, attach)) {
-		snprintf(why, len, "attach type %u not delegated", attach);
+	if (rq->cmd == BPF_LINK_CREATE && !has(info.attachs, rq->attach)) {
+		snprintf(why, len, "attach type %u not delegated", rq->attach);
 		return 0;
 	}
 	return 1;
@@ -170,16 +201,21 @@ static int cmp_node(const void *a, const void *b)
 		      ((const struct node *)b)->path);
 }
 
-static void nodes_forget_locked(void)
+/*
+ * A new identity: the nodes that could not be opened are tried again. One
+ * that is open stays so, as device.c's fd does: closing it here could
+ * close it under another thread's request, or a number that is no longer
+ * ours.
+ */
+static void nodes_retry_locked(void)
 {
 	int i;
 
-	for (i = 0; i < nnodes; i++) {
-		if (nodes[i].fd >= 0)
-			close(nodes[i].fd);
-		__atomic_store_n(&node_rdev[i], 0, __ATOMIC_RELEASE);
-	}
-	nnodes = -1;
+	for (i = 0; i < nnodes; i++)
+		if (nodes[i].fd < 0)
+			nodes[i].tried = 0;
+	listed_euid = geteuid();
+	listed_egid = getegid();
 }
 
 /* /dev/bpf-NAME for each NAME a profile may have, sorted */
@@ -194,11 +230,14 @@ static void nodes_list_locked(void)
 	if (!d)
 		return;
 	while ((e = readdir(d)) && nnodes < NODES_MAX) {
-		const char *name = e->d_name + 4;
-		size_t n = strlen(name);
+		const char *name;
+		size_t n;
 
-		if (strncmp(e->d_name, "bpf-", 4) || !n ||
-		    n > BPFDEV_PROFILE_NAME_MAX ||
+		if (strncmp(e->d_name, "bpf-", 4))
+			continue;
+		name = e->d_name + 4;
+		n = strlen(name);
+		if (!n || n > BPFDEV_PROFILE_NAME_MAX ||
 		    strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-") != n)
 			continue;
 		snprintf(nodes[nnodes].path, sizeof(nodes[nnodes].path),
@@ -271,25 +310,25 @@ static int node_named(void)
 int bpfdev_node_fd(int cmd, const union bpf_attr *attr, unsigned int size,
 		   char *path, size_t path_len, char *note, size_t len)
 {
-	int primary = bpfdev_device_fd(), fd = -1, first = -1, i;
-	char why[96] = "cannot open it", first_path[sizeof(nodes[0].path)];
-	char skips[160] = "";
+	int primary = bpfdev_device_fd(), fd = -1, i;
+	char why[96] = "cannot open it", skips[160] = "";
+	int own = cmd >= 0 && cmd < 64 && (BPFDEV_CMDS_OWN & (1ULL << cmd));
 	struct request rq;
 
 	snprintf(path, path_len, "%s", bpfdev_device_path());
 	note[0] = '\0';
-	if (node_named() || bpfdev_caller_privileged() ||
+	if (node_named() || getauxval(AT_SECURE) ||
+	    bpfdev_caller_privileged() ||
 	    request_read(cmd, attr, size, &rq))
 		return primary;
-	if (primary >= 0 && covers(primary, &rq, why, sizeof(why)))
+	if (primary >= 0 && (own || covers(primary, &rq, why, sizeof(why))))
 		return primary;
 
 	pthread_mutex_lock(&nodes_lock);
-	if (nnodes >= 0 &&
-	    (listed_euid != geteuid() || listed_egid != getegid()))
-		nodes_forget_locked();
 	if (nnodes < 0)
 		nodes_list_locked();
+	else if (listed_euid != geteuid() || listed_egid != getegid())
+		nodes_retry_locked();
 	for (i = 0; i < nnodes && fd < 0; i++) {
 		char skip[96];
 		int nfd = node_fd_locked(i);
@@ -297,13 +336,7 @@ int bpfdev_node_fd(int cmd, const union bpf_attr *attr, unsigned int size,
 		if (nfd < 0) {
 			skipped(skips, sizeof(skips), nodes[i].path,
 				nodes[i].why);
-			continue;
-		}
-		if (first < 0) {
-			first = nfd;
-			memcpy(first_path, nodes[i].path, sizeof(first_path));
-		}
-		if (covers(nfd, &rq, skip, sizeof(skip))) {
+		} else if (own || covers(nfd, &rq, skip, sizeof(skip))) {
 			fd = nfd;
 			snprintf(path, path_len, "%s", nodes[i].path);
 		} else {
@@ -316,12 +349,11 @@ int bpfdev_node_fd(int cmd, const union bpf_attr *attr, unsigned int size,
 			 skips);
 		return fd;
 	}
-	if (primary < 0 && first >= 0)
-		snprintf(path, path_len, "%s", first_path);
+	/* /dev/bpf says why; without it, bpf(2) as before */
 	if (skips[0])
 		snprintf(note, len, " (no node covers it; %s: %s%s)",
 			 bpfdev_device_path(), why, skips);
-	return primary >= 0 || first < 0 ? primary : first;
+	return primary;
 }
 
 /* fork() while another thread holds nodes_lock: as device.c does */
