@@ -416,8 +416,10 @@ END_TEST
 START_TEST(the_interposer_picks_the_profile_that_covers_a_request)
 {
 	char loadobj[PATH_MAX + 64], obj[PATH_MAX + 64], sock[PATH_MAX + 64];
+	char probe[PATH_MAX + 64];
 	const char *argv[] = { "/usr/bin/bpfdev-run", loadobj, obj, NULL };
 	const char *sock_argv[] = { "/usr/bin/bpfdev-run", sock, NULL };
+	const char *probe_argv[] = { "/usr/bin/bpfdev-run", probe, NULL };
 	const char *env[] = { "BPFDEV_DEBUG=1", NULL };
 	struct group *g = getgrnam("outsider");
 	static struct run r;
@@ -429,6 +431,7 @@ START_TEST(the_interposer_picks_the_profile_that_covers_a_request)
 	snprintf(loadobj, sizeof(loadobj), "%s", prog_path("loadobj"));
 	snprintf(obj, sizeof(obj), "%s", prog_path("xdp_pass.bpf.o"));
 	snprintf(sock, sizeof(sock), "%s", prog_path("sockcount"));
+	snprintf(probe, sizeof(probe), "%s", prog_path("probe"));
 	/* no profile: /dev/bpf refuses XDP */
 	run_as(MEMBER, env, argv, &r);
 	ck_assert_msg(exited(&r, 1), "status %d:\n%s", r.status, run_tail(&r));
@@ -461,6 +464,22 @@ START_TEST(the_interposer_picks_the_profile_that_covers_a_request)
 	profile_remove("aa-kprobe");
 	profile_remove("ab-xdp");
 	profile_remove("xdp");
+
+	/*
+	 * The attach type is the module's: a cgroup_skb load with none is
+	 * for cgroup_inet_ingress (0), which a-egress does not delegate
+	 */
+	ck_assert_int_eq(param_write("delegate_progs", "socket_filter"), 0);
+	profile_make("a-egress", "delegate_progs=cgroup_skb "
+		     "delegate_attachs=cgroup_inet_egress\n", bpf_gid(), "0660");
+	profile_make("b-ingress", "delegate_progs=cgroup_skb "
+		     "delegate_attachs=cgroup_inet_ingress\n", bpf_gid(), "0660");
+	run_as(MEMBER, env, probe_argv, &r);
+	ck_assert_msg(exited(&r, 0), "status %d:\n%s", r.status, run_tail(&r));
+	assert_has(&r, "prog cgroup_skb 1\n");
+	assert_has(&r, "bpf(PROG_LOAD) via /dev/bpf-b-ingress (/dev/bpf: program type 8 not delegated; /dev/bpf-a-egress: attach type 0 not delegated): ");
+	profile_remove("a-egress");
+	profile_remove("b-ingress");
 
 	/* a user who cannot open /dev/bpf: the profile it can open */
 	profile_make("prog", "\n", outsider, "0660");
