@@ -76,11 +76,12 @@ $(BUILD)/lib/libbpfdev.a: $(LIB_OBJS)
 	@echo "  AR      $@"
 	@rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/bin/bpfdev-run: tools/bpfdev-run.c Makefile
+$(BUILD)/bin/bpfdev-run: tools/bpfdev-run.c tools/supervise.c tools/supervise.h \
+		include/uapi/linux/bpfdev.h Makefile
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	@$(CC) $(CFLAGS_USER) -DBPFDEV_LIBRARY_REL='"$(LIB_FROM_BIN)/libbpfdev.so.0"' \
-		-o $@ $<
+		-o $@ $(filter %.c,$^)
 
 $(BUILD)/bin/bpfdevctl: tools/bpfdevctl.c include/uapi/linux/bpfdev.h Makefile
 	@mkdir -p $(@D)

@@ -27,12 +27,14 @@ test-modules: ## the module and its test-only broken twin for each test kernel
 # --- test programs ----------------------------------------------------------
 # The Check suite; unmodified libbpf programs for the interposer tests; the
 # library's API test and host, the program it lives in (linked); the fuzzer, the benchmark and the system test's helper.
-LIBBPF_PROGS := sockcount xdpcount fentrycount kprobecount loadobj probe threads cgrace
+LIBBPF_PROGS := sockcount xdpcount fentrycount kprobecount loadobj probe threads cgrace \
+	svrace
 # Debian's libbpf-tools the tools suite runs (tools_test.c), unmodified
 LIBBPF_TOOLS := runqlat cpudist biolatency bitesize softirqs hardirqs \
 	vfsstat tcprtt klockstat wakeuptime
 GUEST_FILES := $(T)/bpfdev_tests $(addprefix $(T)/,$(LIBBPF_PROGS)) \
 	$(T)/apitest $(T)/host $(T)/bpfdev_fuzz $(T)/bpfdev_bench \
+	$(T)/sockcount-static $(T)/bpfdev-run-broken \
 	$(T)/sockcount.bpf.o $(T)/xdp_pass.bpf.o $(T)/corecands.bpf.o
 
 tests: ## the test programs (and userspace, which they test)
@@ -62,6 +64,20 @@ $(T)/%: tests/libbpf/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	@$(CC) $(CFLAGS_USER) -I$(T) $(CFLAGS_EXTRA) -o $@ $< $(LDLIBS)
+
+# The same program linked statically (libbpf.a, libelf.a, libz.a): no
+# glibc syscall() for the interposer to replace (the supervise suite)
+$(T)/sockcount-static: tests/libbpf/sockcount.c $(T)/sockcount.skel.h
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS_USER) -I$(T) -static -o $@ $< -lbpf -lelf -lz
+
+# bpfdev-run whose supervisor fetches an fd each time a request names it,
+# for the supervise suite's race test to catch (test-only)
+$(T)/bpfdev-run-broken: tools/bpfdev-run.c tools/supervise.c tools/supervise.h \
+		include/uapi/linux/bpfdev.h
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS_USER) -DBPFDEV_TEST_BROKEN -o $@ $(filter %.c,$^)
 
 # Programs of several files: all the .c files of their directory.
 $(T)/bpfdev_tests: $(wildcard tests/check/*.c tests/check/*.h)

@@ -22,6 +22,8 @@
 
 #include <linux/bpfdev.h>
 
+#include "supervise.h"
+
 /* The library, relative to the directory bpfdev-run is installed in. */
 #ifndef BPFDEV_LIBRARY_REL
 #define BPFDEV_LIBRARY_REL "../lib/x86_64-linux-gnu/libbpfdev.so.0"
@@ -30,10 +32,12 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: bpfdev-run [--explain] [-p PROFILE] COMMAND [ARG]...\n"
+		"usage: bpfdev-run [--explain] [--supervise] [-p PROFILE] COMMAND [ARG]...\n"
 		"Run COMMAND with libbpfdev preloaded: bpf(2) commands that need\n"
 		"privilege go through /dev/bpf (see bpfdev-run(1)). --explain:\n"
 		"then print each request the device refused, and why.\n"
+		"--supervise: serve them from a seccomp supervisor instead, for\n"
+		"static, musl and Go programs (sets no_new_privs).\n"
 		"-p PROFILE: through the profile's /dev/bpf-PROFILE instead.\n");
 }
 
@@ -136,6 +140,38 @@ static void print_refusals(unsigned long long since)
 		fprintf(stderr, "bpfdev-run: the device refused nothing\n");
 }
 
+/*
+ * LD_PRELOAD without libbpfdev: a supervised program issues its own bpf(2)
+ * calls, and the module would refuse the interposer's ioctls from under
+ * the supervisor's seccomp filter.
+ */
+static int strip_library(const char *old)
+{
+	char *copy, *tok, *save, *out;
+	const char *base;
+	size_t len;
+
+	if (!old || !*old)
+		return 0;
+	copy = strdup(old);
+	out = calloc(1, strlen(old) + 1);
+	if (!copy || !out)
+		return -1;
+	for (tok = strtok_r(copy, " :", &save); tok;
+	     tok = strtok_r(NULL, " :", &save)) {
+		base = strrchr(tok, '/') ? strrchr(tok, '/') + 1 : tok;
+		if (!strncmp(base, "libbpfdev.so", strlen("libbpfdev.so")))
+			continue;
+		len = strlen(out);
+		sprintf(out + len, "%s%s", len ? ":" : "", tok);
+	}
+	free(copy);
+	if (*out ? setenv("LD_PRELOAD", out, 1) : unsetenv("LD_PRELOAD"))
+		return -1;
+	free(out);
+	return 0;
+}
+
 static pid_t child;
 
 /* Termination asked of bpfdev-run is asked of the command. */
@@ -193,12 +229,16 @@ int main(int argc, char **argv)
 {
 	const char *lib = getenv("BPFDEV_LIBRARY");
 	const char *old = getenv("LD_PRELOAD");
-	int explaining = 0;
-	char *preload;
+	int explaining = 0, supervising = 0;
+	char *preload, buf[PATH_MAX];
 
 	for (;;) {
 		if (argc >= 2 && !strcmp(argv[1], "--explain")) {
 			explaining = 1;
+			argv++;
+			argc--;
+		} else if (argc >= 2 && !strcmp(argv[1], "--supervise")) {
+			supervising = 1;
 			argv++;
 			argc--;
 		} else if (argc >= 3 && (!strcmp(argv[1], "-p") ||
@@ -223,6 +263,16 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return 0;
+	}
+	if (supervising && explaining) {
+		fprintf(stderr, "bpfdev-run: --explain and --supervise do not mix\n");
+		return 125;
+	}
+	if (supervising) {
+		/* never the interposer too: the module refuses seccomp'd callers */
+		if (strip_library(old))
+			return 125;
+		return supervise(device_path(buf, sizeof(buf)), argv + 1);
 	}
 	if (!lib || !*lib)
 		lib = own_library();

@@ -28,7 +28,7 @@
 	X(policy) X(file) X(users) X(grant) X(boundary) X(audit)	\
 	X(cgroup) X(sandbox) X(fuzz) X(request) X(errno) X(freeze)	\
 	X(libbpfdev) X(exec) X(stress) X(mapmem) X(objects) X(refusals)	\
-	X(tools) X(profiles) X(bpfdevctl)				\
+	X(tools) X(profiles) X(bpfdevctl) X(supervise)			\
 	X(main)
 
 #define SUITE_DECLARE(name)	extern const struct suite_def name##_suite;
