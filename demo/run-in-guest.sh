@@ -12,7 +12,7 @@ say ""
 say "=== bpfdev demo on Linux $(uname -r) ==="
 say ""
 # The administrator delegates cgroup attach too (see bpfdev(4)).
-insmod /lib/bpfdev/bpfdev.ko \
+/lib/bpfdev/insmod-bpfdev \
 	delegate_cmds=map_create:prog_load:btf_load:map_freeze:link_create || exit 1
 udevadm settle
 say "1. The module is loaded; udev gave the device its owner and mode:"

@@ -15,7 +15,7 @@
 # microsecond each): compare the steps with each other, and take the
 # absolute times from the benchmark.
 dir=$(dirname "$0")
-insmod /lib/bpfdev/bpfdev.ko || exit 1
+/lib/bpfdev/insmod-bpfdev || exit 1
 udevadm settle
 T=/sys/kernel/tracing
 [ -e $T/current_tracer ] || T=/sys/kernel/debug/tracing

@@ -6,7 +6,7 @@
 # report.sh keeps only the CSV lines). The per-user limit of concurrent
 # loads stays at its default (4): the concurrency phase runs two at a time.
 dir=$(dirname "$0")
-insmod /lib/bpfdev/bpfdev.ko insn_max=1000000 || exit 1
+/lib/bpfdev/insmod-bpfdev insn_max=1000000 || exit 1
 udevadm settle
 echo BPFDEV-BENCH-CSV-BEGIN
 "$dir/bpfdev_bench" "${BPFDEV_BENCH_ROUNDS:-15}"

@@ -22,7 +22,7 @@ else
 	exit 1
 fi
 
-insmod /lib/bpfdev/bpfdev.ko || exit 1
+/lib/bpfdev/insmod-bpfdev || exit 1
 grep -qs ' /sys/kernel/config ' /proc/mounts || mount -t configfs configfs /sys/kernel/config || exit 1
 udevadm settle
 cd /tmp || exit 1

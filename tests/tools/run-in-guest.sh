@@ -11,10 +11,7 @@
 # syms", or ksnoop's "lost N events" is none). The table in README and bpfdev(4) (TOOLS) was read from
 # this output.
 set -u
-[ ! -f /lib/bpfdev/kernel/order ] || while read -r ko; do
-	insmod "/lib/bpfdev/kernel/$ko" || exit 1
-done </lib/bpfdev/kernel/order
-insmod /lib/bpfdev/bpfdev.ko || exit 1
+/lib/bpfdev/insmod-bpfdev || exit 1
 udevadm settle
 p=/sys/module/bpfdev/parameters
 for g in delegate_cmds delegate_progs delegate_maps delegate_attachs \

@@ -13,10 +13,7 @@ rc=0
 
 # The kernel's own modules some tests need (tests/vm/stage.sh): null_blk
 # gives the block tools /dev/nullb0, veth gives XDP a link.
-[ ! -f /lib/bpfdev/kernel/order ] || while read -r ko; do
-	insmod "/lib/bpfdev/kernel/$ko" || exit 1
-done </lib/bpfdev/kernel/order
-insmod /lib/bpfdev/bpfdev.ko || exit 1
+/lib/bpfdev/insmod-bpfdev || exit 1
 # Profiles live in configfs, which systemd mounts at boot on a real system.
 grep -qs ' /sys/kernel/config ' /proc/mounts || mount -t configfs configfs /sys/kernel/config || exit 1
 udevadm settle

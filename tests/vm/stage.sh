@@ -11,6 +11,7 @@
 #   /lib/bpfdev/kernel/*.ko         the kernel's own modules the tests
 #                                   load (scripts/kernels.sh modules),
 #                                   and their load order in ./order
+#   /lib/bpfdev/insmod-bpfdev       loads those, then the module
 #   $LIBDIR/libbpfdev.so*, $BINDIR/bpfdev-run and bpfdevctl, /usr/sbin/bpftool
 #   /usr/sbin/TOOL                  for each TOOL in GUEST_SBIN, and
 #                                   their names in /opt/bpfdev-tests/sbin
@@ -52,3 +53,4 @@ if kos=$("$root/scripts/kernels.sh" modules "$kver" 2>/dev/null); then
 		echo "${ko##*/}" >>"$stage/lib/bpfdev/kernel/order"
 	done
 fi
+cp "$root/tests/vm/insmod-bpfdev.sh" "$stage/lib/bpfdev/insmod-bpfdev"
