@@ -35,6 +35,8 @@ LIBBPF_TOOLS := runqlat cpudist biolatency bitesize softirqs hardirqs \
 GUEST_FILES := $(T)/bpfdev_tests $(addprefix $(T)/,$(LIBBPF_PROGS)) \
 	$(T)/apitest $(T)/host $(T)/bpfdev_fuzz $(T)/bpfdev_bench \
 	$(T)/sockcount-static $(T)/bpfdev-run-broken \
+	$(T)/gosock $(T)/gosock-static $(T)/gocoll $(T)/gocoll-static \
+	$(T)/gocount.bpf.o \
 	$(T)/sockcount.bpf.o $(T)/xdp_pass.bpf.o $(T)/corecands.bpf.o
 
 tests: ## the test programs (and userspace, which they test)
@@ -71,6 +73,22 @@ $(T)/sockcount-static: tests/libbpf/sockcount.c $(T)/sockcount.skel.h
 	@echo "  CC      $@"
 	@$(CC) $(CFLAGS_USER) -I$(T) -static -o $@ $< -lbpf -lelf -lz
 
+# Go programs on Debian's cilium/ebpf (golang-github-cilium-ebpf-dev), built
+# offline in GOPATH mode: Debian's default build (cgo, as "net" wants it: a
+# dynamically linked glibc binary) and a static one (CGO_ENABLED=0). Both
+# enter the kernel without libc: the supervise suite serves them.
+GO_ENV := GO111MODULE=off GOPATH=$(ROOT)/tests/go:/usr/share/gocode \
+	GOCACHE=$(BUILD)/go-cache GOFLAGS=
+GO_SRC := $(wildcard tests/go/src/*/*.go)
+$(T)/go%: tests/go/src/go%/main.go $(GO_SRC)
+	@mkdir -p $(@D)
+	@echo "  GO      $@"
+	@$(GO_ENV) go build -o $@ go$*
+$(T)/go%-static: tests/go/src/go%/main.go $(GO_SRC)
+	@mkdir -p $(@D)
+	@echo "  GO      $@"
+	@CGO_ENABLED=0 $(GO_ENV) go build -o $@ go$*
+
 # bpfdev-run whose supervisor fetches an fd each time a request names it,
 # for the supervise suite's race test to catch (test-only)
 $(T)/bpfdev-run-broken: tools/bpfdev-run.c tools/supervise.c tools/supervise.h \
@@ -101,7 +119,7 @@ $(T)/bpfdev_tests $(T)/bpfdev_bench $(T)/bpfdev_fuzz $(T)/pinget: include/uapi/l
 # --- make check -------------------------------------------------------------
 check: deps ## install what is needed, lint, then every test on both kernels
 	@$(MAKE) --no-print-directory test-modules tests
-	@$(MAKE) --no-print-directory lint check-install check-vms check-system
+	@$(MAKE) --no-print-directory lint check-install check-vms demo check-system
 
 # One VM boot per kernel: the module, its broken twin and the tests staged
 # into the guest's initramfs. GUEST_SCRIPT picks what the guest runs,

@@ -5,6 +5,8 @@
  * but without staying around: it sets LD_PRELOAD and execs the command, so
  * the command's exit status and signals are its own. With --explain it
  * stays, to say afterwards which requests the device refused, and why.
+ * A command the interposer cannot reach (static, musl, Go: its ELF file
+ * says so) is run under the supervisor instead (supervise.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -32,12 +34,14 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: bpfdev-run [--explain] [--supervise] [-p PROFILE] COMMAND [ARG]...\n"
-		"Run COMMAND with libbpfdev preloaded: bpf(2) commands that need\n"
-		"privilege go through /dev/bpf (see bpfdev-run(1)). --explain:\n"
-		"then print each request the device refused, and why.\n"
-		"--supervise: serve them from a seccomp supervisor instead, for\n"
-		"static, musl and Go programs (sets no_new_privs).\n"
+		"usage: bpfdev-run [--explain] [--interpose|--supervise] [-p PROFILE]\n"
+		"                  COMMAND [ARG]...\n"
+		"Run COMMAND with its bpf(2) commands that need privilege sent\n"
+		"through /dev/bpf (see bpfdev-run(1)): by libbpfdev, preloaded\n"
+		"(--interpose), or for static, musl and Go programs by a seccomp\n"
+		"supervisor (--supervise; sets no_new_privs); by default, the one\n"
+		"the program needs. --explain: interpose, then print each request\n"
+		"the device refused, and why.\n"
 		"-p PROFILE: through the profile's /dev/bpf-PROFILE instead.\n");
 }
 
@@ -229,8 +233,8 @@ int main(int argc, char **argv)
 {
 	const char *lib = getenv("BPFDEV_LIBRARY");
 	const char *old = getenv("LD_PRELOAD");
-	int explaining = 0, supervising = 0;
-	char *preload, buf[PATH_MAX];
+	int explaining = 0, supervising = -1;
+	char *preload, buf[PATH_MAX], why[320];
 
 	for (;;) {
 		if (argc >= 2 && !strcmp(argv[1], "--explain")) {
@@ -239,6 +243,10 @@ int main(int argc, char **argv)
 			argc--;
 		} else if (argc >= 2 && !strcmp(argv[1], "--supervise")) {
 			supervising = 1;
+			argv++;
+			argc--;
+		} else if (argc >= 2 && !strcmp(argv[1], "--interpose")) {
+			supervising = 0;
 			argv++;
 			argc--;
 		} else if (argc >= 3 && (!strcmp(argv[1], "-p") ||
@@ -264,9 +272,20 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (supervising && explaining) {
+	if (supervising == 1 && explaining) {
 		fprintf(stderr, "bpfdev-run: --explain and --supervise do not mix\n");
 		return 125;
+	}
+	if (supervising < 0) {
+		/* the program decides: --explain is the interposer's */
+		supervising = !explaining &&
+			      supervise_wanted(argv[1], why, sizeof(why));
+		if (explaining)
+			snprintf(why, sizeof(why), "--explain");
+		if (secure_getenv("BPFDEV_DEBUG") &&
+		    !strcmp(secure_getenv("BPFDEV_DEBUG"), "1"))
+			fprintf(stderr, "bpfdev-run: %s: %s (%s)\n", argv[1],
+				supervising ? "supervised" : "interposed", why);
 	}
 	if (supervising) {
 		/* never the interposer too: the module refuses seccomp'd callers */

@@ -63,6 +63,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <elf.h>
+
 #include <linux/audit.h>
 #include <linux/bpf.h>
 #include <linux/capability.h>
@@ -901,6 +903,116 @@ static void serve(int listener, int dev, struct seccomp_notif *n)
 	release(c);
 }
 
+/*
+ * @cmd's executable as execvp() finds it, in @file; 0, or -1 when it
+ * cannot be found (execvp() will say why).
+ */
+static int find_exe(const char *cmd, char *file, size_t len)
+{
+	const char *path = getenv("PATH"), *p, *end;
+
+	if (strchr(cmd, '/'))
+		return snprintf(file, len, "%s", cmd) < (int)len ? 0 : -1;
+	for (p = path ? path : "/usr/local/bin:/usr/bin:/bin"; *p; p = end) {
+		end = strchrnul(p, ':');
+		if (snprintf(file, len, "%.*s/%s", (int)(end - p), p, cmd) <
+		    (int)len && !access(file, X_OK))
+			return 0;
+		if (*end)
+			end++;
+	}
+	return -1;
+}
+
+/*
+ * Can the user read @cmd's executable? exec() of a file it may not read
+ * makes the process not dumpable, and its memory unreadable to the
+ * supervisor. 1 when unsure (execvp() will say).
+ */
+static int readable(const char *cmd)
+{
+	char file[4096];
+
+	return find_exe(cmd, file, sizeof(file)) || access(file, X_OK) ||
+	       !access(file, R_OK);
+}
+
+/* --- which programs need it ---------------------------------------------- */
+
+static int read_at(int fd, void *buf, size_t len, off_t off)
+{
+	return pread(fd, buf, len, off) == (ssize_t)len ? 0 : -1;
+}
+
+/*
+ * Does @cmd need supervision: is it a program whose bpf(2) calls do not go
+ * through glibc's syscall()? An ELF executable without an interpreter
+ * (static), with one that is not glibc's (musl), or with a .go.buildinfo
+ * section (Go issues its system calls itself, linked with glibc or not).
+ * Scripts, glibc programs, and what cannot be read: the interposer. @why
+ * gets the reason.
+ */
+int supervise_wanted(const char *cmd, char *why, size_t len)
+{
+	char file[4096], interp[256] = "", name[16];
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	Elf64_Shdr sh, strtab;
+	int fd, i, want = 0;
+
+	snprintf(why, len, "not an ELF executable");
+	if (find_exe(cmd, file, sizeof(file)))
+		return 0;
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (read_at(fd, &eh, sizeof(eh), 0) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
+	    eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_phentsize != sizeof(ph) || eh.e_shentsize != sizeof(sh))
+		goto out;
+	for (i = 0; i < eh.e_phnum; i++) {
+		if (read_at(fd, &ph, sizeof(ph), eh.e_phoff + i * sizeof(ph)))
+			goto out;
+		if (ph.p_type != PT_INTERP)
+			continue;
+		if (read_at(fd, interp, ph.p_filesz < sizeof(interp) ?
+			    ph.p_filesz : sizeof(interp) - 1, ph.p_offset))
+			goto out;
+		break;
+	}
+	if (!interp[0]) {
+		snprintf(why, len, "statically linked");
+		want = 1;
+		goto out;
+	}
+	if (!strstr(interp, "/ld-linux")) {
+		snprintf(why, len, "interpreter %s, not glibc's", interp);
+		want = 1;
+		goto out;
+	}
+	snprintf(why, len, "dynamically linked with glibc");
+	if (eh.e_shstrndx >= eh.e_shnum ||
+	    read_at(fd, &strtab, sizeof(strtab),
+		    eh.e_shoff + eh.e_shstrndx * sizeof(sh)))
+		goto out;
+	for (i = 0; i < eh.e_shnum; i++) {
+		if (read_at(fd, &sh, sizeof(sh), eh.e_shoff + i * sizeof(sh)) ||
+		    sh.sh_name >= strtab.sh_size ||
+		    read_at(fd, name, sizeof(name),
+			    strtab.sh_offset + sh.sh_name))
+			continue;
+		if (!strncmp(name, ".go.buildinfo", sizeof(name))) {
+			snprintf(why, len, "a Go program");
+			want = 1;
+			break;
+		}
+	}
+out:
+	close(fd);
+	return want;
+}
+
 /* --- the supervisor ------------------------------------------------------ */
 
 static pid_t main_child;
@@ -937,29 +1049,6 @@ static int ptrace_scope(void)
 		fclose(f);
 	}
 	return scope;
-}
-
-/*
- * Can the user read @cmd's executable, as execvp() finds it? exec() of a
- * file it may not read makes the process not dumpable, and its memory
- * unreadable to the supervisor. 1 when unsure (execvp() will say).
- */
-static int readable(const char *cmd)
-{
-	const char *path = getenv("PATH"), *p, *end;
-	char file[4096];
-
-	if (strchr(cmd, '/'))
-		return access(cmd, X_OK) || !access(cmd, R_OK);
-	for (p = path ? path : "/usr/local/bin:/usr/bin:/bin"; *p; p = end) {
-		end = strchrnul(p, ':');
-		if (snprintf(file, sizeof(file), "%.*s/%s", (int)(end - p), p,
-			     cmd) < (int)sizeof(file) && !access(file, X_OK))
-			return !access(file, R_OK);
-		if (*end)
-			end++;
-	}
-	return 1;
 }
 
 /* How many fds this process has open (BPFDEV_DEBUG: leaks show) */

@@ -15,4 +15,10 @@
  */
 int supervise(const char *dev_path, char **argv);
 
+/*
+ * Does @cmd need the supervisor (static, musl or Go), or can the
+ * interposer serve it? Why, in @why.
+ */
+int supervise_wanted(const char *cmd, char *why, size_t len);
+
 #endif

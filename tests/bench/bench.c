@@ -12,9 +12,12 @@
  * Phases and their CSV ops:
  *   loads etc.   prog_load_2, prog_load_4k, prog_load_100k, map_create,
  *                btf_load; modes dev, cap, root and token (6.9+ kernels
- *                only: skipped where BPF_TOKEN_CREATE does not exist)
+ *                only: skipped where BPF_TOKEN_CREATE does not exist),
+ *                and sv (the member supervised by bpfdev-run --supervise)
  *   map ops      map_update, map_lookup, map_delete; modes shim and plain
- *                (started in that order), shim2 and plain2 (two more such
+ *                (started in that order), sv (the filter runs on each
+ *                call, none is sent to the supervisor), shim2 and plain2
+ *                (two more such
  *                workers, started the other way round); and
  *                map_update@fork etc., modes shim and plain: every sample
  *                in a child freshly forked by the shim or plain worker, so
@@ -53,7 +56,7 @@ struct worker {
 
 /* in the order they are started: shim2/plain2 the other way round */
 enum { W_DEV, W_CAP, W_ROOT, W_TOKEN, W_SHIM, W_PLAIN, W_PLAIN2, W_SHIM2,
-       W_DEV2, W_CAP2, W_TOKEN2, W_MAX };
+       W_DEV2, W_CAP2, W_TOKEN2, W_SV, W_MAX };
 
 static struct worker workers[W_MAX] = {
 	[W_DEV] = { "dev", "dev" }, [W_CAP] = { "cap", "cap" },
@@ -61,8 +64,12 @@ static struct worker workers[W_MAX] = {
 	[W_SHIM] = { "shim", "shim" }, [W_PLAIN] = { "plain", "plain" },
 	[W_PLAIN2] = { "plain2", "plain" }, [W_SHIM2] = { "shim2", "shim" },
 	[W_DEV2] = { "dev", "dev" }, [W_CAP2] = { "cap", "cap" },
-	[W_TOKEN2] = { "token", "token" },
+	[W_TOKEN2] = { "token", "token" }, [W_SV] = { "sv", "sv" },
 };
+
+#ifndef BPFDEV_RUN
+#define BPFDEV_RUN "/usr/bin/bpfdev-run"
+#endif
 
 static int failures;
 
@@ -105,6 +112,14 @@ static void start(struct worker *w, const char *self, int with_token)
 		snprintf(sock, sizeof(sock), "%d", s[1]);
 		if (!strcmp(w->role, "shim"))
 			setenv("LD_PRELOAD", BPFDEV_LIBRARY, 1);
+		if (!strcmp(w->role, "sv")) {
+			/* the supervisor runs as the member, as a user's */
+			bench_become(0);
+			execl(BPFDEV_RUN, BPFDEV_RUN, "--supervise", self,
+			      "--worker", w->role, in, out, sock,
+			      (char *)NULL);
+			_exit(93);
+		}
 		execl(self, self, "--worker", w->role, in, out, sock,
 		      (char *)NULL);
 		_exit(93);
@@ -187,25 +202,25 @@ static void round_of(const int *ws, int n, int op, const char *suffix,
 
 static void phase_single(int rounds)
 {
-	static const int ws[] = { W_DEV, W_CAP, W_ROOT, W_TOKEN };
+	static const int ws[] = { W_DEV, W_CAP, W_ROOT, W_TOKEN, W_SV };
 	int op, r;
 
 	for (op = OP_LOAD_TINY; op <= OP_BTF_LOAD; op++) {
 		for (r = 0; r < rounds; r++)
-			round_of(ws, 4, op, "", 0, r, NULL);
+			round_of(ws, 5, op, "", 0, r, NULL);
 		fflush(stdout);
 	}
 }
 
 static void phase_map_ops(int rounds)
 {
-	static const int pairs[] = { W_SHIM, W_PLAIN, W_SHIM2, W_PLAIN2 };
+	static const int pairs[] = { W_SHIM, W_PLAIN, W_SV, W_SHIM2, W_PLAIN2 };
 	static const int fresh[] = { W_SHIM, W_PLAIN };
 	int op, r;
 
 	for (op = OP_MAP_UPDATE; op <= OP_MAP_DELETE; op++) {
 		for (r = 0; r < rounds; r++) {
-			round_of(pairs, 4, op, "", 0, r, NULL);
+			round_of(pairs, 5, op, "", 0, r, NULL);
 			round_of(fresh, 2, op, "@fork", 1, r, NULL);
 		}
 		fflush(stdout);

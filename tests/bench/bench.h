@@ -36,6 +36,10 @@ struct bench_rep {
 
 uint64_t now_ns(void);
 
+/* worker.c: become the member (uid 1000, groups 1000 and bpf), with
+ * exactly CAP_BPF if @caps_bpf */
+void bench_become(int caps_bpf);
+
 /* worker.c: set up as @role, then serve requests until @in is closed */
 void worker_main(const char *role, int in, int out, int token_sock)
 	__attribute__((noreturn));

@@ -37,7 +37,7 @@ for k in "$@"; do
 			nops = split("prog_load_2 prog_load_4k prog_load_100k map_create btf_load " \
 				"prog_load_2@auditd map_create@auditd btf_load@auditd " \
 				"map_update map_lookup map_delete map_update@fork map_lookup@fork map_delete@fork", order, " ")
-			nmodes = split("dev cap root token shim plain shim2 plain2", ms, " ")
+			nmodes = split("dev cap root token sv shim plain shim2 plain2", ms, " ")
 			for (i = 1; i <= nops; i++) {
 				o = order[i]
 				for (j = 1; j <= nmodes; j++) {
@@ -48,7 +48,7 @@ for k in "$@"; do
 						base = (m ~ /2$/) ? "plain2" : "plain"
 					b = o "," base
 					# the chart: every candidate, "-" where not measured
-					charted = (base == "cap") ? (m == "dev" || m == "token") : (m ~ /^shim/)
+					charted = (base == "cap") ? (m == "dev" || m == "token" || m == "sv") : (m ~ /^shim/ || m == "sv")
 					if (!(k in n) || !(b in n)) {
 						if (charted)
 							printf "%s %s/%s\t-\n", o, m, base > dat

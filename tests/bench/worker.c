@@ -11,6 +11,10 @@
  *   shim    the member with libbpfdev preloaded (LD_PRELOAD set by the
  *           coordinator), map operations via syscall()
  *   plain   the member without it, the same map operations
+ *   sv      the member under bpfdev-run --supervise (started as the
+ *           member by the coordinator): every operation by syscall(),
+ *           the privileged ones served by the supervisor, map operations
+ *           past its seccomp filter
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -172,7 +176,7 @@ static void run_forked(const struct bench_req *q, int out)
 		_exit(1);
 }
 
-static void become(int caps_bpf)
+void bench_become(int caps_bpf)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct data[2] = { { 0 } };
@@ -202,9 +206,9 @@ static void role_setup(const char *role, int token_sock)
 					      .imm = i };
 	insns[99999] = (struct bpf_insn){ .code = BPF_JMP | BPF_EXIT };
 	if (!strcmp(role, "cap"))
-		become(1);
-	else if (strcmp(role, "root"))
-		become(0);
+		bench_become(1);
+	else if (strcmp(role, "root") && strcmp(role, "sv"))
+		bench_become(0);	/* sv: the member already */
 	if (!strcmp(role, "token")) {
 		token = token_child(token_sock);
 		if (token < 0)

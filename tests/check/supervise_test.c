@@ -61,7 +61,9 @@ static void assert_sockcount_ok(const struct run *r)
 START_TEST(static_program_runs_supervised_as_root_runs_it)
 {
 	const char *root_argv[] = { path_of("sockcount-static"), NULL };
-	const char *plain[] = { RUN, path_of("sockcount-static"), NULL };
+	const char *plain[] = { RUN, "--interpose", path_of("sockcount-static"),
+				NULL };
+	const char *chosen[] = { RUN, path_of("sockcount-static"), NULL };
 	const char *sv[] = { RUN, "--supervise", path_of("sockcount-static"),
 			     NULL };
 	static struct run r;
@@ -73,6 +75,10 @@ START_TEST(static_program_runs_supervised_as_root_runs_it)
 	ck_assert_msg(!exited(&r, 0), "served without supervision:\n%s",
 		      run_tail(&r));
 	assert_has(&r, "Operation not permitted");
+	/* plain bpfdev-run picks the supervisor for it */
+	run_as(MEMBER, debug_env, chosen, &r);
+	assert_sockcount_ok(&r);
+	assert_has(&r, "supervised (statically linked)");
 	run_as(MEMBER, debug_env, sv, &r);
 	assert_sockcount_ok(&r);
 	assert_has(&r, "bpf(BTF_LOAD) of pid");
@@ -361,6 +367,124 @@ START_TEST(supervisor_killed_calls_fail_enosys)
 }
 END_TEST
 
+/* Debian's cilium/ebpf programs (tests/go), Debian's build and a static one */
+static const struct go_program {
+	const char *name, *arg, *reason, *counts;
+} go_programs[] = {
+	{ "gosock", NULL, "a Go program", "gosock: packets=5 len21=2" },
+	{ "gosock-static", NULL, "statically linked",
+	  "gosock: packets=5 len21=2" },
+	{ "gocoll", "gocount.bpf.o", "a Go program",
+	  "gocoll: packets=5 len21=2" },
+	{ "gocoll-static", "gocount.bpf.o", "statically linked",
+	  "gocoll: packets=5 len21=2" },
+};
+
+static void go_assert_ok(const struct run *r, const struct go_program *g)
+{
+	char ok[64];
+
+	ck_assert_msg(exited(r, 0), "%s: status %d:\n%s", g->name, r->status,
+		      run_tail(r));
+	assert_has(r, g->counts);
+	snprintf(ok, sizeof(ok), "%.6s: ok", g->name);
+	assert_has(r, ok);
+}
+
+/*
+ * Each Go program: root's results for a member through plain bpfdev-run,
+ * which picks the supervisor for it and says why, and through
+ * --supervise; refused without bpfdev-run, and for an outsider.
+ */
+START_TEST(go_program_runs_as_root_runs_it)
+{
+	const struct go_program *g = &go_programs[_i];
+	const char *prog = path_of(g->name);
+	const char *obj = g->arg ? path_of(g->arg) : NULL;
+	const char *alone[] = { prog, obj, NULL };
+	const char *plain[] = { RUN, prog, obj, NULL };
+	const char *sv[] = { RUN, "--supervise", prog, obj, NULL };
+	char line[256];
+	static struct run r;
+
+	run_as(ROOT, NULL, alone, &r);
+	go_assert_ok(&r, g);
+	run_as(MEMBER, NULL, alone, &r);
+	ck_assert_msg(!exited(&r, 0), "%s ran unserved:\n%s", g->name,
+		      run_tail(&r));
+	assert_has(&r, "operation not permitted");
+	run_as(MEMBER, debug_env, plain, &r);
+	go_assert_ok(&r, g);
+	snprintf(line, sizeof(line), "bpfdev-run: %s: supervised (%s)", prog,
+		 g->reason);
+	assert_has(&r, line);
+	assert_has(&r, "bpf(PROG_LOAD) of pid");
+	run_as(MEMBER, NULL, sv, &r);
+	go_assert_ok(&r, g);
+	run_as(OUTSIDER, NULL, plain, &r);
+	ck_assert_msg(!exited(&r, 0), "outsider served:\n%s", run_tail(&r));
+}
+END_TEST
+
+/* glibc programs stay with the interposer, and say so */
+START_TEST(glibc_program_is_interposed)
+{
+	const char *argv[] = { RUN, path_of("sockcount"), NULL };
+	char line[256];
+	static struct run r;
+
+	run_as(MEMBER, debug_env, argv, &r);
+	assert_sockcount_ok(&r);
+	snprintf(line, sizeof(line),
+		 "bpfdev-run: %s: interposed (dynamically linked with glibc)",
+		 argv[1]);
+	assert_has(&r, line);
+	assert_has(&r, "bpf(PROG_LOAD) via /dev/bpf");
+}
+END_TEST
+
+/* Successful PROG_LOADs the supervisor served in @r (BPFDEV_DEBUG lines) */
+static int served_loads(const struct run *r)
+{
+	const char *p = r->out;
+	int n = 0, fd;
+
+	while ((p = strstr(p, "bpf(PROG_LOAD) of pid"))) {
+		p = strstr(p, "via the device: ");
+		if (!p)
+			break;
+		p += strlen("via the device: ");
+		if (sscanf(p, "%d", &fd) == 1 && fd >= 0)
+			n++;
+	}
+	return n;
+}
+
+/*
+ * 1,000 loads from 8 goroutines at once, while Go preempts its threads
+ * with SIGURG: each served once, none lost or hung. cilium/ebpf's own
+ * probes are the loads of a run that asks for none.
+ */
+START_TEST(go_goroutines_load_concurrently)
+{
+	const char *none[] = { RUN, path_of("gosock"), "loads", "0", NULL };
+	const char *many[] = { RUN, path_of("gosock"), "loads", "1000", NULL };
+	static struct run r;
+	struct objs before;
+	int probes;
+
+	objs_snapshot(&before);
+	run_as(MEMBER, debug_env, none, &r);
+	ck_assert_msg(exited(&r, 0), "%s", run_tail(&r));
+	probes = served_loads(&r);
+	run_as(MEMBER, debug_env, many, &r);
+	ck_assert_msg(exited(&r, 0), "%s", run_tail(&r));
+	assert_has(&r, "gosock: loads=1000 failures=0");
+	ck_assert_int_eq(served_loads(&r), probes + 1000);
+	ck_assert_msg(objs_settle_to(&before), "programs left behind");
+}
+END_TEST
+
 const struct suite_def supervise_suite = { "supervise", {
 	{ "programs", .timeout = 300, .reset_grant = 1, .tests = {
 		TEST(static_program_runs_supervised_as_root_runs_it),
@@ -375,6 +499,11 @@ const struct suite_def supervise_suite = { "supervise", {
 		TEST(caller_killed_mid_call_leaves_nothing),
 		TEST(daemon_stays_served),
 		TEST(supervisor_killed_calls_fail_enosys),
+	} },
+	{ "go", .timeout = 600, .reset_grant = 1, .tests = {
+		LOOP_TEST(go_program_runs_as_root_runs_it, 4),
+		TEST(glibc_program_is_interposed),
+		TEST(go_goroutines_load_concurrently),
 	} },
 	{ "races", .timeout = 900, .reset_grant = 1, .tests = {
 		RACE(fd_named_twice_in_a_request_is_one_file),
