@@ -428,35 +428,35 @@ START_TEST(api_linked_program)
 }
 END_TEST
 
+/* In both modes: busybox's sh, static, is supervised unless told */
 START_TEST(bpfdev_run_keeps_exit_status_and_signals)
 {
+	static const char *const modes[] = { "--interpose", "--supervise" };
 	static struct run r;
+	size_t m;
 
-	{
-		const char *argv[] = { "/usr/bin/bpfdev-run", "sh", "-c",
-				       "exit 7", NULL };
+	for (m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+		const char *code[] = { "/usr/bin/bpfdev-run", modes[m], "sh",
+				       "-c", "exit 7", NULL };
+		const char *sig[] = { "/usr/bin/bpfdev-run", modes[m], "sh",
+				      "-c", "kill -TERM $$", NULL };
+		const char *none[] = { "/usr/bin/bpfdev-run", modes[m],
+				       "/no/such/cmd", NULL };
 
-		run_as(MEMBER, NULL, argv, &r);
-		ck_assert(exited(&r, 7));
+		run_as(MEMBER, NULL, code, &r);
+		ck_assert_msg(exited(&r, 7), "%s: status %d", modes[m],
+			      r.status);
+		run_as(MEMBER, NULL, sig, &r);
+		ck_assert_msg(WIFSIGNALED(r.status) &&
+			      WTERMSIG(r.status) == SIGTERM, "%s: status %d",
+			      modes[m], r.status);
+		run_as(MEMBER, NULL, none, &r);
+		ck_assert_msg(exited(&r, 127), "%s: status %d", modes[m],
+			      r.status);
 	}
 	{
-		const char *argv[] = { "/usr/bin/bpfdev-run", "sh", "-c",
-				       "kill -TERM $$", NULL };
-
-		run_as(MEMBER, NULL, argv, &r);
-		ck_assert(WIFSIGNALED(r.status));
-		ck_assert_int_eq(WTERMSIG(r.status), SIGTERM);
-	}
-	{
-		const char *argv[] = { "/usr/bin/bpfdev-run", "/no/such/cmd",
-				       NULL };
-
-		run_as(MEMBER, NULL, argv, &r);
-		ck_assert(exited(&r, 127));
-	}
-	{
-		const char *argv[] = { "/usr/bin/bpfdev-run", "sh", "-c",
-				       "echo \"$LD_PRELOAD\"", NULL };
+		const char *argv[] = { "/usr/bin/bpfdev-run", "--interpose",
+				       "sh", "-c", "echo \"$LD_PRELOAD\"", NULL };
 
 		run_as(MEMBER, NULL, argv, &r);
 		assert_has(&r, BPFDEV_LIBRARY);
