@@ -124,7 +124,8 @@ check: deps ## install what is needed, lint, then every test on both kernels
 # One VM boot per kernel: the module, its broken twin and the tests staged
 # into the guest's initramfs. GUEST_SCRIPT picks what the guest runs,
 # VM_OUT where each kernel's verdict.log, console.log and images go.
-# VM_TIMEOUT only catches a hung guest: a boot takes 5 to 7 minutes on an
+# When a kernel's run fails, the failing tests of every kernel are printed
+# last, so that a log's tail names them. VM_TIMEOUT only catches a hung guest: a boot takes 5 to 7 minutes on an
 # idle 2-core machine under TCG, and a loaded one may take twice that.
 GUEST_SCRIPT ?= tests/vm/run-in-guest.sh
 VM_OUT ?= $(BUILD)/vm
@@ -143,6 +144,10 @@ check-vms: tests test-modules
 		echo "=== VM $$k"; \
 		BPFDEV_VM_APPEND="$(VM_APPEND)" $(ROOT)/tests/vm/run-vm.sh \
 			$$k $(BUILD)/stage/$$k $(VM_OUT)/$$k $(VM_TIMEOUT) || fail=1; \
+	done; \
+	[ $$fail = 0 ] || for k in $(VM_KVERS); do \
+		echo "=== failed on $$k:"; \
+		grep -a ':[FE]:' $(VM_OUT)/$$k/verdict.log 2>/dev/null | cut -c1-300 | head -20; \
 	done; \
 	exit $$fail
 
