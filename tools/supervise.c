@@ -672,15 +672,18 @@ static pid_t proc_status(pid_t tid, int *filters)
 /* The seccomp filters bpfdev-run itself runs under (a service's) */
 static int own_filters;
 
+/* bpfdev-run's own user namespace, read once at the start */
+static struct stat own_userns;
+
 /* The module's user namespace rule, for the program itself */
 static int same_userns(pid_t tid)
 {
 	char path[64];
-	struct stat self, them;
+	struct stat them;
 
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", tid);
-	return !stat("/proc/self/ns/user", &self) && !stat(path, &them) &&
-	       self.st_dev == them.st_dev && self.st_ino == them.st_ino;
+	return !stat(path, &them) && own_userns.st_dev == them.st_dev &&
+	       own_userns.st_ino == them.st_ino;
 }
 
 /*
@@ -1113,6 +1116,11 @@ int supervise(const char *dev_path, char **argv)
 		fprintf(stderr, "bpfdev-run: %s: the program is not readable, "
 			"so it will not be dumpable: its memory cannot be "
 			"read to serve it\n", argv[0]);
+		return 125;
+	}
+	if (stat("/proc/self/ns/user", &own_userns)) {
+		fprintf(stderr, "bpfdev-run: /proc/self/ns/user: %s\n",
+			strerror(errno));
 		return 125;
 	}
 	if (proc_status(0, &own_filters) < 0) {
