@@ -26,9 +26,12 @@ SYSCONFDIR ?= /etc
 DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 LIB_VERSION := 0.3.0
 CFLAGS_USER := -std=c11 -O2 -g -Wall -Wextra -Werror -I$(ROOT)/include/uapi
+# What a distribution's build adds to the installed programs and library
+# (debian/rules passes dpkg-buildflags' hardening this way); empty here.
+CFLAGS_DIST := $(CPPFLAGS) $(CFLAGS)
 
-.PHONY: all help deps modules userspace install uninstall dkms-install \
-	dkms-uninstall lint clean
+.PHONY: all help deps modules userspace install install-userspace uninstall \
+	dkms-install dkms-uninstall deb lint clean
 
 all: modules userspace ## the module for KVER, libbpfdev and bpfdev-run
 
@@ -58,13 +61,13 @@ userspace: $(LIB_SO) $(BUILD)/lib/libbpfdev.so $(BUILD)/lib/libbpfdev.a \
 $(BUILD)/lib/%.o: lib/libbpfdev/%.c $(wildcard lib/libbpfdev/*.h) include/uapi/linux/bpfdev.h
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	@$(CC) $(CFLAGS_USER) -fPIC -fvisibility=hidden -c $< -o $@
+	@$(CC) $(CFLAGS_USER) $(CFLAGS_DIST) -fPIC -fvisibility=hidden -c $< -o $@
 
 $(LIB_SO): $(LIB_OBJS) lib/libbpfdev/libbpfdev.map
 	@grep -q '^LIBBPFDEV_$(LIB_VERSION) {' lib/libbpfdev/libbpfdev.map || \
 		{ echo "libbpfdev.map has no node LIBBPFDEV_$(LIB_VERSION)" >&2; exit 1; }
 	@echo "  LD      $@"
-	@$(CC) -shared -Wl,-soname,libbpfdev.so.0 \
+	@$(CC) $(LDFLAGS) -shared -Wl,-soname,libbpfdev.so.0 \
 		-Wl,--version-script=lib/libbpfdev/libbpfdev.map \
 		-o $@ $(LIB_OBJS) -lpthread
 
@@ -80,13 +83,13 @@ $(BUILD)/bin/bpfdev-run: tools/bpfdev-run.c tools/supervise.c tools/supervise.h 
 		include/uapi/linux/bpfdev.h Makefile
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	@$(CC) $(CFLAGS_USER) -DBPFDEV_LIBRARY_REL='"$(LIB_FROM_BIN)/libbpfdev.so.0"' \
+	@$(CC) $(CFLAGS_USER) $(CFLAGS_DIST) $(LDFLAGS) -DBPFDEV_LIBRARY_REL='"$(LIB_FROM_BIN)/libbpfdev.so.0"' \
 		-o $@ $(filter %.c,$^)
 
 $(BUILD)/bin/bpfdevctl: tools/bpfdevctl.c include/uapi/linux/bpfdev.h Makefile
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	@$(CC) $(CFLAGS_USER) -o $@ $<
+	@$(CC) $(CFLAGS_USER) $(CFLAGS_DIST) $(LDFLAGS) -o $@ $<
 
 # scripts/install.sh has the list of files and what to do with each.
 INSTALL_SH = BUILD=$(BUILD) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) LIBDIR=$(LIBDIR) \
@@ -97,6 +100,9 @@ install: userspace ## the module for KVER, library, bpfdev-run, bpfdevctl, man p
 	@set -e; k=$$($(ROOT)/scripts/kver.sh $(KVER)); \
 	$(ROOT)/scripts/build-module.sh $(BUILD) $$k normal; \
 	$(INSTALL_SH) install $$k
+
+install-userspace: userspace ## what install installs but the module [DESTDIR=] (debian/rules)
+	@$(INSTALL_SH) install -
 
 uninstall: ## what install installed (an edited /etc/modprobe.d/bpfdev.conf stays)
 	@k=$$($(ROOT)/scripts/kver.sh $(KVER)) && $(INSTALL_SH) uninstall $$k
@@ -114,6 +120,9 @@ dkms-install: ## the module with DKMS, for every installed kernel with headers (
 dkms-uninstall: ## remove the DKMS module and its source
 	-dkms remove -m bpfdev -v $(DKMS_VERSION) --all
 	rm -rf /usr/src/bpfdev-$(DKMS_VERSION)
+
+deb: ## the Debian packages (debian/) in build/deb, lintian-clean
+	@$(ROOT)/scripts/deb.sh $(BUILD)
 
 lint: ## checkpatch and sparse on the module, cppcheck on userspace
 	@$(ROOT)/scripts/lint.sh $(KVERS)

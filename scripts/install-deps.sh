@@ -11,7 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 pkgs="build-essential pkg-config kmod cpio gzip xz-utils zstd dwarves
 qemu-system-x86 busybox-static udev check sparse linux-source-6.12
 clang llvm libbpf-dev bpftool libbpf-tools cppcheck dkms debootstrap e2fsprogs gnuplot-nox
-golang-go golang-github-cilium-ebpf-dev"
+golang-go golang-github-cilium-ebpf-dev debhelper dh-dkms lintian"
 
 missing=
 for p in $pkgs; do

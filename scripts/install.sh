@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # install.sh install|uninstall KVER: the body of "make install" and
-# "make uninstall", one list of files for both. The Makefile passes the
+# "make uninstall", one list of files for both. KVER "-" is everything but
+# the module ("make install-userspace": what debian/rules packages, the
+# module source going to DKMS). The Makefile passes the
 # layout in the environment: BUILD DESTDIR PREFIX LIBDIR BINDIR INCLUDEDIR
 # MANDIR SYSCONFDIR LIB_VERSION. install expects the module for KVER and
 # the userspace already built.
@@ -22,8 +24,9 @@ so=libbpfdev.so.$LIB_VERSION
 
 # manifest: MODE SOURCE DESTINATION, one file per line.
 manifest() {
+	[ "$k" = - ] ||
+		echo "0644 $BUILD/mod/$k/normal/drivers/bpfdev/bpfdev.ko /lib/modules/$k/updates/bpfdev.ko"
 	cat <<EOF
-0644 $BUILD/mod/$k/normal/drivers/bpfdev/bpfdev.ko /lib/modules/$k/updates/bpfdev.ko
 0644 include/uapi/linux/bpfdev.h $PREFIX/include/linux/bpfdev.h
 0755 $BUILD/lib/$so $LIBDIR/$so
 0644 $BUILD/lib/libbpfdev.a $LIBDIR/libbpfdev.a
@@ -75,7 +78,7 @@ install)
 		install -D -m 0644 systemd/bpfdev.modprobe.conf "$conf.dist"
 		echo "  KEEP    $conf (edited); the new one is $conf.dist"
 	fi
-	[ -z "$D" ] || exit 0
+	[ -z "$D" ] && [ "$k" != - ] || exit 0
 	depmod -a "$k"
 	cat <<EOF
 
@@ -99,7 +102,7 @@ uninstall)
 	else
 		rm -f "$conf"
 	fi
-	[ -n "$D" ] || depmod -a "$k"
+	[ -n "$D" ] || [ "$k" = - ] || depmod -a "$k"
 	;;
 *)
 	echo "usage: install.sh install|uninstall KVER" >&2

@@ -155,9 +155,9 @@ check-install: ## make install, uninstall and DKMS into scratch trees
 	@$(ROOT)/scripts/check-install.sh $(KVERS)
 	@$(ROOT)/scripts/check-dkms.sh $(KVERS)
 
-check-system: deps ## Debian booted with systemd, bpfdev installed by make install
-	@$(MAKE) --no-print-directory test-modules tests
-	@$(ROOT)/tests/system/check-system.sh $(lastword $(KVERS)) $(BUILD)
+check-system: deps ## Debian booted with systemd, bpfdev installed from make deb's packages
+	@$(MAKE) --no-print-directory tests deb
+	@$(ROOT)/tests/system/check-system.sh $(lastword $(KVERS)) $(BUILD) $(firstword $(KVERS))
 
 check-harness: ## the VM harness judges right: passes, and fails on splat, rc, hang, panic
 	@$(ROOT)/tests/vm/selftest.sh $(VM_KVERS)

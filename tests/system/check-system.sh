@@ -1,17 +1,24 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# check-system.sh KVER BUILD_DIR
+# check-system.sh KVER BUILD_DIR OTHER_KVER
 #
 # The full-system test: a Debian 12 root file system made with debootstrap
-# (cached under BUILD_DIR) with Debian's kernel KVER installed in it,
-# bpfdev installed into it the way a user installs it (make install
-# DESTDIR=...), booted under QEMU from its own /boot (kernel and initramfs)
-# with systemd as PID 1. After boot, with no manual step,
-# systemd-modules-load must have loaded the module, systemd-sysusers created
-# group bpf, systemd-udevd made /dev/bpf root:bpf 0660 and
-# systemd-tmpfiles the group's bpffs directory; then a user added to the
-# group runs an unmodified libbpf program and bpftool through bpfdev-run,
-# and pins are shared within the group as README says.
+# (cached under BUILD_DIR) with Debian's kernel KVER and its headers
+# installed in it. bpfdev is installed into it the way an administrator
+# installs it: "apt-get install ./*.deb" of the four packages "make deb"
+# built (BUILD_DIR/deb), run in the system (chroot), where DKMS builds the
+# module for KVER; then installing OTHER_KVER's headers must build it for
+# that kernel too. The system is booted under QEMU from its own /boot
+# (kernel and initramfs) with systemd as PID 1. After boot, with no manual
+# step, systemd-modules-load must have loaded the DKMS module,
+# systemd-udevd made /dev/bpf root:bpf 0660 (group bpf: made by the
+# package's postinst, with systemd-sysusers) and systemd-tmpfiles the
+# group's bpffs directory; then a user added to the group runs an
+# unmodified libbpf program and bpftool through bpfdev-run, and pins are
+# shared within the group as README says. Last, "apt-get purge" of the four
+# packages, in the system again, must leave no file of theirs behind: every
+# path that is new since before the install and that no installed package
+# owns is listed, and must be one dkms or dpkg leaves by design.
 #
 # Two serial ports: ttyS0 is the console (kernel and systemd messages, and
 # nothing else: no getty runs on this system), ttyS1 carries the test's
@@ -23,6 +30,7 @@
 set -euo pipefail
 kver=$1
 build=$2
+other=$3
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 work=$build/system
@@ -32,21 +40,52 @@ image=$work/root.img
 log=$work/verdict.log
 console=$work/console.log
 pkgs=systemd,systemd-sysv,udev,kmod,libbpf1,bpftool,passwd,iproute2,procps
-kpkg=linux-image-$kver
+kpkg="linux-image-$kver linux-headers-$kver"
+# Downloaded into the base's apt cache, installed by each run: what the
+# packages pull in (dkms and the compiler), and the other kernel's headers.
+cached="dkms linux-headers-$other"
+debs=$build/deb
 
 die() { echo "check-system: $*" >&2; exit 1; }
+# proc is mounted in the system while apt runs there; never left behind,
+# never under an rm -rf.
+unmount_proc() { for d in "$base" "$rootfs"; do umount -q "$d/proc" 2>/dev/null || true; done; }
+trap unmount_proc EXIT
+unmount_proc
 mkdir -p "$work"
 # The machine's own Debian mirror.
 mirror=$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null |
 	 grep -v security | head -n 1 || true)
 mirror=${mirror:-http://deb.debian.org/debian}
 
+# In the system: a command, its output to LOG; on failure its tail, and die.
+in_system() {	# in_system LOG WHAT COMMAND...
+	local log=$1 what=$2
+	shift 2
+	if ! DEBIAN_FRONTEND=noninteractive chroot "$rootfs" "$@" >>"$log" 2>&1; then
+		tail -n 30 "$log" >&2
+		die "$what failed (see $log)"
+	fi
+}
+# Every path of the system but the pseudo file systems and apt's and
+# dpkg's own state, sorted.
+listing() {
+	(cd "$rootfs" && find . -xdev \( -path ./proc -o -path ./dev -o -path ./run \
+		-o -path ./tmp -o -path ./var/cache -o -path ./var/log \
+		-o -path ./var/lib/apt -o -path ./var/lib/dpkg \) -prune -o -print) |
+		LC_ALL=C sort
+}
+for p in bpfdev bpfdev-dkms libbpfdev0 libbpfdev-dev; do
+	ls "$debs/${p}_"*.deb >/dev/null 2>&1 || die "no $p package in $debs (make deb)"
+done
+
 # 1. The base system, made once: debootstrap is the slow part. Debian's
 # kernels come from bookworm-security and -updates, which debootstrap does
 # not read: the kernel is installed with apt in the new system, from the
 # same archive as this machine's (its debian.sources).
-if [ ! -f "$base/.bpfdev-stamp" ] || [ "$(cat "$base/.bpfdev-stamp")" != "$pkgs $kpkg" ]; then
-	rm -rf "$base"
+if [ ! -f "$base/.bpfdev-stamp" ] ||
+   [ "$(cat "$base/.bpfdev-stamp")" != "$pkgs $kpkg $cached" ]; then
+	rm -rf --one-file-system "$base"
 	echo "  DEBOOTSTRAP bookworm (minbase + $pkgs + $kpkg)"
 	debootstrap --variant=minbase --include="$pkgs" bookworm "$base" \
 		"$mirror" >"$work/debootstrap.log" 2>&1 ||
@@ -70,56 +109,37 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOF
 	fi
 	mount -t proc proc "$base/proc"
+	# shellcheck disable=SC2086
 	if ! { chroot "$base" apt-get update -q &&
 	       DEBIAN_FRONTEND=noninteractive chroot "$base" \
-			apt-get install -y -q --no-install-recommends "$kpkg"; } \
+			apt-get install -y -q --no-install-recommends $kpkg &&
+	       chroot "$base" apt-get install -y -q --no-install-recommends \
+			--download-only $cached; } \
 	     >>"$work/debootstrap.log" 2>&1; then
 		umount "$base/proc"
 		tail -20 "$work/debootstrap.log" >&2
 		die "installing $kpkg in the system failed"
 	fi
 	umount "$base/proc"
-	chroot "$base" apt-get clean
-	echo "$pkgs $kpkg" >"$base/.bpfdev-stamp"
+	echo "$pkgs $kpkg $cached" >"$base/.bpfdev-stamp"
 fi
-rm -rf "$rootfs"
+rm -rf --one-file-system "$rootfs"
 cp -a "$base" "$rootfs"
-grep -q '^bpf:' "$rootfs/etc/group" && die "group bpf exists before boot"
+grep -q '^bpf:' "$rootfs/etc/group" && die "group bpf exists before the install"
 
 [ -f "$rootfs/boot/vmlinuz-$kver" ] && [ -f "$rootfs/boot/initrd.img-$kver" ] ||
 	die "the system has no kernel $kver with an initramfs in /boot"
 
-# 2. bpfdev, installed as a user would; depmod as make install runs it.
-make -s -C "$root" install DESTDIR="$rootfs" KVER="$kver" >/dev/null
-depmod -b "$rootfs" "$kver"
-
-# 3. Users (two who will join the group, one who will not), the test
+# 2. Users (two who will join the group, one who will not), the test
 # programs, and a unit that runs the test after boot.
 chroot "$rootfs" useradd -m -u 1000 -s /bin/sh member
 chroot "$rootfs" useradd -m -u 1001 -s /bin/sh member2
 chroot "$rootfs" useradd -m -u 1002 -s /bin/sh outsider
-# Two teams, each a profile from a file of its own and nothing else
-# (bpfdevctl(8)): applied at boot when the module appears.
+# Two teams (their profiles come with the install, below).
 chroot "$rootfs" groupadd -r teamnet
 chroot "$rootfs" groupadd -r teamobs
 chroot "$rootfs" usermod -aG teamnet member
 chroot "$rootfs" usermod -aG teamobs member2
-cat >"$rootfs/etc/bpfdev/profiles.d/teamnet.conf" <<'CONF'
-# the networking team
-group = teamnet
-mode = 0660
-delegate_cmds = prog_load, map_create, btf_load, map_freeze, link_create
-delegate_progs = xdp, cgroup_skb
-delegate_maps = array, hash, ringbuf
-CONF
-cat >"$rootfs/etc/bpfdev/profiles.d/teamobs.conf" <<'CONF'
-# the observability team
-group = teamobs
-mode = 0660
-delegate_cmds = prog_load, map_create, btf_load, map_freeze
-delegate_progs = kprobe, tracepoint
-delegate_maps = array, hash, ringbuf
-CONF
 echo bpfdev-system >"$rootfs/etc/hostname"
 mkdir -p "$rootfs/opt/bpfdev"
 cp "$build/tests/sockcount" "$build/tests/sockcount.bpf.o" "$build/tests/pinget" \
@@ -148,6 +168,61 @@ rm -f "$rootfs/etc/systemd/system/getty.target.wants/"*
 for u in serial-getty@.service getty@.service console-getty.service; do
 	ln -sf /dev/null "$rootfs/etc/systemd/system/$u"
 done
+
+# 3. bpfdev, installed as an administrator does: apt-get in the system, the
+# packages' scripts run there (a chroot: no udev, no bpffs, another running
+# kernel, so only what a chroot allows: the group, DKMS). Recommends are
+# left out, as dkms's would pull the headers of Debian's newest 6.1 too.
+listing >"$work/files-before"
+log_apt=$work/apt.log
+rm -f "$log_apt"
+mkdir -p "$rootfs/tmp/debs"
+for p in bpfdev bpfdev-dkms libbpfdev0 libbpfdev-dev; do
+	cp "$debs/${p}_"*.deb "$rootfs/tmp/debs/"
+done
+mount -t proc proc "$rootfs/proc"
+echo "  APT     install ./bpfdev*.deb in the system (log: $log_apt)"
+in_system "$log_apt" "apt-get install of the packages" sh -c \
+	'apt-get install -y --no-install-recommends /tmp/debs/*.deb'
+# DKMS compresses the module as the kernel's own are (xz on 6.12).
+dkms_ko() { ls "$rootfs/lib/modules/$1/updates/dkms/bpfdev.ko"* 2>/dev/null | head -n 1; }
+ko=$(dkms_ko "$kver")
+[ -n "$ko" ] || die "the install built no /lib/modules/$kver/updates/dkms/bpfdev.ko"
+ko=${ko#"$rootfs"/}
+grep -q '^bpf:' "$rootfs/etc/group" || die "the install made no group bpf"
+[ -z "$(ls -A "$rootfs/sys")" ] || die "the install wrote into the system's /sys"
+echo "  DKMS    $kver: /$ko, version $(modinfo -F version "$rootfs/$ko")"
+echo "  APT     install linux-headers-$other in the system"
+in_system "$log_apt" "installing linux-headers-$other" \
+	apt-get install -y --no-install-recommends "linux-headers-$other"
+oko=$(dkms_ko "$other")
+[ -n "$oko" ] || die "the headers of $other built no /lib/modules/$other/updates/dkms/bpfdev.ko"
+oko=${oko#"$rootfs"/}
+vermagic=$(modinfo -F vermagic "$rootfs/$oko")
+[ "${vermagic%% *}" = "$other" ] || die "/$oko is for '${vermagic%% *}', not $other"
+echo "  DKMS    $other: /$oko, built when its headers came"
+umount "$rootfs/proc"
+rm -rf "$rootfs/tmp/debs"
+chroot "$rootfs" apt-get clean
+# The administrator's own configuration: two teams, each a profile from a
+# file of its own and nothing else (bpfdevctl(8)), applied at boot when the
+# module appears.
+cat >"$rootfs/etc/bpfdev/profiles.d/teamnet.conf" <<'CONF'
+# the networking team
+group = teamnet
+mode = 0660
+delegate_cmds = prog_load, map_create, btf_load, map_freeze, link_create
+delegate_progs = xdp, cgroup_skb
+delegate_maps = array, hash, ringbuf
+CONF
+cat >"$rootfs/etc/bpfdev/profiles.d/teamobs.conf" <<'CONF'
+# the observability team
+group = teamobs
+mode = 0660
+delegate_cmds = prog_load, map_create, btf_load, map_freeze
+delegate_progs = kprobe, tracepoint
+delegate_maps = array, hash, ringbuf
+CONF
 
 # 4. A disk image of it, and the boot.
 rm -f "$image"
@@ -181,4 +256,47 @@ if splats=$(vm_splats "$console" "$log"); then
 	head -n 50 <<<"$splats" >&2
 	die "kernel splat (see $console and $log)"
 fi
+
+# 6. apt-get purge of the four, in the system, then autoremove of what
+# apt pulled in for them (dkms, the compiler) and purge of the headers the
+# test installed: what is left of them. Every path new since before the
+# install that no installed package owns (dpkg's paths made canonical for
+# the merged /usr) must be one of those the packages cannot remove by
+# design: the administrator's own profiles (dpkg removes no file it did not
+# install, nor the directories that hold one), and the module index depmod
+# wrote, when DKMS installed the module there, for the other kernel, which
+# has headers but no image (depmod's files, no package's).
+mount -t proc proc "$rootfs/proc"
+echo "  APT     purge bpfdev bpfdev-dkms libbpfdev0 libbpfdev-dev in the system"
+in_system "$log_apt" "apt-get purge" \
+	apt-get purge -y bpfdev bpfdev-dkms libbpfdev0 libbpfdev-dev
+in_system "$log_apt" "apt-get autoremove" apt-get autoremove --purge -y
+in_system "$log_apt" "apt-get purge linux-headers-$other" \
+	apt-get purge -y "linux-headers-$other"
+umount "$rootfs/proc"
+listing >"$work/files-after"
+# Owned: the files of installed packages, and the links of the
+# alternatives they registered (/usr/bin/lzma -> /etc/alternatives/lzma).
+{
+	cat "$rootfs"/var/lib/dpkg/info/*.list
+	for a in "$rootfs"/var/lib/dpkg/alternatives/*; do
+		chroot "$rootfs" update-alternatives --query "${a##*/}" |
+			sed -n -e 's#^Name: \(.*\)#/etc/alternatives/\1#p' \
+			    -e 's#^Link: ##p' \
+			    -e 's#^ \([^ ]*\) \(/.*\)#/etc/alternatives/\1\n\2#p'
+	done
+} | sed -e 's#^/\(bin\|sbin\|lib\|lib64\)/#/usr/\1/#' -e 's#^#.#' |
+	LC_ALL=C sort -u >"$work/files-owned"
+LC_ALL=C comm -13 "$work/files-before" "$work/files-after" |
+	LC_ALL=C comm -23 - "$work/files-owned" >"$work/files-left"
+echo "  PURGE   left behind ($work/files-left):"
+sed 's/^/            /' "$work/files-left"
+grep -q '^bpf:' "$rootfs/etc/group" &&
+	echo "            group bpf (Debian removes no system group: files may belong to it)"
+unexpected=$(grep -v -x -e './etc/bpfdev' -e './etc/bpfdev/profiles\.d' \
+	-e './etc/bpfdev/profiles\.d/team\(net\|obs\)\.conf' \
+	-e "./usr/lib/modules/$other" -e "./usr/lib/modules/$other/modules\.[a-z.]*" \
+	"$work/files-left" || true)
+[ -z "$unexpected" ] || die "the purge left behind: $(echo $unexpected)"
+[ -z "$(ls -A "$rootfs/sys")" ] || die "something wrote into the system's /sys"
 echo "system test: clean"

@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Runs in the booted system (a systemd unit), as root, with no manual step
-# before it: checks what the installed files set up, then runs the example
-# as a member of group bpf. Prints "system-test: ..." lines and the result.
+# before it: checks what the installed packages set up, then runs the
+# example as a member of group bpf. Prints "system-test: ..." lines and the result.
 rc=0
 ok()   { echo "system-test: ok: $*"; }
 fail() { echo "system-test: FAIL: $*"; rc=1; }
@@ -12,8 +12,16 @@ if grep -q '^bpfdev ' /proc/modules; then
 else
 	fail "bpfdev is not loaded"
 fi
+# The module DKMS built from bpfdev-dkms, of that package's version.
+ko=$(modinfo -n bpfdev 2>&1)
+ver=$(cat /sys/module/bpfdev/version 2>&1)
+pkg=$(dpkg-query -W -f '${Version}' bpfdev-dkms 2>&1)
+case $ko in "/lib/modules/$(uname -r)/updates/dkms/bpfdev.ko"*) dkms=y ;; *) dkms=n ;; esac
+[ "$dkms" = y ] && [ "$ver" = "$pkg" ] &&
+	ok "the module is DKMS's, $ko, version $ver as bpfdev-dkms" ||
+	fail "the module is '$ko' version '$ver', bpfdev-dkms is '$pkg'"
 if getent group bpf >/dev/null; then
-	ok "systemd-sysusers created group bpf ($(getent group bpf))"
+	ok "the package (systemd-sysusers) made group bpf ($(getent group bpf))"
 else
 	fail "no group bpf"
 fi
