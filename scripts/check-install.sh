@@ -24,6 +24,7 @@ $1/include/libbpfdev.h $1/bin/bpfdev-run $1/share/man/man1/bpfdev-run.1
 $1/bin/bpfdevctl $1/share/man/man8/bpfdevctl.8
 $1/share/bash-completion/completions/bpfdevctl
 $1/lib/systemd/system/bpfdev-profiles.service
+$1/share/bpfdev/user@.service.d/bpfdev.conf
 $1/share/man/man3/libbpfdev.3 $1/share/man/man4/bpfdev.4
 $1/lib/sysusers.d/bpfdev.conf $1/lib/modules-load.d/bpfdev.conf
 $1/lib/tmpfiles.d/bpfdev.conf etc/modprobe.d/bpfdev.conf"
@@ -39,6 +40,9 @@ check_tree() {	# check_tree DEST PREFIX KVER
 	grep -qx "ExecStart=/$2/bin/bpfdevctl reload --wait" \
 		"$1/$2/lib/systemd/system/bpfdev-profiles.service" ||
 		bad "$3: bpfdev-profiles.service does not run /$2/bin/bpfdevctl"
+	grep -q "^ExecStart=/$2/bin/bpfdev-run --if-granted " \
+		"$1/$2/share/bpfdev/user@.service.d/bpfdev.conf" ||
+		bad "$3: the user@.service drop-in does not run /$2/bin/bpfdev-run"
 	modinfo -F vermagic "$1/lib/modules/$3/updates/bpfdev.ko" | grep -q "^$3 " ||
 		bad "$3: module built for another kernel"
 }
@@ -95,6 +99,9 @@ for k in "$@"; do
 	grep -q '^prefix=/usr/local$' "$dest/usr/local/lib/$multiarch/pkgconfig/libbpfdev.pc" ||
 		bad "PREFIX=/usr/local: libbpfdev.pc does not say so"
 	echo "  INSTALL PREFIX=/usr/local: bpfdev-run preloads $pre"
+	# --if-granted, for root (and without a device here): nothing preloaded
+	pre=$(LD_PRELOAD= "$dest/usr/local/bin/bpfdev-run" --if-granted sh -c 'echo "$LD_PRELOAD"')
+	[ -z "$pre" ] || bad "bpfdev-run --if-granted preloads '$pre' for root"
 	left=$(uninstall_leaves "$dest" "$k" PREFIX=/usr/local)
 	[ -z "$left" ] || bad "PREFIX=/usr/local: uninstall left $left"
 done

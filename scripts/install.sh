@@ -47,6 +47,8 @@ EOF
 # Generated at install time, so that they name the installed paths.
 pc=$LIBDIR/pkgconfig/libbpfdev.pc
 unit=$PREFIX/lib/systemd/system/bpfdev-profiles.service
+# Shipped inactive: the administrator links it into /etc (README).
+dropin=$PREFIX/share/bpfdev/user@.service.d/bpfdev.conf
 # Where the administrator's profiles go (bpfdevctl(8)): made empty, removed
 # by uninstall only if still empty.
 profiles=$D$SYSCONFDIR/bpfdev/profiles.d
@@ -69,6 +71,9 @@ install)
 	mkdir -p "$D${unit%/*}"
 	sed "s|@BINDIR@|$BINDIR|" systemd/bpfdev-profiles.service >"$D$unit"
 	echo "  INSTALL $unit"
+	mkdir -p "$D${dropin%/*}"
+	sed "s|@BINDIR@|$BINDIR|" systemd/bpfdev-user-manager.conf >"$D$dropin"
+	echo "  INSTALL $dropin"
 	mkdir -p "$profiles"
 	if [ ! -e "$conf" ] || cmp -s systemd/bpfdev.modprobe.conf "$conf"; then
 		install -D -m 0644 systemd/bpfdev.modprobe.conf "$conf"
@@ -94,7 +99,8 @@ uninstall)
 		rm -f "$D$dst"
 		echo "  RM      $dst"
 	done
-	for f in $links $pc $unit; do rm -f "$D$f"; done
+	for f in $links $pc $unit $dropin; do rm -f "$D$f"; done
+	rmdir "$D${dropin%/*}" "$D${dropin%/*/*}" 2>/dev/null || true
 	rmdir "$profiles" "${profiles%/*}" 2>/dev/null || true
 	rm -f "$conf.dist"
 	if [ -e "$conf" ] && ! cmp -s systemd/bpfdev.modprobe.conf "$conf"; then

@@ -40,7 +40,7 @@ GUEST_FILES := $(T)/bpfdev_tests $(addprefix $(T)/,$(LIBBPF_PROGS)) \
 	$(T)/sockcount.bpf.o $(T)/xdp_pass.bpf.o $(T)/corecands.bpf.o
 
 tests: ## the test programs (and userspace, which they test)
-tests: userspace $(GUEST_FILES) $(T)/pinget
+tests: userspace $(GUEST_FILES) $(T)/pinget $(T)/netprobe
 
 $(T)/%.bpf.o: tests/libbpf/%.bpf.c
 	@mkdir -p $(@D)
@@ -109,7 +109,8 @@ $(T)/man_examples.h: man/bpfdev.4 tests/check/man_examples.awk
 $(T)/bpfdev_bench: $(wildcard tests/bench/*.c tests/bench/*.h)
 $(T)/bpfdev_fuzz: tests/fuzz/fuzz.c
 $(T)/pinget: tests/system/pinget.c
-$(T)/bpfdev_tests $(T)/bpfdev_bench $(T)/bpfdev_fuzz $(T)/pinget: include/uapi/linux/bpfdev.h
+$(T)/netprobe: tests/system/netprobe.c
+$(T)/bpfdev_tests $(T)/bpfdev_bench $(T)/bpfdev_fuzz $(T)/pinget $(T)/netprobe: include/uapi/linux/bpfdev.h
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	@$(CC) $(CFLAGS_USER) $(CFLAGS_EXTRA) \

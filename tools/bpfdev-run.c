@@ -34,14 +34,16 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: bpfdev-run [--explain] [--interpose|--supervise] [-p PROFILE]\n"
-		"                  COMMAND [ARG]...\n"
+		"usage: bpfdev-run [--explain] [--interpose|--supervise] [--if-granted]\n"
+		"                  [-p PROFILE] COMMAND [ARG]...\n"
 		"Run COMMAND with its bpf(2) commands that need privilege sent\n"
 		"through /dev/bpf (see bpfdev-run(1)): by libbpfdev, preloaded\n"
 		"(--interpose), or for static, musl and Go programs by a seccomp\n"
 		"supervisor (--supervise; sets no_new_privs); by default, the one\n"
 		"the program needs. --explain: interpose, then print each request\n"
 		"the device refused, and why.\n"
+		"--if-granted: run COMMAND unchanged, without bpfdev, unless\n"
+		"the device opens for writing and the caller is unprivileged.\n"
 		"-p PROFILE: through the profile's /dev/bpf-PROFILE instead.\n");
 }
 
@@ -229,11 +231,20 @@ static int explain(char **argv)
 	return WEXITSTATUS(status);
 }
 
+/* Exec @argv; if that fails, bpfdev-run's exit status */
+static int exec_command(char **argv)
+{
+	execvp(argv[0], argv);
+	fprintf(stderr, "bpfdev-run: %s: %s\n", argv[0], strerror(errno));
+	/* as env(1): 127 for a command not found, 126 for one not runnable */
+	return errno == ENOENT ? 127 : 126;
+}
+
 int main(int argc, char **argv)
 {
 	const char *lib = getenv("BPFDEV_LIBRARY");
 	const char *old = getenv("LD_PRELOAD");
-	int explaining = 0, supervising = -1;
+	int explaining = 0, supervising = -1, if_granted = 0, fd;
 	char *preload, buf[PATH_MAX], why[320];
 
 	for (;;) {
@@ -243,6 +254,10 @@ int main(int argc, char **argv)
 			argc--;
 		} else if (argc >= 2 && !strcmp(argv[1], "--supervise")) {
 			supervising = 1;
+			argv++;
+			argc--;
+		} else if (argc >= 2 && !strcmp(argv[1], "--if-granted")) {
+			if_granted = 1;
 			argv++;
 			argc--;
 		} else if (argc >= 2 && !strcmp(argv[1], "--interpose")) {
@@ -271,6 +286,22 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return 0;
+	}
+	/*
+	 * For a wrapper that runs for everyone (a user@.service drop-in):
+	 * nothing of bpfdev for whoever has no use for it, not even the
+	 * library in the process.
+	 */
+	if (if_granted) {
+		fd = privileged() ? -1 : open(device_path(buf, sizeof(buf)),
+					     O_RDWR | O_CLOEXEC | O_NOCTTY);
+		if (fd >= 0)
+			close(fd);
+		if (fd < 0) {
+			if (strip_library(old))
+				return 125;
+			return exec_command(argv + 1);
+		}
 	}
 	if (supervising == 1 && explaining) {
 		fprintf(stderr, "bpfdev-run: --explain and --supervise do not mix\n");
@@ -316,8 +347,5 @@ int main(int argc, char **argv)
 		return 125;
 	if (explaining)
 		return explain(argv + 1);
-	execvp(argv[1], argv + 1);
-	fprintf(stderr, "bpfdev-run: %s: %s\n", argv[1], strerror(errno));
-	/* as env(1): 127 for a command not found, 126 for one not runnable */
-	return errno == ENOENT ? 127 : 126;
+	return exec_command(argv + 1);
 }

@@ -24,8 +24,9 @@
  *      installs a new fd in the caller, close-on-exec as bpf(2)'s are, as
  *      the answer itself (SECCOMP_ADDFD_FLAG_SEND).
  *
- * BPF_LINK_CREATE is sent for every attach type (a filter cannot read the
- * attr): one that bpfdev does not execute (not cgroup_skb) is answered
+ * BPF_LINK_CREATE, BPF_PROG_ATTACH and BPF_PROG_DETACH are sent for every
+ * attach type (a filter cannot read the attr): one that bpfdev does not
+ * execute (not cgroup_skb) is answered
  * "continue", which hands the call to the program's own, unprivileged
  * bpf(2); that grants nothing, so reading the attach type to decide it is
  * no check a race could defeat. No other call is ever continued.
@@ -118,6 +119,8 @@ static const char *cmd_name(int cmd)
 	case BPF_BTF_LOAD: return "BTF_LOAD";
 	case BPF_MAP_FREEZE: return "MAP_FREEZE";
 	case BPF_LINK_CREATE: return "LINK_CREATE";
+	case BPF_PROG_ATTACH: return "PROG_ATTACH";
+	case BPF_PROG_DETACH: return "PROG_DETACH";
 	case BPF_MAP_GET_NEXT_ID: return "MAP_GET_NEXT_ID";
 	case BPF_MAP_GET_FD_BY_ID: return "MAP_GET_FD_BY_ID";
 	case BPF_PROG_GET_NEXT_ID: return "PROG_GET_NEXT_ID";
@@ -630,6 +633,10 @@ static __u32 attr_extent(int cmd)
 		return offsetofend(union bpf_attr, map_fd);
 	case BPF_LINK_CREATE:
 		return offsetofend(union bpf_attr, link_create.flags);
+	case BPF_PROG_ATTACH:
+		return offsetofend(union bpf_attr, replace_bpf_fd);
+	case BPF_PROG_DETACH:
+		return offsetofend(union bpf_attr, attach_type);
 	default:	/* the ID commands */
 		return offsetofend(union bpf_attr, open_flags);
 	}
@@ -696,9 +703,11 @@ static int prepare(struct call *c)
 	int err, filters;
 	size_t n;
 
-	if (c->cmd == BPF_LINK_CREATE) {
-		const __u32 off = offsetof(union bpf_attr,
-					   link_create.attach_type);
+	if (c->cmd == BPF_LINK_CREATE || c->cmd == BPF_PROG_ATTACH ||
+	    c->cmd == BPF_PROG_DETACH) {
+		const __u32 off = c->cmd == BPF_LINK_CREATE ?
+			offsetof(union bpf_attr, link_create.attach_type) :
+			offsetof(union bpf_attr, attach_type);
 
 		/* unreadable, or not cgroup_skb: bpf(2)'s own to answer */
 		if (c->size >= off + sizeof(type) &&
@@ -768,6 +777,10 @@ static int prepare(struct call *c)
 	case BPF_LINK_CREATE:
 		err = attr_fd(c, &c->attr.a.link_create.prog_fd);
 		return err ? err : attr_fd(c, &c->attr.a.link_create.target_fd);
+	case BPF_PROG_ATTACH:
+	case BPF_PROG_DETACH:
+		err = attr_fd(c, &c->attr.a.attach_bpf_fd);
+		return err ? err : attr_fd(c, &c->attr.a.target_fd);
 	}
 	return 0;
 }
@@ -1026,7 +1039,7 @@ static void forward(int sig)
 		kill(main_child, sig);
 }
 
-static int privileged(void)
+int privileged(void)
 {
 	struct __user_cap_header_struct h = {
 		.version = _LINUX_CAPABILITY_VERSION_3,

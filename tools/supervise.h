@@ -21,4 +21,7 @@ int supervise(const char *dev_path, char **argv);
  */
 int supervise_wanted(const char *cmd, char *why, size_t len);
 
+/* Does this process hold CAP_SYS_ADMIN or CAP_BPF (bpf(2) serves it)? */
+int privileged(void);
+
 #endif

@@ -246,6 +246,9 @@ static void request_types(const struct bpfdev_request *req,
 	if (req->cmd == BPF_LINK_CREATE)
 		t->attach = bpfdev_vocab_name(&bpfdev_vocab_attachs,
 					      k->link_create.attach_type);
+	if (req->cmd == BPF_PROG_ATTACH || req->cmd == BPF_PROG_DETACH)
+		t->attach = bpfdev_vocab_name(&bpfdev_vocab_attachs,
+					      k->attach_type);
 }
 
 /*

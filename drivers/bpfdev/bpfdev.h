@@ -12,6 +12,7 @@
  *   freeze.c   BPF_MAP_FREEZE on the object that was checked (freeze_61.c
  *              before 6.5, where bpfdev freezes the map itself)
  *   cgroup.c   cgroup attach, only to a cgroup the caller may write
+ *   attach.c   BPF_PROG_ATTACH/DETACH of cgroup_skb, as links bpfdev holds
  *   file.c     an open file's own grant, narrowing, revocation, counts
  *   profile.c  the grants and their nodes: /dev/bpf and /dev/bpf-NAME
  *   configfs.c the administrator's profiles, under /sys/kernel/config
@@ -580,11 +581,21 @@ u64 bpfdev_caps_needed(const struct bpfdev_request *req);
 bool bpfdev_prog_type_reads_kernel(u32 type);
 int bpfdev_call_with_caps(struct bpfdev_request *req, u64 caps,
 			  const struct cred **own);
+int bpfdev_call_cmd_with_caps(struct bpfdev_request *req, int cmd,
+			      union bpf_attr *attr, u64 caps);
 void bpfdev_cred_cache_drop(struct bpfdev_fstate *st);
 
 /* cgroup.c */
 bool bpfdev_is_cgroup_attach(u32 attach_type);
+int bpfdev_cgroup_dir(int fd, u64 *id);
+int bpfdev_cgroup_attach_check(struct bpfdev_request *req, int target_fd,
+			       u32 attach_type);
 int bpfdev_cgroup_attach(struct bpfdev_request *req);
+
+/* attach.c */
+int bpfdev_prog_attach(struct bpfdev_request *req);
+int bpfdev_prog_detach(struct bpfdev_request *req);
+void bpfdev_attachments_release(void);
 
 /* freeze.c */
 int bpfdev_map_freeze(struct bpfdev_request *req);

@@ -47,20 +47,28 @@ bool bpfdev_is_cgroup_attach(u32 attach_type)
 	       attach_type == BPF_CGROUP_INET_EGRESS;
 }
 
-/* May the caller write and search the cgroup directory @fd names? */
-static int cgroup_dir_writable(int fd)
+/**
+ * bpfdev_cgroup_dir() - may the caller write and search the cgroup @fd names?
+ * @fd: the caller's fd
+ * @id: NULL, or where to put the cgroup's id (its directory's inode number)
+ *
+ * Return: 0, -EBADF for an fd that is not a cgroup2 directory (as
+ * cgroup_get_from_fd() answers), -EACCES.
+ */
+int bpfdev_cgroup_dir(int fd, u64 *id)
 {
 	struct file *file = fget(fd);
 	int err;
 
 	if (!file)
 		return -EBADF;
-	/* cgroup_get_from_fd() takes only cgroup2 directories, else EBADF */
 	if (!S_ISDIR(file_inode(file)->i_mode) ||
 	    file_inode(file)->i_sb->s_magic != CGROUP2_SUPER_MAGIC)
 		err = -EBADF;
 	else
 		err = file_permission(file, MAY_WRITE | MAY_EXEC) ? -EACCES : 0;
+	if (id)
+		*id = file_inode(file)->i_ino;
 	fput(file);
 	return err;
 }
@@ -91,29 +99,51 @@ static int cgroup_override_above(int fd, u32 attach_type)
 }
 
 /**
- * bpfdev_cgroup_attach() - attach to a cgroup the caller may write
- * @req: an accepted BPF_LINK_CREATE request for a cgroup inet attach type
+ * bpfdev_cgroup_attach_check() - may the caller attach to this cgroup?
+ * @req: the accepted request (for its denial)
+ * @target_fd: the caller's fd of the cgroup directory
+ * @attach_type: cgroup_inet_ingress or cgroup_inet_egress
  *
- * Return: the link fd, -EBUSY when the caller's fd table is shared,
- * -EACCES for a cgroup the caller may not write, -EPERM below an
- * override-mode program, or bpf(2)'s errors.
+ * The rules of every cgroup attach bpfdev runs (BPF_LINK_CREATE, and
+ * BPF_PROG_ATTACH in attach.c), for a call that names the cgroup by
+ * @target_fd.
+ *
+ * Return: 0, -EBUSY when the caller's fd table is shared, -EACCES for a
+ * cgroup the caller may not write, -EBADF for an fd that is not a cgroup2
+ * directory, -EPERM below an override-mode program.
  */
-int bpfdev_cgroup_attach(struct bpfdev_request *req)
+int bpfdev_cgroup_attach_check(struct bpfdev_request *req, int target_fd,
+			       u32 attach_type)
 {
 	int err;
 
 	if (atomic_read(&current->files->count) != 1 &&
 	    !bpfdev_test_allow_shared_fds())
 		return bpfdev_deny(req, BPFDEV_DENY_SHARED_FDS, -EBUSY);
-	err = cgroup_dir_writable(req->attr.link_create.target_fd);
+	err = bpfdev_cgroup_dir(target_fd, NULL);
 	if (err == -EACCES)
 		return bpfdev_deny(req, BPFDEV_DENY_CGROUP, err);
 	if (err)
 		return err;
-	err = cgroup_override_above(req->attr.link_create.target_fd,
-				    req->attr.link_create.attach_type);
+	err = cgroup_override_above(target_fd, attach_type);
 	if (err > 0)
 		return bpfdev_deny(req, BPFDEV_DENY_CGROUP_OVERRIDE, -EPERM);
+	return err;
+}
+
+/**
+ * bpfdev_cgroup_attach() - attach to a cgroup the caller may write
+ * @req: an accepted BPF_LINK_CREATE request for a cgroup inet attach type
+ *
+ * Return: the link fd, the errors of bpfdev_cgroup_attach_check(), or
+ * bpf(2)'s.
+ */
+int bpfdev_cgroup_attach(struct bpfdev_request *req)
+{
+	int err;
+
+	err = bpfdev_cgroup_attach_check(req, req->attr.link_create.target_fd,
+					 req->attr.link_create.attach_type);
 	if (err)
 		return err;
 	bpfdev_test_widen_race_window();

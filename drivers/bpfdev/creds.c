@@ -204,6 +204,34 @@ void bpfdev_cred_cache_drop(struct bpfdev_fstate *st)
 }
 
 /**
+ * bpfdev_call_cmd_with_caps() - run another command for @req with @caps
+ * @req: the accepted request it is run for
+ * @cmd: the bpf command
+ * @attr: its attr, built by bpfdev, with no user pointer
+ * @caps: a bit per capability to raise in cap_effective
+ *
+ * For a request that bpfdev carries out with a different command
+ * (BPF_PROG_ATTACH as a cgroup link, attach.c).
+ *
+ * Return: what bpf(2) returns.
+ */
+int bpfdev_call_cmd_with_caps(struct bpfdev_request *req, int cmd,
+			      union bpf_attr *attr, u64 caps)
+{
+	const struct cred *cred, *old;
+	int ret;
+
+	cred = cred_get(req->st, caps);
+	if (!cred)
+		return -ENOMEM;
+	old = override_creds(cred);
+	ret = kern_sys_bpf(cmd, attr, sizeof(*attr));
+	revert_creds(old);
+	put_cred(cred);
+	return ret;
+}
+
+/**
  * bpfdev_call_with_caps() - run @req through kern_sys_bpf() with @caps
  * @req: an accepted request whose inputs are kernel copies
  * @caps: a bit per capability to raise in cap_effective

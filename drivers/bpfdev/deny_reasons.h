@@ -19,5 +19,6 @@ BPFDEV_DENY(QUOTA)		/* over a count limit (EDQUOT) */
 BPFDEV_DENY(CGROUP)		/* cgroup directory not writable (EACCES) */
 BPFDEV_DENY(SHARED_FDS)		/* cgroup attach from a shared fd table */
 BPFDEV_DENY(CGROUP_OVERRIDE)	/* an ancestor has an override-mode program */
+BPFDEV_DENY(ATTACH_FLAGS)	/* a cgroup attach not in multi mode */
 BPFDEV_DENY(SECCOMP)		/* caller under a seccomp filter */
 BPFDEV_DENY(INSNS)		/* calls, callbacks, kfuncs or loops not delegated */

@@ -13,3 +13,5 @@ BPFDEV_CMD(PROG_LOAD)
 BPFDEV_CMD(BTF_LOAD)
 BPFDEV_CMD(MAP_FREEZE)
 BPFDEV_CMD(LINK_CREATE)		/* cgroup inet attach types only */
+BPFDEV_CMD(PROG_ATTACH)		/* cgroup inet, multi mode, as a held link */
+BPFDEV_CMD(PROG_DETACH)		/* what PROG_ATTACH attached */

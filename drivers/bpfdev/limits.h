@@ -57,6 +57,13 @@
  */
 #define BPFDEV_DEFAULT_INSNS		0
 
+/*
+ * The cgroup attachments (BPF_PROG_ATTACH, attach.c) a user may hold: two
+ * per unit for systemd's IP firewall. Each holds a cgroup link, which no
+ * memory cgroup is charged for.
+ */
+#define BPFDEV_USER_ATTACH_MAX		256
+
 /* BPF_MAXINSNS: what an unprivileged bpf(2) caller may load. */
 #define BPFDEV_DEFAULT_INSN_MAX		BPF_MAXINSNS
 #define BPFDEV_DEFAULT_BTF_MAX		(4U << 20)

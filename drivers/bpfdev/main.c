@@ -306,6 +306,7 @@ static void __exit bpfdev_exit(void)
 	/* No profile but the default is left (each pins the module). */
 	bpfdev_profiles_exit();
 	/* No file is open (each pins the module): no call is running. */
+	bpfdev_attachments_release();
 	bpfdev_test_exit();
 	bpfdev_objects_stop();
 	bpfdev_users_free(&bpfdev_default_profile.users);

@@ -218,6 +218,15 @@ int bpfdev_policy_check(struct bpfdev_request *req,
 				     req->attr.link_create.attach_type))
 			return bpfdev_deny(req, BPFDEV_DENY_ATTACH_TYPE, -EPERM);
 		return 0;
+	case BPF_PROG_ATTACH:
+	case BPF_PROG_DETACH:
+		if (!bpfdev_mask_has(grant->attachs, req->attr.attach_type))
+			return bpfdev_deny(req, BPFDEV_DENY_ATTACH_TYPE, -EPERM);
+		/* attach.c: a held link, which is multi mode */
+		if (req->cmd == BPF_PROG_ATTACH &&
+		    req->attr.attach_flags != BPF_F_ALLOW_MULTI)
+			return bpfdev_deny(req, BPFDEV_DENY_ATTACH_FLAGS, -EPERM);
+		return 0;
 	default:
 		return 0;
 	}

@@ -122,6 +122,29 @@ static int request_cgroup_link(union bpf_attr *k, union bpf_attr *s)
 	return memchr_inv(s, 0, sizeof(*s)) ? -EINVAL : 0;
 }
 
+/*
+ * BPF_PROG_ATTACH and BPF_PROG_DETACH of cgroup inet attach types (attach.c);
+ * every other attach needs no privilege and goes to bpf(2) directly. They
+ * use the cgroup, the program, the type, and for attach the flags and
+ * replace_bpf_fd (read only with BPF_F_REPLACE, which the policy refuses:
+ * not kept). A later field (6.12's relative_fd, expected_revision) or
+ * detach flags are EINVAL, as bpf(2) answers for a cgroup.
+ */
+static int request_prog_attach(union bpf_attr *k, const union bpf_attr *s,
+			       u32 cmd)
+{
+	if (!bpfdev_is_cgroup_attach(s->attach_type))
+		return -EOPNOTSUPP;
+	if (cmd == BPF_PROG_ATTACH ? attr_tail_nonzero(s, replace_bpf_fd) :
+				     attr_tail_nonzero(s, attach_type))
+		return -EINVAL;
+	k->target_fd = s->target_fd;
+	k->attach_bpf_fd = s->attach_bpf_fd;
+	k->attach_type = s->attach_type;
+	k->attach_flags = s->attach_flags;
+	return 0;
+}
+
 /**
  * bpfdev_request_snapshot() - copy the caller's attr once and rebuild it
  * @req: the request, filled in
@@ -187,6 +210,9 @@ int bpfdev_request_snapshot(struct bpfdev_request *req, u32 cmd,
 		return 0;
 	case BPF_LINK_CREATE:
 		return request_cgroup_link(&req->attr, &s);
+	case BPF_PROG_ATTACH:
+	case BPF_PROG_DETACH:
+		return request_prog_attach(&req->attr, &s, cmd);
 	case BPF_MAP_GET_NEXT_ID:
 	case BPF_PROG_GET_NEXT_ID:
 	case BPF_BTF_GET_NEXT_ID:

@@ -66,6 +66,10 @@ static int sys_bpf_call(struct bpfdev_request *req, const struct cred **own)
 		return bpfdev_map_freeze(req);
 	if (req->cmd == BPF_LINK_CREATE)
 		return bpfdev_cgroup_attach(req);
+	if (req->cmd == BPF_PROG_ATTACH)
+		return bpfdev_prog_attach(req);
+	if (req->cmd == BPF_PROG_DETACH)
+		return bpfdev_prog_detach(req);
 	/*
 	 * No fault on caller memory: one would wait, and a userfaultfd or
 	 * FUSE page could make it wait for as long as its holder likes,

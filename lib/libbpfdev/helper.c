@@ -23,7 +23,8 @@
  *   system calls (no errno, no libc state), on a stack of its own, and
  *   leaves by SYS_exit. Its answer comes back through that shared memory.
  *
- * The new link fd is in the helper's table, though, and must be moved to
+ * A BPF_PROG_ATTACH answers 0 and nothing more. The new link fd of a
+ * BPF_LINK_CREATE is in the helper's table, though, and must be moved to
  * the program's. It travels with SCM_RIGHTS over a socketpair made for the
  * call. pidfd_getfd() (5.6) would need the helper to wait alive for the
  * caller and ptrace access to it, which Yama's ptrace_scope 2 or 3 and a
@@ -54,7 +55,7 @@ struct helper_call {
 	int dev_fd;
 	int sock;
 	struct bpfdev_sys_bpf req;
-	long ret;	/* the ioctl's: the new fd, or -errno */
+	long ret;	/* the ioctl's: the new fd, 0, or -errno */
 };
 
 /* The helper: raw system calls only, then SYS_exit. */
@@ -73,7 +74,7 @@ static int helper_main(void *arg)
 
 	c->ret = bpfdev_raw_syscall(SYS_ioctl, c->dev_fd, BPFDEV_IOC_SYS_BPF,
 				    (long)&c->req, 0, 0, 0);
-	if (c->ret >= 0) {
+	if (c->ret >= 0 && c->req.cmd == BPF_LINK_CREATE) {
 		fd = (int)c->ret;
 		memset(cbuf, 0, sizeof(cbuf));
 		cm = CMSG_FIRSTHDR(&msg);
@@ -155,7 +156,9 @@ int bpfdev_helper_sys_bpf(int dev_fd, int cmd, union bpf_attr *attr,
 		/* the helper has exited (or is exiting): its answer is in c */
 		close(sv[1]);
 		sv[1] = -1;
-		if (c.ret >= 0) {
+		if (c.ret >= 0 && cmd != BPF_LINK_CREATE) {
+			fd = (int)c.ret;
+		} else if (c.ret >= 0) {
 			fd = helper_receive(sv[0]);
 			if (fd < 0)
 				err = errno;

@@ -129,6 +129,10 @@ static int request_read(int cmd, const union bpf_attr *attr,
 		return field(attr, size,
 			     offsetof(union bpf_attr, link_create.attach_type),
 			     &rq->attach);
+	case BPF_PROG_ATTACH:
+	case BPF_PROG_DETACH:
+		return field(attr, size, offsetof(union bpf_attr, attach_type),
+			     &rq->attach);
 	}
 	return 0;
 }
@@ -188,7 +192,8 @@ static int covers(int fd, const struct request *rq, char *why, size_t len)
 			 info.btf_max);
 		return 0;
 	}
-	if (rq->cmd == BPF_LINK_CREATE && !has(info.attachs, rq->attach)) {
+	if ((rq->cmd == BPF_LINK_CREATE || rq->cmd == BPF_PROG_ATTACH ||
+	     rq->cmd == BPF_PROG_DETACH) && !has(info.attachs, rq->attach)) {
 		snprintf(why, len, "attach type %u not delegated", rq->attach);
 		return 0;
 	}

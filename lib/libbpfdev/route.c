@@ -8,8 +8,9 @@
  * everywhere needs no kernel version test). Everything else works on fds the
  * caller holds and goes to bpf(2) unchanged: map operations, pinning,
  * attaching, queries, test runs. The exception is attaching cgroup_skb
- * programs to a cgroup (BPF_LINK_CREATE, cgroup_inet_ingress/egress),
- * which needs CAP_NET_ADMIN: it goes through the device too. So do the
+ * programs to a cgroup (BPF_LINK_CREATE, BPF_PROG_ATTACH and
+ * BPF_PROG_DETACH for cgroup_inet_ingress/egress), which needs
+ * CAP_NET_ADMIN: it goes through the device too. So do the
  * ID commands of maps, programs and BTF (CAP_SYS_ADMIN in bpf(2)): the
  * device answers them with the caller's own objects, those it created
  * through bpfdev.
@@ -58,13 +59,13 @@ int bpfdev_peek_user(void *dst, const void *src, size_t len)
 }
 
 /*
- * The attach type of a BPF_LINK_CREATE as bpf(2) will see it: a field
- * beyond @size reads as 0 (which is BPF_CGROUP_INET_INGRESS). -1 when the
- * attr is not readable.
+ * The attach type at @off of an attr as bpf(2) will see it: a field beyond
+ * @size reads as 0 (which is BPF_CGROUP_INET_INGRESS). -1 when the attr is
+ * not readable.
  */
-static long link_attach_type(const union bpf_attr *attr, unsigned int size)
+static long attach_type_at(const union bpf_attr *attr, unsigned int size,
+			   size_t off)
 {
-	const size_t off = offsetof(union bpf_attr, link_create.attach_type);
 	__u32 type = 0;
 
 	if (size >= off + sizeof(type) &&
@@ -73,23 +74,34 @@ static long link_attach_type(const union bpf_attr *attr, unsigned int size)
 	return type;
 }
 
+static int cgroup_inet(long type)
+{
+	return type == BPF_CGROUP_INET_INGRESS || type == BPF_CGROUP_INET_EGRESS;
+}
+
 /*
- * The caller's attr is read for BPF_LINK_CREATE only, and only through
+ * The caller's attr is read for the attach commands only, and only through
  * peek_user(): a bad pointer is for bpf(2) to answer (EFAULT), never a
  * SIGSEGV in the program. Every other command is routed by its number:
  * the device takes those of the uapi's two lists.
+ *
+ * Attaching cgroup_skb programs needs CAP_NET_ADMIN, and the module runs it
+ * only for a caller whose fd table is its own: from a helper. A detach
+ * looks its fds up once in the module and goes to the device directly.
  */
 enum bpfdev_route bpfdev_route(int cmd, const union bpf_attr *attr,
 			       unsigned int size)
 {
-	long type;
-
-	if (cmd == BPF_LINK_CREATE) {
-		/* attaching cgroup_skb programs needs CAP_NET_ADMIN */
-		type = link_attach_type(attr, size);
-		return type == BPF_CGROUP_INET_INGRESS ||
-		       type == BPF_CGROUP_INET_EGRESS ?
+	if (cmd == BPF_LINK_CREATE)
+		return cgroup_inet(attach_type_at(attr, size,
+				offsetof(union bpf_attr, link_create.attach_type))) ?
 		       BPFDEV_ROUTE_HELPER : BPFDEV_ROUTE_KERNEL;
+	if (cmd == BPF_PROG_ATTACH || cmd == BPF_PROG_DETACH) {
+		if (!cgroup_inet(attach_type_at(attr, size,
+				offsetof(union bpf_attr, attach_type))))
+			return BPFDEV_ROUTE_KERNEL;
+		return cmd == BPF_PROG_ATTACH ? BPFDEV_ROUTE_HELPER :
+						BPFDEV_ROUTE_DEVICE;
 	}
 	if (cmd >= 0 && cmd < 64 &&
 	    ((BPFDEV_CMDS_EXECUTED | BPFDEV_CMDS_OWN) & (1ULL << cmd)))

@@ -26,7 +26,8 @@
 #define BPFDEV_LIBRARY "/usr/lib/x86_64-linux-gnu/libbpfdev.so.0"
 #endif
 #define RUN		"/usr/bin/bpfdev-run"
-#define CMDS_WITH_LINK	"map_create:prog_load:btf_load:map_freeze:link_create"
+#define CMDS_WITH_LINK	"map_create:prog_load:btf_load:map_freeze:link_create" \
+			":prog_attach:prog_detach"
 /* the floor for the supervised races */
 #define SV_RACE_ITERATIONS 10000
 
@@ -221,11 +222,12 @@ START_TEST(prog_type_flip_while_served)
 }
 END_TEST
 
-START_TEST(cgroup_link_fd_swap_race_supervised)
+/* cgrace @mode under the supervisor: never attached anywhere but its cgroup */
+static void cgrace_supervised(const char *mode)
 {
 	char cg[256], n[16];
 	const char *argv[] = { RUN, "--supervise", path_of("cgrace"),
-			       "interposer", cg, n, NULL };
+			       mode, cg, n, NULL };
 	static struct run r;
 	int v, a, f, o;
 
@@ -242,6 +244,18 @@ START_TEST(cgroup_link_fd_swap_race_supervised)
 	ck_assert_int_gt(a, 0);
 	ck_assert_int_gt(f, 0);
 	ck_assert_int_eq(o, 0);
+}
+
+START_TEST(cgroup_link_fd_swap_race_supervised)
+{
+	cgrace_supervised("interposer");
+}
+END_TEST
+
+/* BPF_PROG_ATTACH and BPF_PROG_DETACH (the fds fetched once) */
+START_TEST(cgroup_prog_attach_fd_swap_race_supervised)
+{
+	cgrace_supervised("attach-interposer");
 }
 END_TEST
 
@@ -509,5 +523,6 @@ const struct suite_def supervise_suite = { "supervise", {
 		RACE(fd_named_twice_in_a_request_is_one_file),
 		TEST(prog_type_flip_while_served),
 		TEST(cgroup_link_fd_swap_race_supervised),
+		TEST(cgroup_prog_attach_fd_swap_race_supervised),
 	} },
 } };

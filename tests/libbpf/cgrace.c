@@ -3,14 +3,19 @@
  * cgrace MODE CGROUP_DIR ITERATIONS: attach a cgroup_skb program to
  * CGROUP_DIR (a cgroup the caller may write) again and again, while another
  * thread keeps dup2()ing the root cgroup (which it may only read) over the
- * fd number being attached to. Every link that gets created must be on
- * CGROUP_DIR.
+ * fd number being attached to. Every link that gets created, and every
+ * program attached, must be on CGROUP_DIR.
  *
  *   interposer  libbpf's bpf_link_create(), i.e. syscall(__NR_bpf): run
  *               it under bpfdev-run, whose interposer forks a helper per
  *               attach
  *   direct      the ioctl from this multi-threaded process itself (the
- *               program is loaded through the interposer in both modes)
+ *               program is loaded through the interposer in every mode)
+ *   attach-interposer, attach-direct
+ *               the same with BPF_PROG_ATTACH (BPF_F_ALLOW_MULTI), each
+ *               attach then detached through CGROUP_DIR's own fd, which no
+ *               thread swaps: a detach that finds nothing there (ENOENT)
+ *               means the program was attached elsewhere
  *
  * Prints one line of counts; exits 0 when it ran.
  */
@@ -43,6 +48,22 @@ static void *flip(void *arg)
 	return NULL;
 }
 
+static int attach_direct(int dev, int prog)
+{
+	union bpf_attr a;
+	struct bpfdev_sys_bpf req = {
+		.size = sizeof(req), .cmd = BPF_PROG_ATTACH,
+		.attr_size = sizeof(a), .attr = (__u64)(unsigned long)&a,
+	};
+
+	memset(&a, 0, sizeof(a));
+	a.target_fd = TARGET;
+	a.attach_bpf_fd = (__u32)prog;
+	a.attach_type = BPF_CGROUP_INET_INGRESS;
+	a.attach_flags = BPF_F_ALLOW_MULTI;
+	return ioctl(dev, BPFDEV_IOC_SYS_BPF, &req);
+}
+
 static int link_direct(int dev, int prog)
 {
 	union bpf_attr a;
@@ -68,7 +89,7 @@ int main(int argc, char **argv)
 		.sz = sizeof(popts),
 		.expected_attach_type = BPF_CGROUP_INET_INGRESS,
 	};
-	int direct, n, i, prog, dev = -1, link;
+	int direct, attach, n, i, prog, dev = -1, link;
 	int violations = 0, attached = 0, refused = 0, other = 0;
 	struct bpf_link_info info;
 	__u32 len;
@@ -77,7 +98,8 @@ int main(int argc, char **argv)
 
 	if (argc != 4)
 		return 2;
-	direct = !strcmp(argv[1], "direct");
+	attach = !strncmp(argv[1], "attach-", 7);
+	direct = !strcmp(argv[1] + (attach ? 7 : 0), "direct");
 	n = atoi(argv[3]);
 	delegated = open(argv[2], O_RDONLY | O_DIRECTORY);
 	root = open("/sys/fs/cgroup", O_RDONLY | O_DIRECTORY);
@@ -97,7 +119,22 @@ int main(int argc, char **argv)
 	}
 	dup2(delegated, TARGET);
 	pthread_create(&t, NULL, flip, NULL);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && attach; i++) {
+		if ((direct ? attach_direct(dev, prog) :
+			      bpf_prog_attach(prog, TARGET,
+					      BPF_CGROUP_INET_INGRESS,
+					      BPF_F_ALLOW_MULTI)) < 0) {
+			if (errno == EACCES)
+				refused++;
+			else
+				other++;
+		} else if (bpf_prog_detach2(prog, delegated,
+					  BPF_CGROUP_INET_INGRESS))
+			violations++;
+		else
+			attached++;
+	}
+	for (i = 0; i < n && !attach; i++) {
 		link = direct ? link_direct(dev, prog) :
 				bpf_link_create(prog, TARGET,
 						BPF_CGROUP_INET_INGRESS, NULL);

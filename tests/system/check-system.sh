@@ -39,7 +39,8 @@ rootfs=$work/rootfs
 image=$work/root.img
 log=$work/verdict.log
 console=$work/console.log
-pkgs=systemd,systemd-sysv,udev,kmod,libbpf1,bpftool,passwd,iproute2,procps
+# what a user manager needs too, as a Debian desktop or server has it
+pkgs=systemd,systemd-sysv,udev,kmod,libbpf1,bpftool,passwd,iproute2,procps,dbus,dbus-user-session,libpam-systemd
 kpkg="linux-image-$kver linux-headers-$kver"
 # Downloaded into the base's apt cache, installed by each run: what the
 # packages pull in (dkms and the compiler), and the other kernel's headers.
@@ -143,7 +144,10 @@ chroot "$rootfs" usermod -aG teamobs member2
 echo bpfdev-system >"$rootfs/etc/hostname"
 mkdir -p "$rootfs/opt/bpfdev"
 cp "$build/tests/sockcount" "$build/tests/sockcount.bpf.o" "$build/tests/pinget" \
-	"$rootfs/opt/bpfdev/"
+	"$build/tests/netprobe" "$rootfs/opt/bpfdev/"
+# Two users whose user managers start at boot (loginctl enable-linger)
+mkdir -p "$rootfs/var/lib/systemd/linger"
+touch "$rootfs/var/lib/systemd/linger/member" "$rootfs/var/lib/systemd/linger/outsider"
 cp "$here/system-test.sh" "$rootfs/opt/bpfdev/"
 cat >"$rootfs/etc/systemd/system/bpfdev-system-test.service" <<'UNIT'
 [Unit]
@@ -204,9 +208,21 @@ echo "  DKMS    $other: /$oko, built when its headers came"
 umount "$rootfs/proc"
 rm -rf "$rootfs/tmp/debs"
 chroot "$rootfs" apt-get clean
-# The administrator's own configuration: two teams, each a profile from a
-# file of its own and nothing else (bpfdevctl(8)), applied at boot when the
-# module appears.
+# The administrator's own configuration. The member is in group bpf before
+# its user manager starts; the user managers get bpfdev (the drop-in the
+# package ships inactive), and the default grant what systemd's IP firewall
+# needs: prog_attach/prog_detach, and lpm_trie maps (README, "A firewall
+# for your own services").
+chroot "$rootfs" usermod -aG bpf member
+mkdir -p "$rootfs/etc/systemd/system/user@.service.d"
+ln -s /usr/share/bpfdev/user@.service.d/bpfdev.conf \
+	"$rootfs/etc/systemd/system/user@.service.d/bpfdev.conf"
+cat >"$rootfs/etc/modprobe.d/bpfdev-firewall.conf" <<'CONF'
+options bpfdev delegate_cmds=map_create:prog_load:btf_load:map_freeze:prog_attach:prog_detach
+options bpfdev delegate_maps=hash:array:prog_array:perf_event_array:percpu_hash:percpu_array:cgroup_array:array_of_maps:hash_of_maps:cgroup_storage:percpu_cgroup_storage:ringbuf:user_ringbuf:lpm_trie
+CONF
+# Two teams, each a profile from a file of its own and nothing else
+# (bpfdevctl(8)), applied at boot when the module appears.
 cat >"$rootfs/etc/bpfdev/profiles.d/teamnet.conf" <<'CONF'
 # the networking team
 group = teamnet
@@ -262,7 +278,8 @@ fi
 # test installed: what is left of them. Every path new since before the
 # install that no installed package owns (dpkg's paths made canonical for
 # the merged /usr) must be one of those the packages cannot remove by
-# design: the administrator's own profiles (dpkg removes no file it did not
+# design: the administrator's own files (profiles, the firewall's grant,
+# the link to the user@.service drop-in: dpkg removes no file it did not
 # install, nor the directories that hold one), and the module index depmod
 # wrote, when DKMS installed the module there, for the other kernel, which
 # has headers but no image (depmod's files, no package's).
@@ -295,6 +312,9 @@ grep -q '^bpf:' "$rootfs/etc/group" &&
 	echo "            group bpf (Debian removes no system group: files may belong to it)"
 unexpected=$(grep -v -x -e './etc/bpfdev' -e './etc/bpfdev/profiles\.d' \
 	-e './etc/bpfdev/profiles\.d/team\(net\|obs\)\.conf' \
+	-e './etc/modprobe\.d/bpfdev-firewall\.conf' \
+	-e './etc/systemd/system/user@\.service\.d' \
+	-e './etc/systemd/system/user@\.service\.d/bpfdev\.conf' \
 	-e "./usr/lib/modules/$other" -e "./usr/lib/modules/$other/modules\.[a-z.]*" \
 	"$work/files-left" || true)
 [ -z "$unexpected" ] || die "the purge left behind: $(echo $unexpected)"

@@ -235,13 +235,21 @@ struct bpfdev_narrow {
  *		may, the user's budget of JIT or BTF memory is spent, or the
  *		user has as many loads running as it may
  *   EFAULT	a pointer in the request or the attr cannot be read
- *   EACCES	BPF_LINK_CREATE to a cgroup the caller may not write
- *   EBUSY	BPF_LINK_CREATE from a caller whose fd table another task
- *		shares: the cgroup checked could be swapped under the check
+ *   EACCES	BPF_LINK_CREATE, BPF_PROG_ATTACH or BPF_PROG_DETACH to a
+ *		cgroup the caller may not write
+ *   EBUSY	BPF_LINK_CREATE or BPF_PROG_ATTACH from a caller whose fd
+ *		table another task shares: the cgroup checked could be
+ *		swapped under the check
+ *   ENOENT	BPF_PROG_DETACH of a program the caller's uid did not attach
+ *		there through bpfdev
  *
- * BPF_LINK_CREATE is executed only for cgroup_skb attach types
- * (cgroup_inet_ingress, cgroup_inet_egress), which need CAP_NET_ADMIN;
- * every other attach type is EOPNOTSUPP.
+ * BPF_LINK_CREATE, BPF_PROG_ATTACH and BPF_PROG_DETACH are executed only
+ * for cgroup_skb attach types (cgroup_inet_ingress, cgroup_inet_egress),
+ * which need CAP_NET_ADMIN; every other attach type is EOPNOTSUPP.
+ * BPF_PROG_ATTACH takes BPF_F_ALLOW_MULTI alone (anything else is EPERM):
+ * bpfdev makes the attachment a cgroup link that it holds until
+ * BPF_PROG_DETACH, the cgroup's removal or the module's unloading; each
+ * user holds at most 256 (EDQUOT).
  *
  * BPF_MAP_GET_NEXT_ID, BPF_PROG_GET_NEXT_ID, BPF_BTF_GET_NEXT_ID and the
  * matching BPF_*_GET_FD_BY_ID are answered with the caller's own maps,
@@ -265,7 +273,8 @@ struct bpfdev_narrow {
 #define BPFDEV_CMDS_EXECUTED						\
 	((1ULL << BPF_MAP_CREATE) | (1ULL << BPF_PROG_LOAD) |		\
 	 (1ULL << BPF_BTF_LOAD) | (1ULL << BPF_MAP_FREEZE) |		\
-	 (1ULL << BPF_LINK_CREATE))
+	 (1ULL << BPF_LINK_CREATE) | (1ULL << BPF_PROG_ATTACH) |	\
+	 (1ULL << BPF_PROG_DETACH))
 #define BPFDEV_CMDS_OWN							\
 	((1ULL << BPF_MAP_GET_NEXT_ID) | (1ULL << BPF_MAP_GET_FD_BY_ID) | \
 	 (1ULL << BPF_PROG_GET_NEXT_ID) | (1ULL << BPF_PROG_GET_FD_BY_ID) | \
