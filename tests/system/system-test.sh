@@ -181,7 +181,7 @@ fi
 
 # A unit that stays: what systemctl --user says of it, where its programs
 # are, root's and another user's traffic meanwhile, and the programs gone
-# when it stops. (Not IPAccounting=: on 6.1 and 6.12 the verifier refuses
+# when it stops. (Not IPAccounting=: on 6.12 the verifier refuses
 # its program without CAP_PERFMON, which bpfdev does not raise; README.)
 as_user member systemd-run --user --quiet --unit=bpfdev-fw \
 	-p IPAddressDeny=any -p IPAddressAllow=127.0.0.2 sleep 600 ||
