@@ -124,22 +124,11 @@ static void attachments_free(struct list_head *gone)
 	}
 }
 
-/*
- * The cgroup (which the caller must be able to write) and the cgroup_skb
- * program a request names, each looked up once: the program referenced.
- */
-static int attach_target(struct bpfdev_request *req, u64 *cgroup_id,
-			 struct bpf_prog **prog)
+/* The cgroup_skb program a request names, referenced; or an ERR_PTR */
+static struct bpf_prog *attach_prog(const struct bpfdev_request *req)
 {
-	int err = bpfdev_cgroup_dir(req->attr.target_fd, cgroup_id);
-
-	if (err == -EACCES)
-		return bpfdev_deny(req, BPFDEV_DENY_CGROUP, err);
-	if (err)
-		return err;
-	*prog = bpf_prog_get_type_dev(req->attr.attach_bpf_fd,
-				      BPF_PROG_TYPE_CGROUP_SKB, false);
-	return PTR_ERR_OR_ZERO(*prog);
+	return bpf_prog_get_type_dev(req->attr.attach_bpf_fd,
+				     BPF_PROG_TYPE_CGROUP_SKB, false);
 }
 
 /**
@@ -164,13 +153,14 @@ int bpfdev_prog_attach(struct bpfdev_request *req)
 	u64 cgroup_id;
 	int fd, err;
 
-	err = bpfdev_cgroup_attach_check(req, k->target_fd, k->attach_type);
+	err = bpfdev_cgroup_attach_check(req, k->target_fd, k->attach_type,
+					 &cgroup_id);
 	if (err)
 		return err;
-	/* the fd table is the caller's alone: the files just checked */
-	err = attach_target(req, &cgroup_id, &prog);
-	if (err)
-		return err;
+	/* the fd table is the caller's alone: the file the kernel will use */
+	prog = attach_prog(req);
+	if (IS_ERR(prog))
+		return PTR_ERR(prog);
 	a = kzalloc(sizeof(*a), GFP_KERNEL_ACCOUNT);
 	if (!a) {
 		bpf_prog_put(prog);
@@ -244,9 +234,15 @@ int bpfdev_prog_detach(struct bpfdev_request *req)
 	u64 cgroup_id;
 	int err;
 
-	err = attach_target(req, &cgroup_id, &prog);
+	/* each fd looked up once, here */
+	err = bpfdev_cgroup_dir(k->target_fd, &cgroup_id);
+	if (err == -EACCES)
+		return bpfdev_deny(req, BPFDEV_DENY_CGROUP, err);
 	if (err)
 		return err;
+	prog = attach_prog(req);
+	if (IS_ERR(prog))
+		return PTR_ERR(prog);
 
 	mutex_lock(&attachments_lock);
 	attachments_sweep(uid, &gone);

@@ -589,7 +589,7 @@ void bpfdev_cred_cache_drop(struct bpfdev_fstate *st);
 bool bpfdev_is_cgroup_attach(u32 attach_type);
 int bpfdev_cgroup_dir(int fd, u64 *id);
 int bpfdev_cgroup_attach_check(struct bpfdev_request *req, int target_fd,
-			       u32 attach_type);
+			       u32 attach_type, u64 *id);
 int bpfdev_cgroup_attach(struct bpfdev_request *req);
 
 /* attach.c */

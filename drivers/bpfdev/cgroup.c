@@ -103,6 +103,7 @@ static int cgroup_override_above(int fd, u32 attach_type)
  * @req: the accepted request (for its denial)
  * @target_fd: the caller's fd of the cgroup directory
  * @attach_type: cgroup_inet_ingress or cgroup_inet_egress
+ * @id: NULL, or where to put the cgroup's id (bpfdev_cgroup_dir())
  *
  * The rules of every cgroup attach bpfdev runs (BPF_LINK_CREATE, and
  * BPF_PROG_ATTACH in attach.c), for a call that names the cgroup by
@@ -113,14 +114,14 @@ static int cgroup_override_above(int fd, u32 attach_type)
  * directory, -EPERM below an override-mode program.
  */
 int bpfdev_cgroup_attach_check(struct bpfdev_request *req, int target_fd,
-			       u32 attach_type)
+			       u32 attach_type, u64 *id)
 {
 	int err;
 
 	if (atomic_read(&current->files->count) != 1 &&
 	    !bpfdev_test_allow_shared_fds())
 		return bpfdev_deny(req, BPFDEV_DENY_SHARED_FDS, -EBUSY);
-	err = bpfdev_cgroup_dir(target_fd, NULL);
+	err = bpfdev_cgroup_dir(target_fd, id);
 	if (err == -EACCES)
 		return bpfdev_deny(req, BPFDEV_DENY_CGROUP, err);
 	if (err)
@@ -143,7 +144,7 @@ int bpfdev_cgroup_attach(struct bpfdev_request *req)
 	int err;
 
 	err = bpfdev_cgroup_attach_check(req, req->attr.link_create.target_fd,
-					 req->attr.link_create.attach_type);
+					 req->attr.link_create.attach_type, NULL);
 	if (err)
 		return err;
 	bpfdev_test_widen_race_window();
