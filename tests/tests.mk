@@ -130,6 +130,8 @@ check: deps ## install what is needed, lint, then every test on both kernels
 # idle 2-core machine under TCG, and a loaded one may take twice that.
 GUEST_SCRIPT ?= tests/vm/run-in-guest.sh
 VM_OUT ?= $(BUILD)/vm
+# where each kernel's guest files are staged (make bench stages its own)
+STAGE ?= $(BUILD)/stage
 VM_TIMEOUT ?= 1800
 SUITE ?=
 VM_APPEND = $(strip $(BPFDEV_VM_APPEND) $(if $(SUITE),CK_RUN_SUITE=$(SUITE)))
@@ -140,11 +142,11 @@ check-vms: tests test-modules
 		{ echo "no suite '$(SUITE)'; suites:" $$($(T)/bpfdev_tests list) >&2; exit 1; }
 	@set -e; fail=0; for k in $(VM_KVERS); do \
 		LIBDIR=$(LIBDIR) BINDIR=$(BINDIR) GUEST_SBIN="$(LIBBPF_TOOLS)" \
-		$(ROOT)/tests/vm/stage.sh $(BUILD) $$k $(BUILD)/stage/$$k \
+		$(ROOT)/tests/vm/stage.sh $(BUILD) $$k $(STAGE)/$$k \
 			$(GUEST_SCRIPT) $(GUEST_FILES); \
 		echo "=== VM $$k"; \
 		BPFDEV_VM_APPEND="$(VM_APPEND)" $(ROOT)/tests/vm/run-vm.sh \
-			$$k $(BUILD)/stage/$$k $(VM_OUT)/$$k $(VM_TIMEOUT) || fail=1; \
+			$$k $(STAGE)/$$k $(VM_OUT)/$$k $(VM_TIMEOUT) || fail=1; \
 	done; \
 	[ $$fail = 0 ] || for k in $(VM_KVERS); do \
 		echo "=== failed on $$k:"; \
@@ -215,14 +217,27 @@ tools-table: deps ## each of Debian's libbpf-tools as root and as a member: buil
 	@grep -H '^TOOL ' $(BUILD)/tools/*/verdict.log
 
 # The results stay in build/bench until bench-publish copies them to docs/.
-BENCH_ROUNDS ?= 15
+# Two whole runs of the measuring boots (QEMU instruction counting, one
+# vCPU: figures are instructions, the same on every host), the concurrency
+# boot (two vCPUs, real time) and the profile boot (instruction counting,
+# function_graph). report.sh compares the two runs.
+BENCH_ROUNDS ?= 7
 BENCH := $(BUILD)/bench
 bench: deps ## delegation cost against the direct syscall: build/bench/
 	@$(MAKE) --no-print-directory test-modules tests
+	@set -e; for run in 1 2; do \
+		BPFDEV_VM_ICOUNT=1 $(MAKE) --no-print-directory check-vms \
+			VM_OUT=$(BENCH)/vm-icount$$run VM_TIMEOUT=3600 \
+			STAGE=$(BENCH)/stage \
+			BPFDEV_VM_APPEND="BPFDEV_BENCH_ROUNDS=$(BENCH_ROUNDS) BPFDEV_BENCH_PHASES=single,mapops,auditd" \
+			GUEST_SCRIPT=tests/bench/run-in-guest.sh; \
+	done
 	@$(MAKE) --no-print-directory check-vms VM_OUT=$(BENCH)/vm \
-		BPFDEV_VM_APPEND="BPFDEV_BENCH_ROUNDS=$(BENCH_ROUNDS)" \
+		STAGE=$(BENCH)/stage \
+		BPFDEV_VM_APPEND="BPFDEV_BENCH_ROUNDS=$(BENCH_ROUNDS) BPFDEV_BENCH_PHASES=conc" \
 		GUEST_SCRIPT=tests/bench/run-in-guest.sh VM_TIMEOUT=3600
-	@BPFDEV_VM_ACCEL=tcg,thread=single $(MAKE) --no-print-directory check-vms \
+	@BPFDEV_VM_ICOUNT=1 $(MAKE) --no-print-directory check-vms \
+		STAGE=$(BENCH)/stage \
 		GUEST_SCRIPT=tests/bench/profile-in-guest.sh VM_OUT=$(BENCH)/vm-profile \
 		VM_TIMEOUT=1200
 	@tests/bench/report.sh $(BENCH) $(VM_KVERS)

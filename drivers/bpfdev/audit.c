@@ -345,7 +345,8 @@ void bpfdev_audit_request(const struct bpfdev_request *req, int ret)
 
 	/* a caller in a user namespace is no user of the profile: above */
 	if (current_user_ns() == &init_user_ns)
-		user = bpfdev_user_get(req->st->profile, current_uid());
+		user = req->user ?: bpfdev_user_get(req->st->profile,
+						    current_uid());
 	counts_add(&counts, req, ret);
 	counts_add(&req->st->profile->counts, req, ret);
 	if (user)

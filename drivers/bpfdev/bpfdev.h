@@ -327,6 +327,7 @@ struct bpfdev_count_limit {
 };
 
 int bpfdev_fstate_charge(struct bpfdev_fstate *st, int cmd,
+			 const struct bpfdev_profile_grant *pg,
 			 struct bpfdev_count_limit *hit);
 bool bpfdev_fstate_within(struct bpfdev_fstate *st, int cmd,
 			  const struct bpfdev_profile_grant *pg);
@@ -396,9 +397,8 @@ struct bpfdev_objects *bpfdev_user_objects(struct bpfdev_user *user);
 kuid_t bpfdev_host_uid(void);
 struct bpfdev_user *bpfdev_user_get(struct bpfdev_profile *p, kuid_t uid);
 struct bpfdev_user *bpfdev_user_find(struct bpfdev_profile *p, kuid_t uid);
-void bpfdev_user_limits(struct bpfdev_user *user,
-			struct bpfdev_user_limits *lim);
 int bpfdev_user_begin(struct bpfdev_user *user, int cmd,
+		      const struct bpfdev_user_limits *lim,
 		      struct bpfdev_count_limit *hit);
 void bpfdev_user_end(struct bpfdev_user *user, int cmd, bool created);
 void bpfdev_user_counts(struct bpfdev_user *user, u32 *progs, u32 *maps);
@@ -486,6 +486,7 @@ struct bpfdev_insns {
 	bool ksym_user_btf;	/* ldimm64 of a kernel symbol, caller's BTF */
 };
 
+void bpfdev_insns_init(void);
 int bpfdev_insns_scan(const struct bpf_insn *insn, u32 cnt,
 		      struct bpfdev_insns *out);
 int bpfdev_insns_have_loop(const struct bpf_insn *insn, u32 cnt);
@@ -497,6 +498,10 @@ int bpfdev_insns_have_loop(const struct bpf_insn *insn, u32 cnt);
  * @usize: the caller's attr size (bounds the write-backs)
  * @uattr: the caller's attr, written to only for bpf(2)'s write-backs
  * @st: the state of the file the request came through
+ * @user: the caller's entry in @st's profile, once sys_bpf.c looked it up
+ * @pg: the profile's grant when the request was read: what it is decided
+ *	and counted under before the final decision (one copy for all of
+ *	those steps; the final decision takes a copy of its own)
  * @in: the caller's input pointers, read once by bpfdev_request_copy_inputs()
  * @insns: what the program's instructions contain (BPF_PROG_LOAD)
  * @attr: the attr handed to kern_sys_bpf(): built from the fields @cmd
@@ -517,6 +522,8 @@ struct bpfdev_request {
 	u32 usize;
 	union bpf_attr __user *uattr;
 	struct bpfdev_fstate *st;
+	struct bpfdev_user *user;
+	struct bpfdev_profile_grant pg;
 	struct bpfdev_request_inputs in;
 	struct bpfdev_insns insns;
 	union bpf_attr attr;

@@ -235,9 +235,15 @@ int bpfdev_call_cmd_with_caps(struct bpfdev_request *req, int cmd,
  * bpfdev_call_with_caps() - run @req through kern_sys_bpf() with @caps
  * @req: an accepted request whose inputs are kernel copies
  * @caps: a bit per capability to raise in cap_effective
- * @own: NULL, or where to return a reference to credentials made for this
- *	call alone (not from the cache): the file of an object the call
- *	creates is then the one file whose f_cred they are
+ * @own: NULL, or where to return a reference to the credentials the call
+ *	ran with, to recognise the file of the object it created by its
+ *	f_cred (objects.c). For BPF_PROG_LOAD they are made for this call
+ *	alone: the program's JIT image is measured and charged from that
+ *	file (users.c), and no other file may stand in for it. For a map or
+ *	BTF they are the file's cached ones (prepare_creds() was a third of
+ *	what bpfdev added to a map creation): any file with them was created
+ *	through this open file by this caller, so the registry records
+ *	nothing that is not the caller's own either way.
  *
  * Return: what bpf(2) returns: a new fd, 0, or a negative errno.
  */
@@ -247,7 +253,8 @@ int bpfdev_call_with_caps(struct bpfdev_request *req, u64 caps,
 	const struct cred *cred, *old;
 	int ret;
 
-	cred = own ? cred_make(caps) : cred_get(req->st, caps);
+	cred = own && req->cmd == BPF_PROG_LOAD ? cred_make(caps) :
+	       cred_get(req->st, caps);
 	if (!cred)
 		return -ENOMEM;
 	old = override_creds(cred);

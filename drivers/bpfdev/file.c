@@ -273,6 +273,7 @@ static bool fstate_take(atomic_t *count, u32 limit)
  * bpfdev_fstate_charge() - count a creation against @st and its parents
  * @st: the state
  * @cmd: BPF_PROG_LOAD or BPF_MAP_CREATE; other commands count nothing
+ * @pg: the profile's grant, a copy
  * @hit: set to the limit reached, on -EDQUOT
  *
  * Charged before the call, refunded if it fails, so that concurrent calls
@@ -281,17 +282,16 @@ static bool fstate_take(atomic_t *count, u32 limit)
  * Return: 0, or -EDQUOT if a file up the chain reached its limit.
  */
 int bpfdev_fstate_charge(struct bpfdev_fstate *st, int cmd,
+			 const struct bpfdev_profile_grant *pg,
 			 struct bpfdev_count_limit *hit)
 {
-	struct bpfdev_profile_grant pg;
 	struct bpfdev_fstate *s;
 	u32 limit;
 
 	if (cmd != BPF_PROG_LOAD && cmd != BPF_MAP_CREATE)
 		return 0;
-	bpfdev_profile_grant(st->profile, &pg);
 	for (s = st; s; s = s->parent) {
-		limit = fstate_limit(s, cmd, &pg);
+		limit = fstate_limit(s, cmd, pg);
 		if (!fstate_take(fstate_counter(s, cmd), limit)) {
 			hit->name = cmd == BPF_PROG_LOAD ? "progs_max" :
 							   "maps_max";

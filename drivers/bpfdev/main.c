@@ -298,6 +298,7 @@ static int __init bpfdev_init(void)
 	if (ret)
 		return ret;
 	bpfdev_users_init();
+	bpfdev_insns_init();
 	return bpfdev_profiles_init();
 }
 

@@ -30,10 +30,14 @@
  * when the object's refcount reaches zero, and the entry is removed before
  * its reference is dropped, so while the entry exists its ID names it.
  *
- * An entry is made only for the file the call created: another thread may
- * dup2() any file onto the new fd number before bpfdev looks, so the file
- * at that number counts only if its credentials are the ones made for this
- * one call (creds.c) and its file operations are the kind's.
+ * An entry is made only for a file bpfdev created for its caller: another
+ * thread may dup2() any file onto the new fd number before bpfdev looks, so
+ * the file at that number counts only if its credentials are the ones the
+ * call ran with (creds.c: made for a program load alone; for a map or BTF
+ * the open file's cached ones, which no file gets but one this caller
+ * created through this open file) and its file operations are the kind's.
+ * Such a file that is not this call's is one of the caller's own objects,
+ * recorded by its own call too (xa_insert() keeps one entry per ID).
  */
 #include <linux/anon_inodes.h>
 #include <linux/bpf.h>
@@ -432,7 +436,7 @@ static int obj_insert(struct bpfdev_objects *reg, int kind, void *obj,
  * @req: the request, a kernel copy; only BPF_MAP_CREATE, BPF_PROG_LOAD and
  *	BPF_BTF_LOAD record anything
  * @fd: what the call returned
- * @cred: the credentials made for that call alone
+ * @cred: the credentials the call ran with (bpfdev_call_with_caps())
  *
  * An object that cannot be recorded (no memory) works as before; it is
  * only missing from its user's listing.

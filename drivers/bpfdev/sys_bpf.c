@@ -130,26 +130,25 @@ out:
  */
 static int sys_bpf_try(struct bpfdev_request *req, struct bpfdev_user *user)
 {
-	struct bpfdev_user_limits lim;
+	const struct bpfdev_user_limits *lim = &req->pg.users;
 	const struct cred *own = NULL;
 	u32 jit = 0;
 	u64 btf = 0;
 	int ret = 0;
 
-	bpfdev_user_limits(user, &lim);
 	if (req->cmd == BPF_PROG_LOAD) {
 		jit = req->attr.insn_cnt * BPFDEV_JIT_BYTES_PER_INSN;
-		ret = bpfdev_user_jit_reserve(user, jit, lim.jit_max);
+		ret = bpfdev_user_jit_reserve(user, jit, lim->jit_max);
 	} else if (req->cmd == BPF_BTF_LOAD) {
 		btf = sys_bpf_btf_bytes(req);
-		ret = bpfdev_user_btf_charge(user, btf, lim.btf_max);
+		ret = bpfdev_user_btf_charge(user, btf, lim->btf_max);
 	}
 	if (ret)
 		return req->cmd == BPF_PROG_LOAD ?
 		       bpfdev_deny_limit(req, BPFDEV_DENY_QUOTA, ret,
-					 "user_jit_max", lim.jit_max, jit) :
+					 "user_jit_max", lim->jit_max, jit) :
 		       bpfdev_deny_limit(req, BPFDEV_DENY_QUOTA, ret,
-					 "user_btf_max", lim.btf_max, btf);
+					 "user_btf_max", lim->btf_max, btf);
 	if (jit || btf)
 		bpfdev_test_budget_window();
 
@@ -204,13 +203,14 @@ static int sys_bpf_accounted(struct bpfdev_fstate *st,
 
 	if (!user)
 		return -ENOMEM;
+	req->user = user;
 	if (bpfdev_user_revoked(user))
 		return bpfdev_deny(req, BPFDEV_DENY_REVOKED, -EPERM);
-	ret = bpfdev_fstate_charge(st, req->cmd, &hit);
+	ret = bpfdev_fstate_charge(st, req->cmd, &req->pg, &hit);
 	if (ret)
 		return bpfdev_deny_limit(req, BPFDEV_DENY_QUOTA, ret, hit.name,
 					 hit.max, (u64)hit.max + 1);
-	ret = bpfdev_user_begin(user, req->cmd, &hit);
+	ret = bpfdev_user_begin(user, req->cmd, &req->pg.users, &hit);
 	if (ret) {
 		bpfdev_fstate_refund(st, req->cmd);
 		return bpfdev_deny_limit(req, BPFDEV_DENY_QUOTA, ret, hit.name,
@@ -263,7 +263,8 @@ static int sys_bpf_prepare(struct file *file, void __user *arg,
 		return bpfdev_deny(req, BPFDEV_DENY_MALFORMED, ret);
 	if (bpfdev_objects_cmd(req->cmd))
 		return 0;
-	bpfdev_fstate_effective(st, &grant);
+	bpfdev_profile_grant(st->profile, &req->pg);
+	bpfdev_fstate_grant(st, &req->pg, &grant);
 	ret = bpfdev_policy_check(req, &grant);
 	if (!ret)
 		ret = bpfdev_policy_limits(req, &grant);

@@ -334,20 +334,6 @@ ssize_t bpfdev_users_print(struct bpfdev_profile *p, char *buf, size_t size)
 	return len;
 }
 
-/**
- * bpfdev_user_limits() - the limits of @user's profile, now
- * @user: the entry
- * @lim: filled in
- */
-void bpfdev_user_limits(struct bpfdev_user *user,
-			struct bpfdev_user_limits *lim)
-{
-	struct bpfdev_profile_grant pg;
-
-	bpfdev_profile_grant(user->profile, &pg);
-	*lim = pg.users;
-}
-
 /* Take one of @limit (0: none) from @count, or -EDQUOT naming @name. */
 static int user_take(atomic_t *count, u32 limit, const char *name,
 		     struct bpfdev_count_limit *hit)
@@ -363,31 +349,31 @@ static int user_take(atomic_t *count, u32 limit, const char *name,
  * bpfdev_user_begin() - account the start of @cmd for @user
  * @user: the caller's entry
  * @cmd: the command
+ * @lim: the limits of @user's profile, a copy
  * @hit: set to the limit reached, on -EDQUOT
  *
  * Return: 0, or -EDQUOT over a per-user limit.
  */
 int bpfdev_user_begin(struct bpfdev_user *user, int cmd,
+		      const struct bpfdev_user_limits *lim,
 		      struct bpfdev_count_limit *hit)
 {
-	struct bpfdev_user_limits lim;
 	int err;
 
-	bpfdev_user_limits(user, &lim);
 	switch (cmd) {
 	case BPF_PROG_LOAD:
-		err = user_take(&user->progs, lim.progs_max, "user_progs_max",
+		err = user_take(&user->progs, lim->progs_max, "user_progs_max",
 				hit);
 		if (err)
 			return err;
-		err = user_take(&user->loads, lim.loads_max, "loads_max", hit);
+		err = user_take(&user->loads, lim->loads_max, "loads_max", hit);
 		if (err)
 			atomic_dec(&user->progs);
 		return err;
 	case BPF_BTF_LOAD:
-		return user_take(&user->loads, lim.loads_max, "loads_max", hit);
+		return user_take(&user->loads, lim->loads_max, "loads_max", hit);
 	case BPF_MAP_CREATE:
-		return user_take(&user->maps, lim.maps_max, "user_maps_max",
+		return user_take(&user->maps, lim->maps_max, "user_maps_max",
 				 hit);
 	default:
 		return 0;

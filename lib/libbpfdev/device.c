@@ -61,18 +61,14 @@ static int decided;		/* decided_for is valid */
 static int device_unusable;	/* for decided_for: bpf(2) directly */
 /* written under device_lock, read by bpfdev_fd_is_device() without it */
 static dev_t device_rdev;
-static int debug = -1;
+int bpfdev_debug_state = -1;
 
-int bpfdev_debug(void)
+int bpfdev_debug_init(void)
 {
-	int d = __atomic_load_n(&debug, __ATOMIC_RELAXED);
+	const char *e = secure_getenv("BPFDEV_DEBUG");
+	int d = e && *e && strcmp(e, "0");
 
-	if (d < 0) {
-		const char *e = secure_getenv("BPFDEV_DEBUG");
-
-		d = e && *e && strcmp(e, "0");
-		__atomic_store_n(&debug, d, __ATOMIC_RELAXED);
-	}
+	__atomic_store_n(&bpfdev_debug_state, d, __ATOMIC_RELAXED);
 	return d;
 }
 

@@ -63,13 +63,25 @@ int bpfdev_fd_is_node(int fd);
 
 /* BPFDEV_DEBUG=1 (ignored in secure-execution mode): one line per routing
  * decision on stderr. */
-int bpfdev_debug(void);
+/* BPFDEV_DEBUG, read once (bpfdev_debug_init()); -1 before. Hidden: read
+ * without the GOT. */
+extern int bpfdev_debug_state __attribute__((visibility("hidden")));
+int bpfdev_debug_init(void);
+
+/* Is BPFDEV_DEBUG set? Inline: the interposer asks on every bpf(2) call. */
+static inline int bpfdev_debug(void)
+{
+	int d = __atomic_load_n(&bpfdev_debug_state, __ATOMIC_RELAXED);
+
+	return d >= 0 ? d : bpfdev_debug_init();
+}
 /* One line on stderr, "libbpfdev[pid]: ...", when stderr is a terminal,
  * a pipe or a file: never into a socket that took fd 2 over. */
 void bpfdev_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The interposer: glibc's syscall(), for the whole process (interpose.c). */
-LIBBPFDEV_API long bpfdev_interposed_syscall(long nr, ...);
+LIBBPFDEV_API long bpfdev_interposed_syscall(long nr, long a1, long a2, long a3,
+					    long a4, long a5, long a6);
 LIBBPFDEV_API int bpfdev_interposed_ioctl(int fd, unsigned long req, ...);
 
 /*
@@ -151,6 +163,27 @@ enum bpfdev_route {
  * from @attr unless it is readable, and only within @size. */
 enum bpfdev_route bpfdev_route(int cmd, const union bpf_attr *attr,
 			       unsigned int size);
+/* A command the device runs whatever its attr says */
+static inline int bpfdev_cmd_on_device(int cmd)
+{
+	return cmd >= 0 && cmd < 64 &&
+	       ((BPFDEV_CMDS_EXECUTED | BPFDEV_CMDS_OWN) & (1ULL << cmd));
+}
+
+/*
+ * May bpfdev_route() route @cmd anywhere but bpf(2), for some attr? One
+ * test of a bit: the interposer asks on every bpf(2) call.
+ */
+#define BPFDEV_CMDS_MAYBE_ROUTED					\
+	(BPFDEV_CMDS_EXECUTED | BPFDEV_CMDS_OWN |			\
+	 1ULL << BPF_LINK_CREATE | 1ULL << BPF_PROG_ATTACH |		\
+	 1ULL << BPF_PROG_DETACH)
+
+static inline int bpfdev_cmd_maybe_routed(int cmd)
+{
+	return (unsigned int)cmd < 64 &&
+	       ((BPFDEV_CMDS_MAYBE_ROUTED >> cmd) & 1);
+}
 
 /* The request run by a helper with a private fd table (helper.c). */
 int bpfdev_helper_sys_bpf(int dev_fd, int cmd, union bpf_attr *attr,

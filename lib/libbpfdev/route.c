@@ -103,10 +103,8 @@ enum bpfdev_route bpfdev_route(int cmd, const union bpf_attr *attr,
 		return cmd == BPF_PROG_ATTACH ? BPFDEV_ROUTE_HELPER :
 						BPFDEV_ROUTE_DEVICE;
 	}
-	if (cmd >= 0 && cmd < 64 &&
-	    ((BPFDEV_CMDS_EXECUTED | BPFDEV_CMDS_OWN) & (1ULL << cmd)))
-		return BPFDEV_ROUTE_DEVICE;
-	return BPFDEV_ROUTE_KERNEL;
+	return bpfdev_cmd_on_device(cmd) ? BPFDEV_ROUTE_DEVICE :
+					   BPFDEV_ROUTE_KERNEL;
 }
 
 int bpfdev_cmd_routed(int cmd, const union bpf_attr *attr)

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bpfdev_bench ROUNDS: what delegation costs, measured in the VM (as root).
+ * bpfdev_bench ROUNDS [PHASES]: what delegation costs, measured in the VM (as
+ * root). PHASES: a comma-separated list of the phases below to run (single,
+ * mapops, conc, auditd; default all of them). make bench runs the
+ * concurrency phase in a boot of its own, with two vCPUs, and the others in
+ * boots with QEMU's instruction counting and one vCPU, where the guest's
+ * clock counts executed instructions: "ns" is then instructions.
  *
  * The coordinator starts worker processes (worker.c: dev, cap, root, token,
  * shim, plain) and asks them for timed samples, the modes of an operation
@@ -10,24 +15,24 @@
  *
  * Auditing is disabled first (audit.c): the Debian default without auditd.
  * Phases and their CSV ops:
- *   loads etc.   prog_load_2, prog_load_4k, prog_load_100k, map_create,
+ *   single       prog_load_2, prog_load_4k, prog_load_100k, map_create (an
+ *                array of 1 entry), map_create_hash (a hash of 64 entries),
  *                btf_load; modes dev, cap, root and token (6.9+ kernels
  *                only: skipped where BPF_TOKEN_CREATE does not exist),
  *                and sv (the member supervised by bpfdev-run --supervise)
- *   map ops      map_update, map_lookup, map_delete; modes shim and plain
+ *   mapops       map_update, map_lookup, map_delete; modes shim and plain
  *                (started in that order), sv (the filter runs on each
  *                call, none is sent to the supervisor), shim2 and plain2
- *                (two more such
- *                workers, started the other way round); and
+ *                (two more such workers, started the other way round); and
  *                map_update@fork etc., modes shim and plain: every sample
  *                in a child freshly forked by the shim or plain worker, so
  *                that no process placement lasts more than one sample
- *   concurrency  prog_load_2@one, map_create@one: CONC_N operations by one
+ *   conc         prog_load_2@one, map_create@one: CONC_N operations by one
  *                worker; prog_load_2@two, map_create@two: the same number
  *                split over two workers of the mode running at once (from
  *                the start of the first to the end of the last); modes dev,
  *                cap, token; ns = that time / CONC_N
- *   @auditd      prog_load_2@auditd, map_create@auditd, btf_load@auditd;
+ *   auditd       prog_load_2@auditd, map_create@auditd, btf_load@auditd;
  *                modes dev and cap; auditing enabled and a listener
  *                registered as the audit daemon, draining its socket
  * Exit status 1 if a sample failed (its line is left out of the CSV).
@@ -110,6 +115,7 @@ static void start(struct worker *w, const char *self, int with_token)
 		snprintf(in, sizeof(in), "%d", p1[0]);
 		snprintf(out, sizeof(out), "%d", p2[1]);
 		snprintf(sock, sizeof(sock), "%d", s[1]);
+		bench_fifo();
 		if (!strcmp(w->role, "shim"))
 			setenv("LD_PRELOAD", BPFDEV_LIBRARY, 1);
 		if (!strcmp(w->role, "sv")) {
@@ -195,7 +201,7 @@ static void round_of(const int *ws, int n, int op, const char *suffix,
 			p.err = EPIPE;
 		if (get_rep(w, op_names[op], &p))
 			continue;
-		emit(op_names[op], suffix, w->mode, r,
+		emit(op_names[op], suffix, w->mode, r, p.per_op ? p.per_op :
 		     (p.t1 - p.t0) / (uint64_t)op_reps[op]);
 	}
 }
@@ -324,8 +330,21 @@ static void phase_auditd(int rounds)
 		failures++;
 }
 
+/* whether the comma-separated list @phases names @name */
+static int has_phase(const char *phases, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	for (p = phases; (p = strstr(p, name)); p += n)
+		if ((p == phases || p[-1] == ',') && (!p[n] || p[n] == ','))
+			return 1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	const char *phases;
 	int rounds, i, token;
 
 	if (argc == 6 && !strcmp(argv[1], "--worker"))
@@ -336,6 +355,7 @@ int main(int argc, char **argv)
 	rounds = argc > 1 ? atoi(argv[1]) : 15;
 	if (rounds < 1)
 		rounds = 1;
+	phases = argc > 2 ? argv[2] : "single,mapops,conc,auditd";
 	signal(SIGPIPE, SIG_IGN);
 
 	if (audit_enable(0)) {
@@ -359,10 +379,14 @@ int main(int argc, char **argv)
 	}
 
 	printf("op,mode,round,ns\n");
-	phase_single(rounds);
-	phase_map_ops(rounds);
-	phase_concurrency(rounds);
-	phase_auditd(rounds);
+	if (has_phase(phases, "single"))
+		phase_single(rounds);
+	if (has_phase(phases, "mapops"))
+		phase_map_ops(rounds);
+	if (has_phase(phases, "conc"))
+		phase_concurrency(rounds);
+	if (has_phase(phases, "auditd"))
+		phase_auditd(rounds);
 
 	for (i = 0; i < W_MAX; i++)
 		if (workers[i].up)

@@ -11,18 +11,22 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-enum op { OP_LOAD_TINY, OP_LOAD_4K, OP_LOAD_100K, OP_MAP_CREATE, OP_BTF_LOAD,
-	  OP_MAP_UPDATE, OP_MAP_LOOKUP, OP_MAP_DELETE, OP_MAX };
+enum op { OP_LOAD_TINY, OP_LOAD_4K, OP_LOAD_100K, OP_MAP_CREATE,
+	  OP_MAP_CREATE_HASH, OP_BTF_LOAD, OP_MAP_UPDATE, OP_MAP_LOOKUP, OP_MAP_DELETE, OP_MAX };
 extern const char *const op_names[OP_MAX];
 /* operations per timed sample */
 extern const int op_reps[OP_MAX];
 
 /*
- * Coordinator to worker: run @reps of @op, in a child forked for the sample
- * if @fork_each. Worker to coordinator: CLOCK_MONOTONIC (one clock for all
- * processes) before the first and after the last, and the errno of the
- * first failure (0: all succeeded).
+ * Coordinator to worker: run @reps (at most BENCH_REPS_MAX) of @op, in a
+ * child forked for the sample if @fork_each. Worker to coordinator: on one
+ * CPU, @per_op, the instructions of the median call (worker.c's run());
+ * else @t0 and @t1, CLOCK_MONOTONIC (one clock for all processes) before
+ * the first and after the last; and the errno of the first failure (0:
+ * all succeeded).
  */
+#define BENCH_REPS_MAX	2000
+
 struct bench_req {
 	int op;
 	int reps;
@@ -31,10 +35,14 @@ struct bench_req {
 
 struct bench_rep {
 	uint64_t t0, t1;
+	uint64_t per_op;
 	int err;
 };
 
 uint64_t now_ns(void);
+
+/* worker.c: SCHED_FIFO on a one-CPU machine (the counting boots) */
+void bench_fifo(void);
 
 /* worker.c: become the member (uid 1000, groups 1000 and bpf), with
  * exactly CAP_BPF if @caps_bpf */

@@ -1,42 +1,93 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# report.sh OUTDIR KVER...: from each kernel's guest output, the CSV of the
-# run (OUTDIR/bench-KVER.csv), a table of min and median ns per operation
-# and their ratio to the baseline (bpfdev and the BPF token vs CAP_BPF
-# direct; interposer vs plain of the same pair), the concurrency scaling
-# (time for N operations in one process / split over two at once; its
-# ratio to cap's), and a chart of the median ratios (OUTDIR/bench.png,
-# gnuplot). The CSV ops and modes are described in tests/bench/bench.c.
+# report.sh OUTDIR KVER...: from each kernel's guest outputs (make bench):
+#  - the two instruction-counting runs (OUTDIR/vm-icount1, vm-icount2):
+#    their CSVs (OUTDIR/bench-KVER-run1.csv, -run2.csv), and a table of the
+#    median instructions per operation of each run, their agreement, and
+#    what bpfdev adds (dev - cap; shim - plain for map operations);
+#  - the concurrency boot (OUTDIR/vm, real time, two vCPUs): its CSV;
+#  - OUTDIR/bench-KVER.csv, run 1 and the concurrency boot together, from
+#    which a table of min and median per operation and their ratio to the
+#    baseline (bpfdev and the BPF token vs CAP_BPF direct; interposer vs
+#    plain of the same pair), the concurrency scaling (time for N
+#    operations in one process / split over two at once; its ratio to
+#    cap's), and a chart of the median ratios (OUTDIR/bench.png, gnuplot).
+# The CSV ops and modes are described in tests/bench/bench.c.
 set -euo pipefail
 out=$1
 shift
 table=$out/bench-table.txt
 : >"$table"
+
+# The operations of the tables, in order, and the median of the n[k]
+# values v[k, 1..n[k]] (sorted) of a key, for both tables' awk.
+ops="prog_load_2 prog_load_4k prog_load_100k map_create map_create_hash btf_load
+prog_load_2@auditd map_create@auditd btf_load@auditd map_update map_lookup
+map_delete map_update@fork map_lookup@fork map_delete@fork"
+awk_med='
+function med(k, c) {
+	c = n[k]
+	return (c % 2) ? v[k, (c + 1) / 2] : (v[k, c / 2] + v[k, c / 2 + 1]) / 2
+}'
+
+# The CSV lines of a guest's output (the console also carries the
+# benchmark's own diagnostics and err-level kernel messages).
+csv_of() {
+	sed -n '/BPFDEV-BENCH-CSV-BEGIN/,/BPFDEV-BENCH-CSV-END/p' "$1" | tr -d '\r' |
+		grep -E '^(op,mode,round,ns|[a-z0-9_@]+,[a-z0-9]+,[0-9]+,[0-9]+)$' || true
+}
+
 for k in "$@"; do
 	csv=$out/bench-$k.csv
-	# Only CSV lines: the console also carries the benchmark's own
-	# diagnostics and err-level kernel messages.
-	sed -n '/BPFDEV-BENCH-CSV-BEGIN/,/BPFDEV-BENCH-CSV-END/p' \
-		"$out/vm/$k/verdict.log" | tr -d '\r' |
-		grep -E '^(op,mode,round,ns|[a-z0-9_@]+,[a-z0-9]+,[0-9]+,[0-9]+)$' \
-		>"$csv" || true
-	[ "$(wc -l <"$csv")" -gt 1 ] ||
-		{ echo "report.sh: no benchmark CSV in $out/vm/$k/verdict.log" >&2; exit 1; }
+	for run in 1 2; do
+		csv_of "$out/vm-icount$run/$k/verdict.log" >"$out/bench-$k-run$run.csv"
+		[ "$(wc -l <"$out/bench-$k-run$run.csv")" -gt 1 ] ||
+			{ echo "report.sh: no benchmark CSV in $out/vm-icount$run/$k/verdict.log" >&2; exit 1; }
+	done
+	{ cat "$out/bench-$k-run1.csv"; csv_of "$out/vm/$k/verdict.log" | tail -n +2; } >"$csv"
+	{
+		echo "Linux $k: instructions per operation (QEMU -icount shift=0, one vCPU, -cpu Nehalem-v1), median of the rounds of each run"
+		echo "agree: |run 1 - run 2| / their mean; adds: dev - cap (bpfdev's cost over the CAP_BPF path), shim - plain for map operations"
+		{ tail -n +2 "$out/bench-$k-run1.csv" | sed 's/^/1,/'
+		  tail -n +2 "$out/bench-$k-run2.csv" | sed 's/^/2,/'; } |
+		sort -t, -k2,2 -k3,3 -k1,1n -k5,5n |
+		awk -F, -v ops="$ops" "$awk_med"'
+		{ key = $1 "," $2 "," $3; v[key, ++n[key]] = $5 }
+		function have(r, o, m) { return (r "," o "," m) in n }
+		END {
+			printf "%-20s %-6s %13s %13s %7s %11s %11s %8s\n", "op", "mode", "run 1", "run 2", "agree", "adds 1", "adds 2", "x base"
+			nops = split(ops, order, " ")
+			nmodes = split("cap dev root token sv plain shim plain2 shim2", ms, " ")
+			for (i = 1; i <= nops; i++) {
+				o = order[i]
+				for (j = 1; j <= nmodes; j++) {
+					m = ms[j]
+					if (!have(1, o, m) || !have(2, o, m))
+						continue
+					a = med("1," o "," m); b = med("2," o "," m)
+					agree = (a + b) ? 200 * (a > b ? a - b : b - a) / (a + b) : 0
+					base = (o ~ /^map_(update|lookup|delete)/) ? ((m ~ /2$/) ? "plain2" : "plain") : "cap"
+					adds1 = adds2 = x = "-"
+					if (m != base && have(1, o, base) && have(2, o, base)) {
+						b1 = med("1," o "," base); b2 = med("2," o "," base)
+						adds1 = sprintf("%+d", a - b1); adds2 = sprintf("%+d", b - b2)
+						x = sprintf("%.4f", a / b1)
+					}
+					printf "%-20s %-6s %13d %13d %6.2f%% %11s %11s %8s\n", o, m, a, b, agree, adds1, adds2, x
+				}
+			}
+		}'
+		echo
+	} >>"$table"
 	: >"$out/bench-ratios-$k.dat"
 	{
-		echo "Linux $k (ns per operation; ratio = mode / baseline: cap, or plain of the same pair for map operations)"
+		echo "Linux $k, run 1 and the concurrency boot (instructions per operation, concurrency: ns of real time; ratio = mode / baseline: cap, or plain of the same pair for map operations)"
 		tail -n +2 "$csv" | sort -t, -k1,1 -k2,2 -k4,4n |
-		awk -F, -v dat="$out/bench-ratios-$k.dat" '
+		awk -F, -v dat="$out/bench-ratios-$k.dat" -v ops="$ops" "$awk_med"'
 		{ key = $1 "," $2; v[key, ++n[key]] = $4 }
-		function med(k, c) {
-			c = n[k]
-			return (c % 2) ? v[k, (c + 1) / 2] : (v[k, c / 2] + v[k, c / 2 + 1]) / 2
-		}
 		END {
 			printf "%-18s %-6s %12s %12s %9s %9s\n", "op", "mode", "min", "median", "min x", "median x"
-			nops = split("prog_load_2 prog_load_4k prog_load_100k map_create btf_load " \
-				"prog_load_2@auditd map_create@auditd btf_load@auditd " \
-				"map_update map_lookup map_delete map_update@fork map_lookup@fork map_delete@fork", order, " ")
+			nops = split(ops, order, " ")
 			nmodes = split("dev cap root token sv shim plain shim2 plain2", ms, " ")
 			for (i = 1; i <= nops; i++) {
 				o = order[i]
@@ -100,8 +151,8 @@ for k in "$@"; do
 		"$out/vm-profile/$k/verdict.log" | tr -d '\r' | grep '^profile,' >"$prof" || true
 	if [ -s "$prof" ]; then
 		{
-			echo "Linux $k: where the time goes (function_graph, average ns per call, tracing included; 200 operations; outline: layers only, steps: every step traced)"
-			printf '%-8s %-16s %-34s %8s %10s\n' set op function calls "avg ns"
+			echo "Linux $k: where the instructions go (function_graph under icount, average instructions per call, tracing included; 200 operations; outline: layers only, steps: every step traced)"
+			printf '%-8s %-16s %-34s %8s %10s\n' set op function calls "avg insns"
 			sort -t, -k2,2r -k4,4 -k3,3 -k7,7nr "$prof" |
 			awk -F, '{ printf "%-8s %-16s %-34s %8d %10d\n", $2, $4 "/" $3, $5, $6, $7 }'
 			echo
@@ -136,15 +187,17 @@ if command -v gnuplot >/dev/null; then
 	gnuplot <<GP
 set terminal png size 1600,700 noenhanced
 set output "$out/bench.png"
-set title "bpfdev: median time per operation relative to the direct path (1.0; concurrency: scaling relative to cap's)"
+set title "bpfdev: median instructions per operation relative to the direct path (1.0; icount, run 1; concurrency: real-time scaling relative to cap's)"
 set datafile separator "\t"
 set datafile missing "-"
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.6
 set key top left
-set yrange [0:*]
-set ylabel "median ratio"
+# log scale: the supervised calls' 20x to 40x beside the 1.0x of the rest
+set logscale y 2
+set yrange [0.5:64]
+set ylabel "median ratio (log scale)"
 set xtics rotate by -40 font ",9"
 set grid ytics
 set bmargin 12

@@ -63,7 +63,7 @@ static_assert(BPF_MAP_CREATE == 0 && BPF_PROG_LOAD == 5 && BPF_BTF_LOAD == 18,
 /* what the bpffs instance delegates (see the top) */
 #define DELEGATE_CMDS	((1ULL << BPF_MAP_CREATE) | (1ULL << BPF_PROG_LOAD) | \
 			 (1ULL << BPF_BTF_LOAD))
-#define DELEGATE_MAPS	(1ULL << BPF_MAP_TYPE_ARRAY)
+#define DELEGATE_MAPS	((1ULL << BPF_MAP_TYPE_ARRAY) | (1ULL << BPF_MAP_TYPE_HASH))
 #define DELEGATE_PROGS	(1ULL << BPF_PROG_TYPE_SOCKET_FILTER)
 #define DELEGATE_ATTACHS 1ULL
 

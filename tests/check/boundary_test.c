@@ -360,6 +360,37 @@ START_TEST(every_slot_is_scanned)
 }
 END_TEST
 
+/*
+ * The scan skips straight code four instructions at a time: a jump to
+ * itself, or an ldimm64 with a call in its second half, is found at every
+ * position after a run of plain moves, and as the last instruction.
+ */
+START_TEST(every_position_after_straight_code_is_scanned)
+{
+	long denied = counter("denied_insns");
+	struct bpf_insn prog[32];
+	__u32 run, n, i;
+	int dev = member_dev();
+
+	ck_assert_int_ge(denied, 0);
+	for (run = 8; run < 16; run++) {
+		for (i = 0; i < run; i++)
+			prog[i] = INSN_MOV64_IMM(0, (__s32)i);
+		/* a loop: the last instruction jumps to itself */
+		prog[run] = INSN(BPF_JMP | BPF_JA, 0, 0, -1, 0);
+		ck_assert_msg(result(load_sf(dev, prog, run + 1)) == -EPERM,
+			      "a loop after %u moves: %s", run, strerror(errno));
+		/* a call in a second half, then the end of the program */
+		n = run;
+		for (i = 0; i < ARRAY_LEN(call_in_second_half); i++)
+			prog[n++] = call_in_second_half[i];
+		ck_assert_msg(result(load_sf(dev, prog, n)) == -EPERM,
+			      "a call after %u moves: %s", run, strerror(errno));
+	}
+	ck_assert_int_eq(counter("denied_insns"), denied + 16);
+}
+END_TEST
+
 START_TEST(a_backward_jump_to_a_shared_exit_is_not_a_loop)
 {
 	int dev = member_dev();
@@ -782,6 +813,7 @@ const struct suite_def boundary_suite = { "boundary", {
 		TEST(may_goto_loops_need_delegating),
 		TEST(kfunc_calls_are_refused_by_default),
 		TEST(every_slot_is_scanned),
+		TEST(every_position_after_straight_code_is_scanned),
 		TEST(a_backward_jump_to_a_shared_exit_is_not_a_loop),
 		TEST(delegate_insns_in_info_fdinfo_and_narrowing),
 	} },

@@ -51,14 +51,32 @@ vm_cmdline="console=ttyS0 loglevel=4 panic=-1 audit=1 log_buf_len=8M tsc=unstabl
 # the uncompressed vmlinux, booted through PVH: no real-mode setup code and
 # no in-guest decompression, seconds faster under TCG. -no-reboot: a guest
 # reboot (panic=-1, or an init's fallback) ends QEMU.
+#
+# BPFDEV_VM_ICOUNT=1 (make bench's measuring boots): one vCPU, QEMU's
+# instruction counting, guest time advancing 1 ns per executed instruction
+# (shift=0) and jumping over idle periods (sleep=off), so that the guest's
+# clock counts instructions and nothing of the host's load reaches it; and
+# a fixed CPU model, so that runs on any QEMU compare: Nehalem has REP_GOOD
+# but neither ERMS nor FSRM, so the kernel's user copies run "rep movsq"
+# (one counted instruction per 8 bytes) rather than "rep movsb" (one per
+# byte, as with -cpu max). RCU callbacks then run in kthreads (rcu_nocbs=0),
+# where the benchmark's samples do not pay for them (tests/bench/worker.c).
 vm_qemu_cmd() {
 	local vmlinux=$1 initrd=$2 console=$3 channel=$4 append=$5
+	local cpu=(-accel "${BPFDEV_VM_ACCEL:-tcg}" -cpu max -smp 2)
 	shift 5
+	if [ "${BPFDEV_VM_ICOUNT:-0}" = 1 ]; then
+		cpu=(-accel tcg,thread=single -cpu Nehalem-v1 -smp 1
+		     -icount shift=0,sleep=off)
+		# RCU callbacks in kthreads (rcuo), not in softirqs that
+		# land in whichever sample runs (tests/bench/worker.c)
+		append="rcu_nocbs=0 $append"
+	fi
 	vm_qemu=(
 		qemu-system-x86_64
-		-machine q35 -accel "${BPFDEV_VM_ACCEL:-tcg}"
+		-machine q35 "${cpu[@]}"
 		-bios /usr/share/qemu/qboot.rom
-		-cpu max -smp 2 -m 1536
+		-m 1536
 		-nodefaults -display none -monitor none
 		-serial "file:$console" -serial "$channel"
 		-no-reboot
