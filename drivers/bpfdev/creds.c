@@ -140,7 +140,11 @@ static const struct cred *cred_make(u64 caps)
 	return cred;
 }
 
-/* A reference to the caller's credentials with @caps raised. */
+/*
+ * A reference to the caller's credentials with the capabilities of @caps
+ * raised. Bits of @caps above the capabilities are only part of the key
+ * (cred_key()).
+ */
 static const struct cred *cred_get(struct bpfdev_fstate *st, u64 caps)
 {
 	const struct cred *base = current_cred(), *cred, *stale = NULL;
@@ -231,6 +235,18 @@ int bpfdev_call_cmd_with_caps(struct bpfdev_request *req, int cmd,
 	return ret;
 }
 
+/*
+ * The cache key of the credentials a created object's file is recognised
+ * by (objects.c): the capabilities and, above them, the command, so that
+ * those credentials are never lent to another command, whose files the
+ * registry would then take for this one's.
+ */
+static u64 cred_key(u64 caps, u32 cmd)
+{
+	BUILD_BUG_ON(CAP_LAST_CAP >= 48);
+	return caps | (u64)(cmd + 1) << 48;
+}
+
 /**
  * bpfdev_call_with_caps() - run @req through kern_sys_bpf() with @caps
  * @req: an accepted request whose inputs are kernel copies
@@ -253,8 +269,12 @@ int bpfdev_call_with_caps(struct bpfdev_request *req, u64 caps,
 	const struct cred *cred, *old;
 	int ret;
 
-	cred = own && req->cmd == BPF_PROG_LOAD ? cred_make(caps) :
-	       cred_get(req->st, caps);
+	if (!own)
+		cred = cred_get(req->st, caps);
+	else if (req->cmd == BPF_PROG_LOAD)
+		cred = cred_make(caps);
+	else
+		cred = cred_get(req->st, cred_key(caps, req->cmd));
 	if (!cred)
 		return -ENOMEM;
 	old = override_creds(cred);

@@ -100,7 +100,10 @@ enum {
 	KIND_LDIMM64,		/* two slots: the map index, ksym, callback */
 };
 
-/* by opcode: filled once at module load, from the predicates above */
+/*
+ * By opcode: filled once at module load from the predicates above, which
+ * look at the opcode alone to say whether an instruction is a jump.
+ */
 static u8 insn_kind[256] __ro_after_init;
 
 /**
@@ -209,7 +212,8 @@ int bpfdev_insns_scan(const struct bpf_insn *insn, u32 cnt,
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < cnt; i++) {
 		/* four at a time, while none of them is anything */
-		const struct bpf_insn *p = &insn[i], *end4 = &insn[cnt] - 3;
+		const struct bpf_insn *p = &insn[i];
+		const struct bpf_insn *end4 = &insn[cnt > 3 ? cnt - 3 : 0];
 
 		while (p < end4 && !(insn_kind[p[0].code] | insn_kind[p[1].code] |
 				     insn_kind[p[2].code] | insn_kind[p[3].code]))

@@ -131,8 +131,11 @@
 #define BPFDEV_USER_LINE_MAX		2048
 #define BPFDEV_FILE_LINE_MAX		256
 #define BPFDEV_LISTING_MAX		(4U << 20)
-/* capability sets cached per file: bpf, +net_admin, ... */
-#define BPFDEV_CRED_CACHE		4
+/*
+ * Credentials cached per file: one per capability set, and one per
+ * object-creating command and capability set (creds.c)
+ */
+#define BPFDEV_CRED_CACHE		8
 
 /* Refusals kept per user (refusals.c), and read at once at most */
 #define BPFDEV_REFUSALS_KEPT		16
