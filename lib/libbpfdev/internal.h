@@ -61,14 +61,13 @@ int bpfdev_node_fd(int cmd, const union bpf_attr *attr, unsigned int size,
 /* Is @fd (still) one of the profile nodes profiles.c opened? errno kept. */
 int bpfdev_fd_is_node(int fd);
 
-/* BPFDEV_DEBUG=1 (ignored in secure-execution mode): one line per routing
- * decision on stderr. */
 /* BPFDEV_DEBUG, read once (bpfdev_debug_init()); -1 before. Hidden: read
  * without the GOT. */
 extern int bpfdev_debug_state __attribute__((visibility("hidden")));
 int bpfdev_debug_init(void);
 
-/* Is BPFDEV_DEBUG set? Inline: the interposer asks on every bpf(2) call. */
+/* BPFDEV_DEBUG=1 (ignored in secure-execution mode): one line per routing
+ * decision on stderr. Inline: the interposer asks on every bpf(2) call. */
 static inline int bpfdev_debug(void)
 {
 	int d = __atomic_load_n(&bpfdev_debug_state, __ATOMIC_RELAXED);
@@ -163,11 +162,12 @@ enum bpfdev_route {
  * from @attr unless it is readable, and only within @size. */
 enum bpfdev_route bpfdev_route(int cmd, const union bpf_attr *attr,
 			       unsigned int size);
-/* A command the device runs whatever its attr says */
+/* The commands the device runs whatever their attr says */
+#define BPFDEV_CMDS_ON_DEVICE	(BPFDEV_CMDS_EXECUTED | BPFDEV_CMDS_OWN)
+
 static inline int bpfdev_cmd_on_device(int cmd)
 {
-	return cmd >= 0 && cmd < 64 &&
-	       ((BPFDEV_CMDS_EXECUTED | BPFDEV_CMDS_OWN) & (1ULL << cmd));
+	return cmd >= 0 && cmd < 64 && (BPFDEV_CMDS_ON_DEVICE & (1ULL << cmd));
 }
 
 /*
@@ -175,9 +175,8 @@ static inline int bpfdev_cmd_on_device(int cmd)
  * test of a bit: the interposer asks on every bpf(2) call.
  */
 #define BPFDEV_CMDS_MAYBE_ROUTED					\
-	(BPFDEV_CMDS_EXECUTED | BPFDEV_CMDS_OWN |			\
-	 1ULL << BPF_LINK_CREATE | 1ULL << BPF_PROG_ATTACH |		\
-	 1ULL << BPF_PROG_DETACH)
+	(BPFDEV_CMDS_ON_DEVICE | 1ULL << BPF_LINK_CREATE |		\
+	 1ULL << BPF_PROG_ATTACH | 1ULL << BPF_PROG_DETACH)
 
 static inline int bpfdev_cmd_maybe_routed(int cmd)
 {

@@ -19,8 +19,8 @@ shift
 table=$out/bench-table.txt
 : >"$table"
 
-# The operations of the tables, in order, and the median of the n[k]
-# values v[k, 1..n[k]] (sorted) of a key, for both tables' awk.
+# The operations of the tables, in order; for both tables' awk, the median
+# of the n[k] values v[k, 1..n[k]] (sorted) of a key, and a mode's baseline.
 ops="prog_load_2 prog_load_4k prog_load_100k map_create map_create_hash btf_load
 prog_load_2@auditd map_create@auditd btf_load@auditd map_update map_lookup
 map_delete map_update@fork map_lookup@fork map_delete@fork"
@@ -28,6 +28,12 @@ awk_med='
 function med(k, c) {
 	c = n[k]
 	return (c % 2) ? v[k, (c + 1) / 2] : (v[k, c / 2] + v[k, c / 2 + 1]) / 2
+}
+# the baseline of mode m for op o: cap, or plain of the same pair
+function base_of(o, m) {
+	if (o !~ /^map_(update|lookup|delete)/)
+		return "cap"
+	return (m ~ /2$/) ? "plain2" : "plain"
 }'
 
 # The CSV lines of a guest's output (the console also carries the
@@ -66,7 +72,7 @@ for k in "$@"; do
 						continue
 					a = med("1," o "," m); b = med("2," o "," m)
 					agree = (a + b) ? 200 * (a > b ? a - b : b - a) / (a + b) : 0
-					base = (o ~ /^map_(update|lookup|delete)/) ? ((m ~ /2$/) ? "plain2" : "plain") : "cap"
+					base = base_of(o, m)
 					adds1 = adds2 = x = "-"
 					if (m != base && have(1, o, base) && have(2, o, base)) {
 						b1 = med("1," o "," base); b2 = med("2," o "," base)
@@ -94,9 +100,7 @@ for k in "$@"; do
 				for (j = 1; j <= nmodes; j++) {
 					m = ms[j]
 					k = o "," m
-					base = "cap"
-					if (o ~ /^map_(update|lookup|delete)/)
-						base = (m ~ /2$/) ? "plain2" : "plain"
+					base = base_of(o, m)
 					b = o "," base
 					# the chart: every candidate, "-" where not measured
 					charted = (base == "cap") ? (m == "dev" || m == "token" || m == "sv") : (m ~ /^shim/ || m == "sv")

@@ -156,6 +156,16 @@ static uint64_t rdtsc(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+/* One CPU: make bench's instruction-counting boots (tests/vm/qemu.sh) */
+static int bench_counting(void)
+{
+	static int counting = -1;
+
+	if (counting < 0)
+		counting = sysconf(_SC_NPROCESSORS_ONLN) == 1;
+	return counting;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -177,16 +187,14 @@ static int cmp_u64(const void *a, const void *b)
 static void run(const struct bench_req *q, struct bench_rep *p)
 {
 	static uint64_t counts[BENCH_REPS_MAX];
-	static int counting = -1;
+	int counting = bench_counting();
 	uint64_t t = 0;
 	int i, fd;
 
-	if (counting < 0)
-		counting = sysconf(_SC_NPROCESSORS_ONLN) == 1;
 	p->err = 0;
 	p->per_op = 0;
 	p->t0 = counting ? 0 : now_ns();
-	for (i = 0; i < q->reps && i < BENCH_REPS_MAX; i++) {
+	for (i = 0; i < q->reps && (!counting || i < BENCH_REPS_MAX); i++) {
 		if (counting)
 			t = rdtsc();
 		fd = one((enum op)q->op);
@@ -240,8 +248,7 @@ void bench_fifo(void)
 {
 	struct sched_param sp = { .sched_priority = 1 };
 
-	if (sysconf(_SC_NPROCESSORS_ONLN) == 1 &&
-	    sched_setscheduler(0, SCHED_FIFO, &sp))
+	if (bench_counting() && sched_setscheduler(0, SCHED_FIFO, &sp))
 		_exit(95);
 }
 
