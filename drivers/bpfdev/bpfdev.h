@@ -286,6 +286,7 @@ void bpfdev_configfs_exit(void);
  * @cred_base: the caller's credentials the cache was made from (a ref)
  * @cred_caps: the capability set of each cached credential
  * @cred: the caller's credentials with those capabilities raised
+ * @cred_lent: a bit per @cred lent to one call alone (creds.c)
  */
 struct bpfdev_fstate {
 	struct kref ref;
@@ -308,6 +309,7 @@ struct bpfdev_fstate {
 	const struct cred *cred_base;
 	u64 cred_caps[BPFDEV_CRED_CACHE];
 	const struct cred *cred[BPFDEV_CRED_CACHE];
+	unsigned long cred_lent;
 };
 
 struct bpfdev_fstate *bpfdev_fstate_new(struct bpfdev_profile *profile,
@@ -362,12 +364,14 @@ struct bpfdev_request;
  *	object's file, for BTF)
  * @btf_of: for maps and programs, by ID, the file of the registered BTF
  *	the object was created with, holding a reference
+ * @jit_bytes: what the JIT images of the programs in @ids take
  */
 struct bpfdev_objects {
 	struct list_head node;
 	struct mutex lock;
 	struct xarray ids[BPFDEV_OBJ_KINDS];
 	struct xarray btf_of[BPFDEV_OBJ_BTF_USERS];
+	u64 jit_bytes;
 };
 
 bool bpfdev_objects_cmd(u32 cmd);
@@ -376,9 +380,10 @@ bool bpfdev_objects_made(u32 cmd);
 bool bpfdev_objects_listing(u32 cmd);
 u32 bpfdev_objects_maker(u32 cmd);
 void bpfdev_objects_init(struct bpfdev_objects *reg);
-void bpfdev_objects_add(struct bpfdev_objects *reg,
+bool bpfdev_objects_add(struct bpfdev_objects *reg,
 			const struct bpfdev_request *req, int fd,
 			const struct cred *cred);
+u64 bpfdev_objects_jit(struct bpfdev_objects *reg);
 void bpfdev_objects_sweep(struct bpfdev_objects *reg);
 int bpfdev_objects_next_id(struct bpfdev_objects *reg, int cmd,
 			   const struct bpfdev_grant *grant, u32 start,
@@ -403,9 +408,8 @@ int bpfdev_user_begin(struct bpfdev_user *user, int cmd,
 void bpfdev_user_end(struct bpfdev_user *user, int cmd, bool created);
 void bpfdev_user_counts(struct bpfdev_user *user, u32 *progs, u32 *maps);
 int bpfdev_user_jit_reserve(struct bpfdev_user *user, u32 bytes, u64 max);
-void bpfdev_user_jit_commit(struct bpfdev_user *user, u32 reserved,
-			    u32 worst, int fd, const struct cred *cred);
-void bpfdev_users_init(void);
+void bpfdev_user_jit_settle(struct bpfdev_user *user, u32 reserved,
+			    u32 for_life);
 void bpfdev_users_new(struct bpfdev_users *users);
 bool bpfdev_user_within(struct bpfdev_user *user, int cmd,
 			const struct bpfdev_user_limits *lim);
@@ -524,6 +528,7 @@ struct bpfdev_request {
 	struct bpfdev_fstate *st;
 	struct bpfdev_user *user;
 	struct bpfdev_profile_grant pg;
+	u64 after;			/* creds.c: a program load's start */
 	struct bpfdev_request_inputs in;
 	struct bpfdev_insns insns;
 	union bpf_attr attr;
@@ -590,6 +595,7 @@ int bpfdev_call_with_caps(struct bpfdev_request *req, u64 caps,
 			  const struct cred **own);
 int bpfdev_call_cmd_with_caps(struct bpfdev_request *req, int cmd,
 			      union bpf_attr *attr, u64 caps);
+void bpfdev_call_done(struct bpfdev_request *req, const struct cred *own);
 void bpfdev_cred_cache_drop(struct bpfdev_fstate *st);
 
 /* cgroup.c */

@@ -60,6 +60,16 @@ int kern_sys_bpf(int cmd, union bpf_attr *attr, unsigned int size);
 #define BPFDEV_MAX_MAP_TYPE	(BPF_MAP_TYPE_USER_RINGBUF + 1)
 #endif
 
+/*
+ * A program's JITed functions: 6.7 hides an exception
+ * callback the verifier adds from func_cnt, and counts it in real_func_cnt.
+ */
+#if BPFDEV_KERNEL_GE(6, 7)
+#define BPFDEV_PROG_FUNCS(aux)	((aux)->real_func_cnt)
+#else
+#define BPFDEV_PROG_FUNCS(aux)	((aux)->func_cnt)
+#endif
+
 /* Netfilter programs (6.4); before, a value no program type has. */
 #if BPFDEV_KERNEL_GE(6, 4)
 #define BPFDEV_PROG_TYPE_NETFILTER	BPF_PROG_TYPE_NETFILTER

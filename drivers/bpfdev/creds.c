@@ -17,6 +17,7 @@
 #include <linux/cred.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
 
 #include "bpfdev.h"
 #include "compat.h"
@@ -143,9 +144,11 @@ static const struct cred *cred_make(u64 caps)
 /*
  * A reference to the caller's credentials with the capabilities of @caps
  * raised. Bits of @caps above the capabilities are only part of the key
- * (cred_key()).
+ * (cred_key()). @lend: for this call alone, until cred_return(): no other
+ * call gets the same credentials meanwhile.
  */
-static const struct cred *cred_get(struct bpfdev_fstate *st, u64 caps)
+static const struct cred *cred_get(struct bpfdev_fstate *st, u64 caps,
+				   bool lend)
 {
 	const struct cred *base = current_cred(), *cred, *stale = NULL;
 	const struct cred *old[BPFDEV_CRED_CACHE] = { NULL };
@@ -154,7 +157,10 @@ static const struct cred *cred_get(struct bpfdev_fstate *st, u64 caps)
 	spin_lock(&st->cred_lock);
 	if (st->cred_base == base) {
 		for (i = 0; i < BPFDEV_CRED_CACHE; i++) {
-			if (st->cred[i] && st->cred_caps[i] == caps) {
+			if (st->cred[i] && st->cred_caps[i] == caps &&
+			    !(lend && (st->cred_lent & BIT(i)))) {
+				if (lend)
+					st->cred_lent |= BIT(i);
 				cred = get_cred(st->cred[i]);
 				spin_unlock(&st->cred_lock);
 				return cred;
@@ -173,6 +179,7 @@ static const struct cred *cred_get(struct bpfdev_fstate *st, u64 caps)
 		stale = st->cred_base;
 		memcpy(old, st->cred, sizeof(old));
 		memset(st->cred, 0, sizeof(st->cred));
+		st->cred_lent = 0;
 		st->cred_base = get_cred(base);
 	}
 	for (i = 0; i < BPFDEV_CRED_CACHE && slot < 0; i++)
@@ -181,6 +188,8 @@ static const struct cred *cred_get(struct bpfdev_fstate *st, u64 caps)
 	if (slot >= 0) {
 		st->cred[slot] = get_cred(cred);
 		st->cred_caps[slot] = caps;
+		if (lend)
+			st->cred_lent |= BIT(slot);
 	}
 	spin_unlock(&st->cred_lock);
 
@@ -190,6 +199,19 @@ static const struct cred *cred_get(struct bpfdev_fstate *st, u64 caps)
 	if (stale)
 		put_cred(stale);
 	return cred;
+}
+
+/* Give back credentials cred_get() lent, and the reference to them */
+static void cred_return(struct bpfdev_fstate *st, const struct cred *cred)
+{
+	int i;
+
+	spin_lock(&st->cred_lock);
+	for (i = 0; i < BPFDEV_CRED_CACHE; i++)
+		if (st->cred[i] == cred)
+			st->cred_lent &= ~BIT(i);
+	spin_unlock(&st->cred_lock);
+	put_cred(cred);
 }
 
 /**
@@ -225,7 +247,7 @@ int bpfdev_call_cmd_with_caps(struct bpfdev_request *req, int cmd,
 	const struct cred *cred, *old;
 	int ret;
 
-	cred = cred_get(req->st, caps);
+	cred = cred_get(req->st, caps, false);
 	if (!cred)
 		return -ENOMEM;
 	old = override_creds(cred);
@@ -253,30 +275,32 @@ static u64 cred_key(u64 caps, u32 cmd)
  * @caps: a bit per capability to raise in cap_effective
  * @own: NULL, or where to return a reference to the credentials the call
  *	ran with, to recognise the file of the object it created by its
- *	f_cred (objects.c). For BPF_PROG_LOAD they are made for this call
- *	alone: the program's JIT image is measured and charged from that
- *	file (users.c), and no other file may stand in for it. For a map or
+ *	f_cred (objects.c); given back with bpfdev_call_done(). For a map or
  *	BTF they are the file's cached ones (prepare_creds() was a third of
  *	what bpfdev added to a map creation): any file with them was created
  *	through this open file by this caller, so the registry records
- *	nothing that is not the caller's own either way.
+ *	nothing that is not the caller's own. For BPF_PROG_LOAD they are lent
+ *	to this call alone, and @req->after is when: a program whose file has
+ *	them and that was loaded after that is this call's, and no other file
+ *	may stand in for it, because its JIT image is charged by that
+ *	(users.c).
  *
  * Return: what bpf(2) returns: a new fd, 0, or a negative errno.
  */
 int bpfdev_call_with_caps(struct bpfdev_request *req, u64 caps,
 			  const struct cred **own)
 {
+	bool lend = own && req->cmd == BPF_PROG_LOAD;
 	const struct cred *cred, *old;
 	int ret;
 
-	if (!own)
-		cred = cred_get(req->st, caps);
-	else if (req->cmd == BPF_PROG_LOAD)
-		cred = cred_make(caps);
-	else
-		cred = cred_get(req->st, cred_key(caps, req->cmd));
+	if (own)
+		caps = cred_key(caps, req->cmd);
+	cred = cred_get(req->st, caps, lend);
 	if (!cred)
 		return -ENOMEM;
+	if (lend)
+		req->after = ktime_get_boottime_ns();
 	old = override_creds(cred);
 	ret = kern_sys_bpf(req->cmd, &req->attr, sizeof(req->attr));
 	revert_creds(old);
@@ -285,4 +309,19 @@ int bpfdev_call_with_caps(struct bpfdev_request *req, u64 caps,
 	else
 		put_cred(cred);
 	return ret;
+}
+
+/**
+ * bpfdev_call_done() - give back what bpfdev_call_with_caps() returned
+ * @req: the request
+ * @own: the credentials it returned, or NULL
+ */
+void bpfdev_call_done(struct bpfdev_request *req, const struct cred *own)
+{
+	if (!own)
+		return;
+	if (req->cmd == BPF_PROG_LOAD)
+		cred_return(req->st, own);
+	else
+		put_cred(own);
 }

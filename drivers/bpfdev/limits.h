@@ -156,9 +156,10 @@
 /*
  * Kernel memory a load takes that no memory cgroup is charged for
  * (users.c): the JIT image of a program, reserved at 16 bytes per
- * instruction before the load and corrected after, or charged at 512 if
- * the program cannot be looked at (the x86 JIT's bound is 128 bytes per
- * instruction, and the verifier's rewrites may add instructions); and BTF
+ * instruction before the load and counted as its image after, or charged
+ * at 512 if the program could not be entered in the registry (the x86
+ * JIT's bound is 128 bytes per instruction, and the verifier's rewrites
+ * may add instructions); and BTF
  * as btf_parse() allocates it (the data, up to 16 bytes of index per type
  * of at least 12 bytes, the struct).
  */
@@ -166,7 +167,5 @@
 #define BPFDEV_JIT_WORST_PER_INSN	512
 #define BPFDEV_BTF_BYTES_PER_BYTE	3
 #define BPFDEV_BTF_OVERHEAD		512
-/* What one JIT budget entry takes (kmalloc-64), charged with it */
-#define BPFDEV_JIT_ENTRY_COST		64
 
 #endif /* _BPFDEV_LIMITS_H */

@@ -297,7 +297,6 @@ static int __init bpfdev_init(void)
 	ret = bpfdev_objects_check() ?: bpfdev_stats_init();
 	if (ret)
 		return ret;
-	bpfdev_users_init();
 	bpfdev_insns_init();
 	return bpfdev_profiles_init();
 }

@@ -26,6 +26,10 @@
  * Kernel and module BTF are not listed: no exported function reaches them
  * by ID, and kern_sys_bpf() does not run BPF_BTF_GET_FD_BY_ID.
  *
+ * The registry counts what the JIT images of its programs take, for the
+ * user's JIT budget (users.c): an entry holds its program, so the image
+ * exists exactly as long as the entry (freed just after it).
+ *
  * An ID is never handed out for another object: the kernel frees an ID
  * when the object's refcount reaches zero, and the entry is removed before
  * its reference is dropped, so while the entry exists its ID names it.
@@ -33,15 +37,18 @@
  * An entry is made only for a file bpfdev created for its caller: another
  * thread may dup2() any file onto the new fd number before bpfdev looks, so
  * the file at that number counts only if its credentials are the ones the
- * call ran with (creds.c: made for a program load alone; for a map or BTF
- * the open file's cached ones, which no file gets but one this caller
- * created through this open file) and its file operations are the kind's.
- * Such a file that is not this call's is one of the caller's own objects,
- * recorded by its own call too (xa_insert() keeps one entry per ID).
+ * call ran with (creds.c: the open file's cached ones, which no file gets
+ * but one this caller created through this open file) and its file
+ * operations are the kind's. Such a map or BTF file that is not this
+ * call's is one of the caller's own objects, recorded by its own call too
+ * (xa_insert() keeps one entry per ID). A program's must be this call's:
+ * its credentials were lent to this call alone, and a program loaded
+ * after the call began (load_time) with them can only be the call's.
  */
 #include <linux/anon_inodes.h>
 #include <linux/bpf.h>
 #include <linux/cred.h>
+#include <linux/extable.h>
 #include <linux/fcntl.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -53,6 +60,7 @@
 #include <linux/xarray.h>
 
 #include "bpfdev.h"
+#include "compat.h"
 #include "testhooks.h"
 
 enum { OBJ_MAP, OBJ_PROG, OBJ_BTF };
@@ -281,6 +289,33 @@ static void obj_put(int kind, void *obj)
 		fput(obj);
 }
 
+/*
+ * What one JITed function's image takes: bpf_jit_binary_pack_alloc()'s
+ * size for its code, aligned, and its exception table.
+ */
+static u32 func_jit_bytes(const struct bpf_prog *func)
+{
+	return round_up(round_up(func->jited_len, 4) +
+			func->aux->num_exentries *
+			sizeof(struct exception_table_entry) + 64, 64);
+}
+
+/*
+ * What a program's JIT image takes, all its functions', hidden ones
+ * included. What this reads is set at load and kept until the program is
+ * freed, so an entry adds and takes away the same.
+ */
+static u32 prog_jit_bytes(const struct bpf_prog *prog)
+{
+	u32 i, n = BPFDEV_PROG_FUNCS(prog->aux), bytes = 0;
+
+	if (!n || !prog->aux->func)
+		return func_jit_bytes(prog);
+	for (i = 0; i < n; i++)
+		bytes += func_jit_bytes(prog->aux->func[i]);
+	return bytes;
+}
+
 /* Drop an entry of @reg, and its hold on its BTF's file. reg->lock held. */
 static void obj_drop(struct bpfdev_objects *reg, int kind, unsigned long id,
 		     void *obj)
@@ -288,6 +323,9 @@ static void obj_drop(struct bpfdev_objects *reg, int kind, unsigned long id,
 	struct file *btf = NULL;
 
 	xa_erase(&reg->ids[kind], id);
+	if (kind == OBJ_PROG)
+		WRITE_ONCE(reg->jit_bytes,
+			   reg->jit_bytes - prog_jit_bytes(obj));
 	if (kind < BPFDEV_OBJ_BTF_USERS)
 		btf = xa_erase(&reg->btf_of[kind], id);
 	obj_put(kind, obj);
@@ -423,6 +461,9 @@ static int obj_insert(struct bpfdev_objects *reg, int kind, void *obj,
 		return -EINVAL;
 	mutex_lock(&reg->lock);
 	err = xa_insert(&reg->ids[kind], id, obj, GFP_KERNEL_ACCOUNT);
+	if (!err && kind == OBJ_PROG)
+		WRITE_ONCE(reg->jit_bytes,
+			   reg->jit_bytes + prog_jit_bytes(obj));
 	if (!err && btf && xa_load(&reg->ids[OBJ_BTF], btf_file_id(btf)) == btf &&
 	    !xa_insert(&reg->btf_of[kind], id, btf, GFP_KERNEL_ACCOUNT))
 		get_file(btf);
@@ -439,27 +480,33 @@ static int obj_insert(struct bpfdev_objects *reg, int kind, void *obj,
  * @cred: the credentials the call ran with (bpfdev_call_with_caps())
  *
  * An object that cannot be recorded (no memory) works as before; it is
- * only missing from its user's listing.
+ * only missing from its user's listing, and a program's image is charged
+ * for the profile's lifetime (users.c).
+ *
+ * Return: whether the file at @fd was entered, by this call.
  */
-void bpfdev_objects_add(struct bpfdev_objects *reg,
+bool bpfdev_objects_add(struct bpfdev_objects *reg,
 			const struct bpfdev_request *req, int fd,
 			const struct cred *cred)
 {
 	int kind = obj_kind(req->cmd);
 	struct file *file, *btf;
+	bool any_creds, added = false;
 	void *obj;
-	int err;
-	bool any_creds;
 
 	if (kind < 0 || fd < 0 || !cred)
-		return;
+		return false;
 	any_creds = bpfdev_test_record_any_creds();
 	file = fget(fd);
 	if (!file)
-		return;
+		return false;
 	if ((file->f_cred != cred && !any_creds) || !obj_file_is(kind, file))
 		goto out;
 	obj = file->private_data;
+	/* credentials lent to this call alone: an earlier load's program */
+	if (kind == OBJ_PROG && !any_creds &&
+	    ((struct bpf_prog *)obj)->aux->load_time <= req->after)
+		goto out;
 	if (kind == OBJ_MAP)
 		bpf_map_inc(obj);
 	else if (kind == OBJ_PROG)
@@ -468,20 +515,36 @@ void bpfdev_objects_add(struct bpfdev_objects *reg,
 		obj = get_file(file);
 
 	btf = obj_btf_file(kind, obj, &req->attr);
-	err = obj_insert(reg, kind, obj, btf);
+	added = !obj_insert(reg, kind, obj, btf);
 	if (btf)
 		fput(btf);
-	if (err) {
+	if (!added) {
 		obj_put(kind, obj);
 		goto out;
 	}
-	mutex_lock(&registries_lock);
-	if (list_empty(&reg->node))
-		list_add(&reg->node, &registries);
+	/* listed once, until the profile goes; the sweep comes back */
+	if (list_empty(&reg->node)) {
+		mutex_lock(&registries_lock);
+		if (list_empty(&reg->node))
+			list_add(&reg->node, &registries);
+		mutex_unlock(&registries_lock);
+	}
 	schedule_delayed_work(&sweep_work, BPFDEV_OBJECTS_SWEEP);
-	mutex_unlock(&registries_lock);
 out:
 	fput(file);
+	return added;
+}
+
+/**
+ * bpfdev_objects_jit() - what the JIT images of a registry's programs take
+ * @reg: the registry
+ *
+ * Return: the sum, in bytes, of the images of the programs it holds an
+ * entry of: each exists as long as its entry.
+ */
+u64 bpfdev_objects_jit(struct bpfdev_objects *reg)
+{
+	return READ_ONCE(reg->jit_bytes);
 }
 
 /**

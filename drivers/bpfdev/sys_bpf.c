@@ -132,6 +132,7 @@ static int sys_bpf_try(struct bpfdev_request *req, struct bpfdev_user *user)
 {
 	const struct bpfdev_user_limits *lim = &req->pg.users;
 	const struct cred *own = NULL;
+	bool added;
 	u32 jit = 0;
 	u64 btf = 0;
 	int ret = 0;
@@ -154,14 +155,14 @@ static int sys_bpf_try(struct bpfdev_request *req, struct bpfdev_user *user)
 
 	ret = sys_bpf_decide_and_call(req, user, &own);
 
+	added = bpfdev_objects_add(bpfdev_user_objects(user), req, ret, own);
 	if (req->cmd == BPF_PROG_LOAD)
-		bpfdev_user_jit_commit(user, jit, req->attr.insn_cnt *
-				       BPFDEV_JIT_WORST_PER_INSN, ret, own);
+		bpfdev_user_jit_settle(user, jit, ret < 0 || added ? 0 :
+				       req->attr.insn_cnt *
+				       BPFDEV_JIT_WORST_PER_INSN);
 	else if (req->cmd == BPF_BTF_LOAD && ret < 0)
 		bpfdev_user_btf_refund(user, btf);
-	bpfdev_objects_add(bpfdev_user_objects(user), req, ret, own);
-	if (own)
-		put_cred(own);
+	bpfdev_call_done(req, own);
 	return ret;
 }
 

@@ -23,18 +23,16 @@
  *
  * JIT images. Without CAP_BPF a load is charged against the kernel's
  * bpf_jit_limit; with it, as bpfdev raises it, nothing limits them. The
- * budget is live: each program a user created through bpfdev is remembered
- * by the address and kernel symbol name of its JIT image (the kernel lists
- * a program's image among its symbols, "bpf_prog_<tag>_<name>", from load
- * until it is freed), and entries whose address no longer resolves to the
- * same name are dropped, lazily, when the budget would be exceeded. A
- * program whose symbol cannot be seen (net.core.bpf_jit_kallsyms off, or
- * bpf_jit_harden on, or its fd closed before bpfdev could look) stays
- * charged for the module's lifetime: the budget fails closed. A load is
- * checked against an estimate of its image before it runs and charged what
- * the JIT produced after. The entries themselves are charged to the budget
- * too (BPFDEV_JIT_ENTRY_COST), not to the memory cgroup of whoever happened to
- * load: they outlive the programs until the next pruning.
+ * budget is live: a program a user created through bpfdev is entered in
+ * the user's registry (objects.c), which holds a reference to it, so its
+ * image exists exactly as long as its entry, and the registry counts the
+ * images of the programs it holds. A load is checked against an estimate
+ * of its image before it runs, and its reservation is settled after it:
+ * given back when the program was entered (its entry counts its image),
+ * or turned into a charge for the profile's lifetime at the worst an
+ * image of that many instructions can take when it was not (no memory for
+ * the entry, or another file put at the fd number before bpfdev looked):
+ * the budget fails closed. The entries are charged to the memory cgroup.
  *
  * BTF. The kernel parses BTF into memory it does not account, and a map or
  * program keeps its BTF alive after every fd is closed. Nothing a module
@@ -55,35 +53,15 @@
  */
 #include <linux/atomic.h>
 #include <linux/bpf.h>
-#include <linux/file.h>
-#include <linux/filter.h>
 #include <linux/hashtable.h>
-#include <linux/kallsyms.h>
-#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
-#include <linux/random.h>
-#include <linux/siphash.h>
 #include <linux/spinlock.h>
 #include <linux/user_namespace.h>
 
 #include "bpfdev.h"
 #include "testhooks.h"
-
-/* One program's JIT image, charged to its user while it exists. */
-struct user_jit {
-	struct list_head node;
-	unsigned long addr;	/* the image; 0: cannot be checked, lifetime */
-	u64 name_hash;		/* of its kernel symbol at load, keyed */
-	u32 bytes;
-};
-
-/* Keys the symbol hashes: names are public, collisions must not be made. */
-static siphash_key_t jit_key;
-
-/* An entry is charged to the JIT budget with what it takes (limits.h). */
-static_assert(sizeof(struct user_jit) <= BPFDEV_JIT_ENTRY_COST);
 
 struct bpfdev_user {
 	struct hlist_node node;
@@ -93,8 +71,7 @@ struct bpfdev_user {
 	atomic_t progs;
 	atomic_t maps;
 	struct mutex budget_lock;	/* the two budgets below */
-	struct list_head jits;		/* struct user_jit */
-	u64 jit_bytes;			/* charged and reserved */
+	u64 jit_bytes;			/* reserved, and charged for life */
 	u64 btf_bytes;			/* charged since the profile began */
 	atomic64_t revocations;		/* odd while revoked */
 	struct bpfdev_audit_bucket audit;
@@ -184,7 +161,6 @@ struct bpfdev_user *bpfdev_user_get(struct bpfdev_profile *p, kuid_t uid)
 	new->profile = p;
 	new->uid = uid;
 	mutex_init(&new->budget_lock);
-	INIT_LIST_HEAD(&new->jits);
 	spin_lock_init(&new->audit.lock);
 	bpfdev_objects_init(&new->objects);
 	bpfdev_refusals_init(&new->refusals);
@@ -274,6 +250,12 @@ ssize_t bpfdev_users_revoked(struct bpfdev_profile *p, char *buf,
 	return len;
 }
 
+/* What @user's JIT budget holds: reservations, lifetime charges, images */
+static u64 user_jit(struct bpfdev_user *user)
+{
+	return READ_ONCE(user->jit_bytes) + bpfdev_objects_jit(&user->objects);
+}
+
 /* One user's line of bpfdev_users_print(), at @len of @buf */
 static int user_print(struct bpfdev_user *u, char *buf, size_t size, int len)
 {
@@ -284,7 +266,7 @@ static int user_print(struct bpfdev_user *u, char *buf, size_t size, int len)
 			 atomic_read(&u->loads), atomic_read(&u->progs),
 			 atomic_read(&u->maps),
 			 /* a report: the budgets' lock may sleep, RCU not */
-			 data_race(u->jit_bytes), data_race(u->btf_bytes));
+			 user_jit(u), data_race(u->btf_bytes));
 	len += bpfdev_counts_print(buf + len, size - len, &u->counts, ' ');
 	/* the last separator ends the line */
 	if (len < size - 1)
@@ -412,8 +394,7 @@ bool bpfdev_user_within(struct bpfdev_user *user, int cmd,
 	switch (cmd) {
 	case BPF_PROG_LOAD:
 		return within(atomic_read(&user->progs), lim->progs_max) &&
-		       load_within(user, lim, READ_ONCE(user->jit_bytes),
-				   lim->jit_max);
+		       load_within(user, lim, user_jit(user), lim->jit_max);
 	case BPF_BTF_LOAD:
 		return load_within(user, lim, READ_ONCE(user->btf_bytes),
 				   lim->btf_max);
@@ -462,11 +443,7 @@ void bpfdev_users_free(struct bpfdev_users *users)
 	int bkt;
 
 	hash_for_each_safe(users->table, bkt, tmp, u, node) {
-		struct user_jit *j, *jn;
-
 		hash_del(&u->node);
-		list_for_each_entry_safe(j, jn, &u->jits, node)
-			kfree(j);
 		bpfdev_objects_free(&u->objects);
 		mutex_destroy(&u->budget_lock);
 		kfree(u);
@@ -548,49 +525,6 @@ void bpfdev_user_counts(struct bpfdev_user *user, u32 *progs, u32 *maps)
 	*maps = atomic_read(&user->maps);
 }
 
-/*
- * The kernel symbol of the JIT image at @addr ("bpf_prog_<tag>_<name>" and
- * its size), printed into @buf (KSYM_SYMBOL_LEN bytes) and hashed with a
- * key of this module's; 0 if the address is not a BPF program's image
- * (sprint_symbol() then prints the address, or another symbol).
- */
-static u64 jit_symbol_hash(unsigned long addr, char *buf)
-{
-	sprint_symbol(buf, addr);
-	if (strncmp(buf, "bpf_prog_", 9))
-		return 0;
-	return siphash(buf, strlen(buf), &jit_key) ?: 1;
-}
-
-/**
- * bpfdev_users_init() - make the key of the symbol hashes, at module load
- */
-void bpfdev_users_init(void)
-{
-	get_random_bytes(&jit_key, sizeof(jit_key));
-}
-
-/*
- * Drop the entries of programs that no longer exist. budget_lock held.
- * Without memory for the symbol buffer, nothing is dropped: fail closed.
- */
-static void user_jit_prune(struct bpfdev_user *user)
-{
-	char *buf = kmalloc(KSYM_SYMBOL_LEN, GFP_KERNEL);
-	struct user_jit *j, *jn;
-
-	if (!buf)
-		return;
-	list_for_each_entry_safe(j, jn, &user->jits, node) {
-		if (!j->addr || jit_symbol_hash(j->addr, buf) == j->name_hash)
-			continue;
-		user->jit_bytes -= j->bytes;
-		list_del(&j->node);
-		kfree(j);
-	}
-	kfree(buf);
-}
-
 /**
  * bpfdev_user_jit_reserve() - reserve JIT memory for a program load
  * @user: the caller's entry
@@ -604,14 +538,13 @@ int bpfdev_user_jit_reserve(struct bpfdev_user *user, u32 bytes, u64 max)
 	int ret = 0;
 
 	mutex_lock(&user->budget_lock);
-	if (max && user->jit_bytes + bytes > max) {
-		/* programs only the registry holds first, then the dead */
+	if (max && user_jit(user) + bytes > max) {
+		/* the programs only the registry still holds go first */
 		mutex_unlock(&user->budget_lock);
 		bpfdev_objects_sweep(&user->objects);
 		mutex_lock(&user->budget_lock);
-		user_jit_prune(user);
 	}
-	if (max && user->jit_bytes + bytes > max)
+	if (max && user_jit(user) + bytes > max)
 		ret = -EDQUOT;
 	else
 		user->jit_bytes += bytes;
@@ -619,75 +552,20 @@ int bpfdev_user_jit_reserve(struct bpfdev_user *user, u32 bytes, u64 max)
 	return ret;
 }
 
-/* What one image of @len bytes takes: bpf_jit_binary_pack_alloc()'s size. */
-static u32 jit_alloc_size(u32 len)
-{
-	return round_up(len + 64, 64);
-}
-
-/*
- * The JIT image of the program @file holds: its address and the memory it
- * takes, the images of all its functions.
- */
-static void jit_image(struct file *file, unsigned long *addr, u32 *bytes)
-{
-	const struct bpf_prog *prog = file->private_data;
-	u32 i, n = prog->aux->func_cnt;
-
-	*addr = (unsigned long)prog->bpf_func;
-	*bytes = jit_alloc_size(prog->jited_len);
-	if (n && prog->aux->func) {
-		*bytes = 0;
-		for (i = 0; i < n; i++)
-			*bytes += jit_alloc_size(prog->aux->func[i]->jited_len);
-	}
-}
-
 /**
- * bpfdev_user_jit_commit() - charge the program a load created
+ * bpfdev_user_jit_settle() - settle a load's reservation, after the load
  * @user: the caller's entry
  * @reserved: what bpfdev_user_jit_reserve() reserved
- * @worst: what to charge if the program cannot be looked at
- * @fd: the program's fd, or a negative errno if the load failed
- * @cred: the credentials the load ran with, made for that call alone
- *
- * The file at @fd is the program only if it was created with @cred:
- * another thread may have closed the number or dup2()ed another file over
- * it since. Then @worst is charged, for the module's lifetime: a caller
- * racing against itself must not be charged less than its image takes.
+ * @for_life: what to charge for the profile's lifetime: 0 when the load
+ *	failed or its program was entered in the registry (whose entry counts
+ *	its image from then on), the worst its image could take when it was
+ *	not
  */
-void bpfdev_user_jit_commit(struct bpfdev_user *user, u32 reserved,
-			    u32 worst, int fd, const struct cred *cred)
+void bpfdev_user_jit_settle(struct bpfdev_user *user, u32 reserved,
+			    u32 for_life)
 {
-	struct user_jit *j = NULL;
-	struct file *file;
-	char *buf;
-
-	if (fd < 0) {
-		mutex_lock(&user->budget_lock);
-		user->jit_bytes -= reserved;
-		mutex_unlock(&user->budget_lock);
-		return;
-	}
-	j = kzalloc(sizeof(*j), GFP_KERNEL);
-	if (!j)
-		return;		/* the reservation stays: fail closed */
-	j->bytes = worst + BPFDEV_JIT_ENTRY_COST;
-	file = fget(fd);
-	if (file && file->f_cred == cred) {
-		jit_image(file, &j->addr, &j->bytes);
-		j->bytes += BPFDEV_JIT_ENTRY_COST;
-		buf = kmalloc(KSYM_SYMBOL_LEN, GFP_KERNEL);
-		j->name_hash = buf ? jit_symbol_hash(j->addr, buf) : 0;
-		kfree(buf);
-		if (!j->name_hash)
-			j->addr = 0;	/* cannot be checked: lifetime */
-	}
-	if (file)
-		fput(file);
 	mutex_lock(&user->budget_lock);
-	user->jit_bytes += (u64)j->bytes - reserved;
-	list_add(&j->node, &user->jits);
+	user->jit_bytes += (u64)for_life - reserved;
 	mutex_unlock(&user->budget_lock);
 }
 
@@ -727,15 +605,15 @@ void bpfdev_user_btf_refund(struct bpfdev_user *user, u64 bytes)
 /**
  * bpfdev_user_budgets() - what @user has charged to its budgets
  * @user: the entry
- * @jit: JIT memory of its live programs (pruned first)
+ * @jit: JIT memory of its live programs (swept first), its reservations
+ *	and its lifetime charges
  * @btf: BTF memory loaded since the profile began
  */
 void bpfdev_user_budgets(struct bpfdev_user *user, u64 *jit, u64 *btf)
 {
 	bpfdev_objects_sweep(&user->objects);
 	mutex_lock(&user->budget_lock);
-	user_jit_prune(user);
-	*jit = user->jit_bytes;
+	*jit = user_jit(user);
 	*btf = user->btf_bytes;
 	mutex_unlock(&user->budget_lock);
 }

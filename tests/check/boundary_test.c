@@ -717,23 +717,30 @@ enum park_what { PARK_INSNS, PARK_LOG, PARK_ATTR };
  * The member's request parks on the page (its instructions, its verifier
  * log, or its whole attr); root revokes (or narrows the grant) while it is
  * parked, and the write returns although the request is still parked; then
- * the page is served. Nothing may be created.
+ * the page is served. Nothing may be created: the request fails with @err.
+ * The member holds @hold programs of 1,024 instructions meanwhile.
  */
 static void parked_request(enum park_what what, const char *param,
-			   const char *value)
+			   const char *value, int hold, int err)
 {
 	static const struct bpf_insn ret0[] = { INSN_MOV64_IMM(0, 0),
 						INSN_EXIT() };
 	union bpf_attr a, *attr = &a;
 	struct objs before;
 	struct parked pk;
+	int held[8], i;
 	struct job j;
 	pthread_t t;
 	double took;
 
+	ck_assert_int_le(hold, (int)ARRAY_LEN(held));
 	park_setup(&pk);
-	objs_snapshot(&before);
 	j.dev = member_dev();
+	for (i = 0; i < hold; i++) {
+		held[i] = load_long(j.dev, 1024);
+		ck_assert_int_ge(held[i], 0);
+	}
+	objs_snapshot(&before);
 	j.cmd = BPF_PROG_LOAD;
 	attr_prog(&a, BPF_PROG_TYPE_SOCKET_FILTER, ret0, ARRAY_LEN(ret0));
 	switch (what) {
@@ -775,31 +782,44 @@ static void parked_request(enum park_what what, const char *param,
 	}
 	ck_assert_int_eq(pthread_join(t, NULL), 0);
 	ck_assert_msg(j.ret < 0, "created fd %d after the write returned", j.ret);
-	ck_assert_int_eq(j.err, EPERM);
+	ck_assert_int_eq(j.err, err);
 	ck_assert_int_eq(objs_created_since(&before), 0);
+	for (i = 0; i < hold; i++)
+		close(held[i]);
 }
 
 START_TEST(parked_instructions_do_not_outlive_a_revocation)
 {
-	parked_request(PARK_INSNS, "revoke", "1");
+	parked_request(PARK_INSNS, "revoke", "1", 0, EPERM);
 }
 END_TEST
 
 START_TEST(a_parked_log_does_not_outlive_a_revocation)
 {
-	parked_request(PARK_LOG, "revoke", "1");
+	parked_request(PARK_LOG, "revoke", "1", 0, EPERM);
 }
 END_TEST
 
 START_TEST(a_parked_attr_does_not_outlive_a_revocation)
 {
-	parked_request(PARK_ATTR, "revoke", "1");
+	parked_request(PARK_ATTR, "revoke", "1", 0, EPERM);
 }
 END_TEST
 
 START_TEST(parked_instructions_do_not_outlive_a_narrower_grant)
 {
-	parked_request(PARK_INSNS, "delegate_progs", "none");
+	parked_request(PARK_INSNS, "delegate_progs", "none", 0, EPERM);
+}
+END_TEST
+
+/*
+ * A JIT budget lowered below what the member's live programs take applies
+ * to a load parked before it: reserved under the budget of its start, it
+ * is decided again under the new one, live images included.
+ */
+START_TEST(a_parked_load_meets_a_lowered_jit_budget)
+{
+	parked_request(PARK_INSNS, "user_jit_max", "4096", 4, EDQUOT);
 }
 END_TEST
 
@@ -827,5 +847,6 @@ const struct suite_def boundary_suite = { "boundary", {
 		TEST(a_parked_log_does_not_outlive_a_revocation),
 		TEST(a_parked_attr_does_not_outlive_a_revocation),
 		TEST(parked_instructions_do_not_outlive_a_narrower_grant),
+		TEST(a_parked_load_meets_a_lowered_jit_budget),
 	} },
 } };
