@@ -529,6 +529,7 @@ struct bpfdev_request {
 	struct bpfdev_user *user;
 	struct bpfdev_profile_grant pg;
 	u64 after;			/* creds.c: a program load's start */
+	u64 map_mem;			/* a map creation's, bpfdev_map_mem() */
 	struct bpfdev_request_inputs in;
 	struct bpfdev_insns insns;
 	union bpf_attr attr;

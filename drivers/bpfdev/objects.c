@@ -52,6 +52,7 @@
 #include <linux/fcntl.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/kstrtox.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
@@ -179,6 +180,7 @@ u32 bpfdev_objects_maker(u32 cmd)
  */
 static u32 btf_file_id(struct file *file)
 {
+	static const char key[] = "btf_id:\t";
 	char buf[32];
 	struct seq_file m = { .buf = buf, .size = sizeof(buf) };
 	u32 id;
@@ -189,7 +191,9 @@ static u32 btf_file_id(struct file *file)
 	if (m.count >= m.size)
 		return 0;
 	buf[m.count] = '\0';
-	if (sscanf(buf, "btf_id:\t%u\n", &id) != 1)
+	/* the number and its newline, which kstrtou32() allows */
+	if (strncmp(buf, key, sizeof(key) - 1) ||
+	    kstrtou32(buf + sizeof(key) - 1, 10, &id))
 		return 0;
 	return id;
 }
@@ -407,12 +411,14 @@ static void objects_sweep_all(struct work_struct *work)
 
 /*
  * Is @file one of the kind's, bpf(2)'s anon inode file of that name? Its
- * file operations are learned from the first one.
+ * file operations are learned from the first one, and are then enough.
  */
 static bool obj_file_is(int kind, const struct file *file)
 {
-	const struct file_operations *known;
+	const struct file_operations *known = READ_ONCE(obj_fops[kind]);
 
+	if (known)
+		return known == file->f_op;
 	if (strcmp(file->f_path.dentry->d_name.name, obj_name[kind]))
 		return false;
 	known = cmpxchg(&obj_fops[kind], NULL, file->f_op);

@@ -260,7 +260,7 @@ int bpfdev_policy_limits(struct bpfdev_request *req,
 	case BPF_MAP_CREATE:
 		name = "map_mem_max";
 		limit = grant->map_mem_max;
-		value = bpfdev_map_mem(k);
+		value = req->map_mem;
 		break;
 	default:
 		return 0;

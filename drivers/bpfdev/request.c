@@ -182,6 +182,8 @@ int bpfdev_request_snapshot(struct bpfdev_request *req, u32 cmd,
 		if (attr_tail_nonzero(&s, BPFDEV_MAP_CREATE_LAST))
 			return -EINVAL;
 		request_map_create(&req->attr, &s);
+		/* of the copy both decisions read: priced once */
+		req->map_mem = bpfdev_map_mem(&req->attr);
 		return 0;
 	case BPF_PROG_LOAD:
 		if (attr_tail_nonzero(&s, BPFDEV_PROG_LOAD_LAST))

@@ -41,6 +41,8 @@ struct bench_rep {
 
 uint64_t now_ns(void);
 
+/* worker.c: a one-CPU machine, make bench's instruction-counting boots */
+int bench_counting(void);
 /* worker.c: SCHED_FIFO on a one-CPU machine (the counting boots) */
 void bench_fifo(void);
 

@@ -157,7 +157,7 @@ static uint64_t rdtsc(void)
 }
 
 /* One CPU: make bench's instruction-counting boots (tests/vm/qemu.sh) */
-static int bench_counting(void)
+int bench_counting(void)
 {
 	static int counting = -1;
 

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -427,6 +428,32 @@ START_TEST(records_reach_an_audit_listener)
 END_TEST
 
 /*
+ * A comm that could be mistaken for the record's syntax (a space, a
+ * quote) is written in hex, and the fields after it follow as usual.
+ */
+START_TEST(a_comm_with_spaces_or_quotes_is_hex)
+{
+	struct listening l;
+	const char *records;
+	union bpf_attr a;
+	int dev;
+
+	member_bucket_refill();
+	listen_start(&l, 1);
+	become_member();
+	ck_assert_int_eq(prctl(PR_SET_NAME, "z \"z\""), 0);
+	dev = dev_open(O_RDWR);
+	ck_assert_int_ge(dev, 0);
+	attr_prog(&a, BPF_PROG_TYPE_XDP, ret0, 2);
+	ck_assert_int_eq(dev_bpf(dev, BPF_PROG_LOAD, &a, sizeof(a)), -1);
+	records = listen_stop(&l);
+	/* "z \"z\"": z 7A, space 20, quote 22 */
+	assert_line(records, "ses=4294967295 comm=%s profile=default",
+		    "7A20227A22");
+}
+END_TEST
+
+/*
  * The attach type a record names is the one the kernel uses for the
  * program (policy.c): xdp for an xdp program loaded for 0, select for
  * sk_reuseport, none for the ordinary kprobe - not cgroup_inet_ingress.
@@ -816,6 +843,7 @@ const struct suite_def audit_suite = { "audit", {
 	} },
 	{ "rate", .timeout = 300, .reset_grant = 1, .tests = {
 		TEST(records_name_the_attach_type_the_kernel_uses),
+		TEST(a_comm_with_spaces_or_quotes_is_hex),
 		TEST(flood_of_denials_is_rate_limited),
 		TEST(one_record_per_request),
 		TEST(denials_only_records_no_request_that_ran),
