@@ -148,34 +148,22 @@ static const char *name_or_none(const char *name)
 	return name ?: "none";
 }
 
-/*
- * The caller's comm as the record's comm field takes it (@field, at least
- * 2 * TASK_COMM_LEN + 1 bytes): quoted, or in hex when it holds characters
- * that could be mistaken for the record's own syntax.
- */
-static void audit_comm(char *field)
+static void audit_comm(struct audit_buffer *ab)
 {
 	char comm[TASK_COMM_LEN];
 	const char *c;
-	size_t n;
 
 	get_task_comm(comm, current);
 	for (c = comm; *c; c++)
 		if (*c <= ' ' || *c == '"' || *c >= 0x7f)
 			break;
 	if (!*c) {
-		n = c - comm;
-		field[0] = '"';
-		memcpy(field + 1, comm, n);
-		field[n + 1] = '"';
-		field[n + 2] = '\0';
+		audit_log_format(ab, " comm=\"%s\"", comm);
 		return;
 	}
-	for (c = comm; *c; c++) {
-		*field++ = hex_asc_upper_hi(*c);
-		*field++ = hex_asc_upper_lo(*c);
-	}
-	*field = '\0';
+	audit_log_format(ab, " comm=");
+	for (c = comm; *c; c++)
+		audit_log_format(ab, "%02X", (unsigned char)*c);
 }
 
 /*
@@ -313,7 +301,6 @@ static void audit_record(const struct bpfdev_request *req, int ret,
 			 const char *res)
 {
 	struct bpfdev_audit_bucket *bucket = audit_bucket(req);
-	char comm[2 * TASK_COMM_LEN + 1], more[40] = "";
 	u32 rate = READ_ONCE(audit_rate);
 	struct audit_buffer *ab;
 	struct request_types t;
@@ -327,13 +314,8 @@ static void audit_record(const struct bpfdev_request *req, int ret,
 		return;	/* excluded, or lost: audit counts it */
 	request_types(req, &t);
 
-	audit_comm(comm);
-	suppressed = audit_bucket_collect(bucket);
-	if (suppressed)
-		snprintf(more, sizeof(more), " suppressed=%llu", suppressed);
-	/* one format: each call of it costs as much as a few fields */
 	audit_log_format(ab,
-			 "bpfdev op=%s prog_type=%s attach_type=%s map_type=%s res=%s reason=%s errno=%d pid=%d uid=%u auid=%u ses=%u comm=%s%s profile=%s",
+			 "bpfdev op=%s prog_type=%s attach_type=%s map_type=%s res=%s reason=%s errno=%d pid=%d uid=%u auid=%u ses=%u",
 			 req->cmd >= 0 ?
 			 name_or_none(bpfdev_vocab_name(&bpfdev_vocab_cmds,
 							req->cmd)) : "unknown",
@@ -342,8 +324,12 @@ static void audit_record(const struct bpfdev_request *req, int ret,
 			 ret < 0 ? -ret : 0, task_tgid_nr(current),
 			 from_kuid(&init_user_ns, current_uid()),
 			 from_kuid(&init_user_ns, audit_get_loginuid(current)),
-			 audit_get_sessionid(current), comm, more,
-			 req->st->profile->name);
+			 audit_get_sessionid(current));
+	audit_comm(ab);
+	suppressed = audit_bucket_collect(bucket);
+	if (suppressed)
+		audit_log_format(ab, " suppressed=%llu", suppressed);
+	audit_log_format(ab, " profile=%s", req->st->profile->name);
 	audit_log_end(ab);
 }
 

@@ -61,8 +61,8 @@ int kern_sys_bpf(int cmd, union bpf_attr *attr, unsigned int size);
 #endif
 
 /*
- * A program's JITed functions: 6.7 hides an exception
- * callback the verifier adds from func_cnt, and counts it in real_func_cnt.
+ * A program's JITed functions: 6.7 hides an exception callback the
+ * verifier adds from func_cnt, and counts it in real_func_cnt.
  */
 #if BPFDEV_KERNEL_GE(6, 7)
 #define BPFDEV_PROG_FUNCS(aux)	((aux)->real_func_cnt)

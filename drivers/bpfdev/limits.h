@@ -159,9 +159,8 @@
  * instruction before the load and counted as its image after, or charged
  * at 512 if the program could not be entered in the registry (the x86
  * JIT's bound is 128 bytes per instruction, and the verifier's rewrites
- * may add instructions); and BTF
- * as btf_parse() allocates it (the data, up to 16 bytes of index per type
- * of at least 12 bytes, the struct).
+ * may add instructions); and BTF as btf_parse() allocates it (the data,
+ * up to 16 bytes of index per type of at least 12 bytes, the struct).
  */
 #define BPFDEV_JIT_BYTES_PER_INSN	16
 #define BPFDEV_JIT_WORST_PER_INSN	512
