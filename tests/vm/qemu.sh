@@ -63,9 +63,9 @@ vm_cmdline="console=ttyS0 loglevel=4 panic=-1 audit=1 log_buf_len=8M tsc=unstabl
 # where the benchmark's samples do not pay for them (tests/bench/worker.c),
 # and without 6.12's lazy batching (rcutree.enable_rcu_lazy=0; 6.1 has no
 # such batching and ignores the name), which would free the objects of
-# earlier samples up to 10 s later, at any point of the run. And with the
-# same layout at every boot (nokaslr), one source less of a boot's own
-# state (docs/bench.md: what still differs between two boots).
+# earlier samples up to 10 s later, at any point of the run. (There is no
+# KASLR to turn off: the vmlinux boots through PVH, without the
+# decompressor that would randomise it.)
 vm_qemu_cmd() {
 	local vmlinux=$1 initrd=$2 console=$3 channel=$4 append=$5
 	local cpu=(-accel "${BPFDEV_VM_ACCEL:-tcg}" -cpu max -smp 2)
@@ -75,7 +75,7 @@ vm_qemu_cmd() {
 		     -icount shift=0,sleep=off)
 		# RCU callbacks in kthreads (rcuo), not in softirqs that
 		# land in whichever sample runs (tests/bench/worker.c)
-		append="rcu_nocbs=0 rcutree.enable_rcu_lazy=0 nokaslr $append"
+		append="rcu_nocbs=0 rcutree.enable_rcu_lazy=0 $append"
 	fi
 	vm_qemu=(
 		qemu-system-x86_64
