@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Suites as tables (testlib.h), and the verdict of a race test. */
 #include <stdio.h>
+#include <unistd.h>
 
 #include "testlib.h"
 
@@ -23,6 +24,45 @@ static int tcase_tests(const struct tcase_def *t)
 	return n;
 }
 
+/*
+ * Every CPU but the first offline (0), or online again (1). A tcase whose
+ * tests patch hot kernel text (a tool enabling the scheduler's tracepoints
+ * flips their static keys with text_poke_bp()) runs on one CPU: QEMU's
+ * multi-threaded TCG can run the transient int3 on another vCPU after the
+ * patch is done, an "Oops: int3" of the emulator's, not of the kernel's
+ * (seen in blk_update_request and ttwu_do_activate on 6.12; qemu.sh). On
+ * one online vCPU the patch and the code it patches run on the same QEMU
+ * thread. Unchecked fixtures run in the parent, once per tcase, even when
+ * a test fails, so the CPUs come back for the suites after it.
+ */
+static void cpus_set_online(const char *online)
+{
+	char path[64];
+	int cpu, err;
+	FILE *f;
+
+	for (cpu = 1;; cpu++) {
+		snprintf(path, sizeof(path),
+			 "/sys/devices/system/cpu/cpu%d/online", cpu);
+		if (access(path, F_OK))
+			break;
+		f = fopen(path, "w");
+		err = !f || fputs(online, f) < 0;
+		if ((f && fclose(f)) || err)
+			fprintf(stderr, "%s: %s: %m\n", path, online);
+	}
+}
+
+static void cpus_offline(void)
+{
+	cpus_set_online("0");
+}
+
+static void cpus_online(void)
+{
+	cpus_set_online("1");
+}
+
 static TCase *tcase_build(const struct tcase_def *t)
 {
 	const struct test_entry *e;
@@ -32,6 +72,8 @@ static TCase *tcase_build(const struct tcase_def *t)
 		tcase_set_timeout(tc, t->timeout);
 	if (t->reset_grant)
 		tcase_reset_grant(tc);
+	if (t->one_cpu)
+		tcase_add_unchecked_fixture(tc, cpus_offline, cpus_online);
 	for (e = t->tests; e < t->tests + TCASE_TESTS_MAX && e->test; e++) {
 		if (!entry_runs(e))
 			continue;

@@ -228,6 +228,7 @@ struct tcase_def {
 	const char *name;
 	int timeout;		/* seconds; 0: Check's default */
 	int reset_grant;	/* the grant reset after each test */
+	int one_cpu;		/* only the first CPU online while it runs */
 	struct test_entry tests[TCASE_TESTS_MAX];
 };
 

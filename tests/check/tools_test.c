@@ -13,7 +13,6 @@
 #include <fcntl.h>
 #include <linux/rtc.h>
 #include <netinet/in.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,7 +211,6 @@ START_TEST(member_runs_libbpf_tool)
 	const char *argv[8] = { "/usr/bin/bpfdev-run" };
 	char path[64];
 	static struct run r;
-	cpu_set_t cpu0;
 	int status, i;
 	pid_t loader;
 
@@ -225,17 +223,8 @@ START_TEST(member_runs_libbpf_tool)
 	for (i = 0; tools[_i].args[i]; i++)
 		argv[i + 2] = tools[_i].args[i];
 
-	/*
-	 * The load and the tool on one vCPU: a tool enabling its
-	 * tracepoints patches kernel text (text_poke_bp()), and QEMU's
-	 * multi-threaded TCG may then run the transient int3 on the other
-	 * vCPU after the patch is done ("Oops: int3" in blk_update_request,
-	 * seen once on 6.12; tests/vm/qemu.sh). With both here, the code the
-	 * load runs is patched on the vCPU it runs on.
-	 */
-	CPU_ZERO(&cpu0);
-	CPU_SET(0, &cpu0);
-	ck_assert_int_eq(sched_setaffinity(0, sizeof(cpu0), &cpu0), 0);
+	/* the tcase runs on the first CPU alone (one_cpu, suite.c) */
+	ck_assert_int_eq(sysconf(_SC_NPROCESSORS_ONLN), 1);
 	loader = fork();
 	ck_assert_int_ge(loader, 0);
 	if (loader == 0)
@@ -255,7 +244,8 @@ START_TEST(member_runs_libbpf_tool)
 END_TEST
 
 const struct suite_def tools_suite = { "tools", {
-	{ "libbpf_tools", .timeout = 60, .reset_grant = 1, .tests = {
+	{ "libbpf_tools", .timeout = 60, .reset_grant = 1, .one_cpu = 1,
+	  .tests = {
 		LOOP_TEST(member_runs_libbpf_tool, ARRAY_LEN(tools)),
 	} },
 } };

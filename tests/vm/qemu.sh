@@ -47,7 +47,11 @@ vm_cmdline="console=ttyS0 loglevel=4 panic=-1 audit=1 log_buf_len=8M tsc=unstabl
 # runs behave the same on every host; BPFDEV_VM_ACCEL gives another value
 # (make bench's profile boot uses tcg,thread=single: ftrace patches kernel
 # text while the other vCPU runs, and multi-threaded TCG can then execute a
-# stale int3, as above, seen as "Oops: int3" in __schedule). The bios is qboot: minimal and fast. The kernel is
+# stale int3, as above, seen as "Oops: int3" in __schedule; the tools
+# suite, whose tools flip the scheduler's and the block layer's tracepoint
+# keys, runs with every CPU but the first offline for the same reason:
+# "Oops: int3" in blk_update_request and ttwu_do_activate, tests/check/
+# suite.c). The bios is qboot: minimal and fast. The kernel is
 # the uncompressed vmlinux, booted through PVH: no real-mode setup code and
 # no in-guest decompression, seconds faster under TCG. -no-reboot: a guest
 # reboot (panic=-1, or an init's fallback) ends QEMU.

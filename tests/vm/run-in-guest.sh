@@ -31,6 +31,11 @@ remove_profiles() {
 cd /tmp || exit 1
 echo "--- suite: bpfdev${CK_RUN_SUITE:+, $CK_RUN_SUITE}"
 "$dir/bpfdev_tests" || rc=1
+# The tools suite runs on the first CPU alone (tests/check/suite.c); the
+# races below need the others back.
+for c in /sys/devices/system/cpu/cpu[0-9]*/online; do
+	[ "$(cat "$c")" = 1 ] || { echo "$c: a suite left it offline" >&2; rc=1; }
+done
 
 echo "--- suite: bpfdev${CK_RUN_SUITE:+, $CK_RUN_SUITE}, broken build"
 remove_profiles
