@@ -38,16 +38,6 @@
  *   audit counts as lost (and panics for, if the administrator set the
  *   failure mode to panic, as for any lost record).
  *
- * - The call starts the record, and a work item writes it. The call runs
- *   audit_log_start(), so that audit's exclude rules judge the caller and
- *   the record's time stamp and serial are the call's, and copies the
- *   fields; the work item formats them and hands the record to kauditd,
- *   after the call returned (the formatting is two thirds of a record's
- *   cost). At most BPFDEV_AUDIT_QUEUED records wait for it: beyond that,
- *   or with no memory for the copy, the call writes its record itself, so
- *   a flood without a rate limit (audit_rate=0) slows its own calls down
- *   and does not pile up memory.
- *
  * Its format (type AUDIT_KERNEL_OTHER, 1316), one line, key=value:
  *
  *   bpfdev op=prog_load prog_type=socket_filter attach_type=none
@@ -76,14 +66,12 @@
 #include <linux/cred.h>
 #include <linux/device.h>
 #include <linux/ktime.h>
-#include <linux/llist.h>
 #include <linux/moduleparam.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/string_helpers.h>
 #include <linux/sysfs.h>
 #include <linux/user_namespace.h>
-#include <linux/workqueue.h>
 
 #include "bpfdev.h"
 
@@ -158,6 +146,24 @@ static int cmd_slot(int cmd)
 static const char *name_or_none(const char *name)
 {
 	return name ?: "none";
+}
+
+static void audit_comm(struct audit_buffer *ab)
+{
+	char comm[TASK_COMM_LEN];
+	const char *c;
+
+	get_task_comm(comm, current);
+	for (c = comm; *c; c++)
+		if (*c <= ' ' || *c == '"' || *c >= 0x7f)
+			break;
+	if (!*c) {
+		audit_log_format(ab, " comm=\"%s\"", comm);
+		return;
+	}
+	audit_log_format(ab, " comm=");
+	for (c = comm; *c; c++)
+		audit_log_format(ab, "%02X", (unsigned char)*c);
 }
 
 /*
@@ -291,81 +297,14 @@ static void counts_add(struct bpfdev_counts *c,
 		atomic_long_inc(&c->failed[slot]);
 }
 
-/*
- * A record started in the call, and what it says, copied: all the work
- * item needs to write it once the call has returned.
- */
-struct queued_record {
-	struct llist_node node;
-	struct audit_buffer *ab;
-	const char *op, *res, *reason;	/* static strings, as the types' */
-	struct request_types t;
-	u64 suppressed;
-	int err;
-	pid_t pid;
-	u32 uid, auid, ses;
-	char comm[TASK_COMM_LEN];
-	char profile[BPFDEV_PROFILE_NAME_MAX + 1];
-};
-
-static void audit_work_fn(struct work_struct *work);
-
-static LLIST_HEAD(audit_queue);
-static DECLARE_WORK(audit_work, audit_work_fn);
-static atomic_t audit_queued;	/* records in audit_queue */
-
-static void audit_comm(struct audit_buffer *ab, const char *comm)
-{
-	const char *c;
-
-	for (c = comm; *c; c++)
-		if (*c <= ' ' || *c == '"' || *c >= 0x7f)
-			break;
-	if (!*c) {
-		audit_log_format(ab, " comm=\"%s\"", comm);
-		return;
-	}
-	audit_log_format(ab, " comm=");
-	for (c = comm; *c; c++)
-		audit_log_format(ab, "%02X", (unsigned char)*c);
-}
-
-/* Format @r into its buffer, and hand the record to kauditd */
-static void audit_write(const struct queued_record *r)
-{
-	audit_log_format(r->ab,
-			 "bpfdev op=%s prog_type=%s attach_type=%s map_type=%s res=%s reason=%s errno=%d pid=%d uid=%u auid=%u ses=%u",
-			 r->op, name_or_none(r->t.prog),
-			 name_or_none(r->t.attach), name_or_none(r->t.map),
-			 r->res, r->reason, r->err, r->pid, r->uid, r->auid,
-			 r->ses);
-	audit_comm(r->ab, r->comm);
-	if (r->suppressed)
-		audit_log_format(r->ab, " suppressed=%llu", r->suppressed);
-	audit_log_format(r->ab, " profile=%s", r->profile);
-	audit_log_end(r->ab);
-}
-
-/* The records the calls queued, written in the order they were queued */
-static void audit_work_fn(struct work_struct *work)
-{
-	struct llist_node *queued = llist_del_all(&audit_queue);
-	struct queued_record *r, *next;
-
-	llist_for_each_entry_safe(r, next, llist_reverse_order(queued), node) {
-		audit_write(r);
-		kfree(r);
-		atomic_dec(&audit_queued);
-	}
-}
-
 static void audit_record(const struct bpfdev_request *req, int ret,
 			 const char *res)
 {
 	struct bpfdev_audit_bucket *bucket = audit_bucket(req);
 	u32 rate = READ_ONCE(audit_rate);
-	struct queued_record here, *r = NULL;
 	struct audit_buffer *ab;
+	struct request_types t;
+	u64 suppressed;
 
 	if (rate && !audit_bucket_take(bucket, rate))
 		return;
@@ -373,33 +312,25 @@ static void audit_record(const struct bpfdev_request *req, int ret,
 	ab = audit_log_start(NULL, GFP_NOWAIT, AUDIT_KERNEL_OTHER);
 	if (!ab)
 		return;	/* excluded, or lost: audit counts it */
-	if (atomic_inc_return(&audit_queued) <= BPFDEV_AUDIT_QUEUED)
-		r = kmalloc(sizeof(*r), GFP_NOWAIT | __GFP_NOWARN);
-	if (!r) {
-		atomic_dec(&audit_queued);
-		r = &here;
-	}
-	r->ab = ab;
-	r->op = req->cmd >= 0 ?
-		name_or_none(bpfdev_vocab_name(&bpfdev_vocab_cmds, req->cmd)) :
-		"unknown";
-	r->res = res;
-	r->reason = deny_names[req->deny];
-	request_types(req, &r->t);
-	r->suppressed = audit_bucket_collect(bucket);
-	r->err = ret < 0 ? -ret : 0;
-	r->pid = task_tgid_nr(current);
-	r->uid = from_kuid(&init_user_ns, current_uid());
-	r->auid = from_kuid(&init_user_ns, audit_get_loginuid(current));
-	r->ses = audit_get_sessionid(current);
-	get_task_comm(r->comm, current);
-	strscpy(r->profile, req->st->profile->name, sizeof(r->profile));
-	if (r == &here) {
-		audit_write(r);
-		return;
-	}
-	llist_add(&r->node, &audit_queue);
-	schedule_work(&audit_work);
+	request_types(req, &t);
+
+	audit_log_format(ab,
+			 "bpfdev op=%s prog_type=%s attach_type=%s map_type=%s res=%s reason=%s errno=%d pid=%d uid=%u auid=%u ses=%u",
+			 req->cmd >= 0 ?
+			 name_or_none(bpfdev_vocab_name(&bpfdev_vocab_cmds,
+							req->cmd)) : "unknown",
+			 name_or_none(t.prog), name_or_none(t.attach),
+			 name_or_none(t.map), res, deny_names[req->deny],
+			 ret < 0 ? -ret : 0, task_tgid_nr(current),
+			 from_kuid(&init_user_ns, current_uid()),
+			 from_kuid(&init_user_ns, audit_get_loginuid(current)),
+			 audit_get_sessionid(current));
+	audit_comm(ab);
+	suppressed = audit_bucket_collect(bucket);
+	if (suppressed)
+		audit_log_format(ab, " suppressed=%llu", suppressed);
+	audit_log_format(ab, " profile=%s", req->st->profile->name);
+	audit_log_end(ab);
 }
 
 /**
@@ -504,15 +435,6 @@ int bpfdev_stats_init(void)
 					"suppressed", &audit_suppressed);
 	stats_attrs[n] = NULL;
 	return 0;
-}
-
-/**
- * bpfdev_audit_flush() - write the records the calls queued, before the
- *	module goes (their strings are the module's)
- */
-void bpfdev_audit_flush(void)
-{
-	flush_work(&audit_work);
 }
 
 /* One counter, "name=value" and @sep, at @len of @buf */

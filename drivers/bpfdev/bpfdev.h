@@ -584,7 +584,6 @@ u64 bpfdev_map_mem(const union bpf_attr *k);
 
 /* audit.c */
 int bpfdev_stats_init(void);
-void bpfdev_audit_flush(void);
 int bpfdev_counts_print(char *buf, size_t size,
 			const struct bpfdev_counts *c, char sep);
 void bpfdev_audit_request(const struct bpfdev_request *req, int ret);

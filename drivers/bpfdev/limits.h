@@ -96,13 +96,6 @@
 #define BPFDEV_DEFAULT_AUDIT_RATE	20
 #define BPFDEV_AUDIT_RATE_LIMIT		10000
 
-/*
- * Records waiting for the work item that writes them, of all users: each
- * holds its copy (192 bytes) and its started record (an skb of about
- * 1 KiB). Beyond it a call writes its own record.
- */
-#define BPFDEV_AUDIT_QUEUED		256
-
 /* What the parameters may be set to, and what requests may carry */
 
 /* kernel/bpf/verifier.c: the largest program the verifier takes */

@@ -307,7 +307,6 @@ static void __exit bpfdev_exit(void)
 	bpfdev_profiles_exit();
 	/* No file is open (each pins the module): no call is running. */
 	bpfdev_attachments_release();
-	bpfdev_audit_flush();
 	bpfdev_test_exit();
 	bpfdev_objects_stop();
 	bpfdev_users_free(&bpfdev_default_profile.users);
