@@ -183,26 +183,19 @@ static void text_add(struct record_text *t, const char *s)
 	text_put(t, s, strlen(s));
 }
 
-/* 32-bit numbers apart: a 64-bit division by 10 costs more */
-static void text_u32(struct record_text *t, u32 v)
-{
-	char digits[10], *d = digits + sizeof(digits);
-
-	do {
-		*--d = '0' + v % 10;
-		v /= 10;
-	} while (v);
-	text_put(t, d, digits + sizeof(digits) - d);
-}
-
-static void text_u64(struct record_text *t, u64 v)
+/* Digits of a 64-bit number by 32-bit divisions, once it fits in 32 bits */
+static void text_num(struct record_text *t, u64 v)
 {
 	char digits[20], *d = digits + sizeof(digits);
+	u32 low;
 
+	while (v > U32_MAX)
+		*--d = '0' + do_div(v, 10);
+	low = v;
 	do {
-		*--d = '0' + v % 10;
-		v /= 10;
-	} while (v);
+		*--d = '0' + low % 10;
+		low /= 10;
+	} while (low);
 	text_put(t, d, digits + sizeof(digits) - d);
 }
 
@@ -391,21 +384,21 @@ static void audit_record(const struct bpfdev_request *req, int ret,
 	text_lit(&text, " reason=");
 	text_add(&text, deny_names[req->deny]);
 	text_lit(&text, " errno=");
-	text_u32(&text, ret < 0 ? -ret : 0);
+	text_num(&text, ret < 0 ? -ret : 0);
 	text_lit(&text, " pid=");
-	text_u32(&text, task_tgid_nr(current));
+	text_num(&text, task_tgid_nr(current));
 	text_lit(&text, " uid=");
-	text_u32(&text, from_kuid(&init_user_ns, current_uid()));
+	text_num(&text, from_kuid(&init_user_ns, current_uid()));
 	text_lit(&text, " auid=");
-	text_u32(&text, from_kuid(&init_user_ns, audit_get_loginuid(current)));
+	text_num(&text, from_kuid(&init_user_ns, audit_get_loginuid(current)));
 	text_lit(&text, " ses=");
-	text_u32(&text, audit_get_sessionid(current));
+	text_num(&text, audit_get_sessionid(current));
 	get_task_comm(comm, current);
 	text_comm(&text, comm);
 	suppressed = audit_bucket_collect(bucket);
 	if (suppressed) {
 		text_lit(&text, " suppressed=");
-		text_u64(&text, suppressed);
+		text_num(&text, suppressed);
 	}
 	text_lit(&text, " profile=");
 	text_add(&text, req->st->profile->name);
