@@ -31,7 +31,11 @@
  *                worker; prog_load_2@two, map_create@two: the same number
  *                split over two workers of the mode running at once (from
  *                the start of the first to the end of the last); modes dev,
- *                cap, token; ns = that time / CONC_N
+ *                cap, token; ns = that time / CONC_N; and
+ *                prog_load_2@one_spin, @one_sleep, @two_spin, @two_sleep
+ *                (and map_create's): the lock contentions of the machine
+ *                during each (contention.c), spinning and sleeping ones, in
+ *                "ns" as hits per 1,000 operations
  *   auditd       prog_load_2@auditd, map_create@auditd, btf_load@auditd;
  *                modes dev and cap; auditing enabled and a listener
  *                registered as the audit daemon, draining its socket
@@ -270,6 +274,37 @@ static uint64_t conc_two(struct worker *a, struct worker *b, int op, int n)
 	return (pa.t1 > pb.t1 ? pa.t1 : pb.t1) - (pa.t0 < pb.t0 ? pa.t0 : pb.t0);
 }
 
+/* Contentions per 1,000 of @n operations since @spin0 and @sleep0 */
+static void emit_contention(const char *op, const char *which,
+			    const char *mode, int r, int n, uint64_t spin0,
+			    uint64_t sleep0)
+{
+	char name[64];
+	uint64_t spin, sleep;
+
+	if (contention_read(&spin, &sleep))
+		return;
+	snprintf(name, sizeof(name), "%s_spin", which);
+	emit(op, name, mode, r, (spin - spin0) * 1000 / (uint64_t)n);
+	snprintf(name, sizeof(name), "%s_sleep", which);
+	emit(op, name, mode, r, (sleep - sleep0) * 1000 / (uint64_t)n);
+}
+
+/* One (@two 0) or two workers' CONC_N operations, and their contentions */
+static uint64_t conc_sample(struct worker *a, struct worker *b, int op,
+			    int n, int r, int counting)
+{
+	uint64_t spin0 = 0, sleep0 = 0, t;
+
+	if (counting && contention_read(&spin0, &sleep0))
+		counting = 0;
+	t = b ? conc_two(a, b, op, n) : conc_one(a, op, n);
+	if (t && counting)
+		emit_contention(op_names[op], b ? "@two" : "@one", a->mode, r,
+				n, spin0, sleep0);
+	return t;
+}
+
 static void phase_concurrency(int rounds)
 {
 	static const int pairs[][2] = {
@@ -278,9 +313,13 @@ static void phase_concurrency(int rounds)
 	static const struct { int op, n; } ops[] = {
 		{ OP_LOAD_TINY, 100 }, { OP_MAP_CREATE, 1000 },
 	};
+	int r, counting, err;
 	size_t o, i;
-	int r;
 
+	err = contention_open();
+	counting = !err;
+	if (err)
+		note("lock:contention_begin not counted: %s", strerror(-err));
 	for (o = 0; o < sizeof(ops) / sizeof(ops[0]); o++) {
 		int op = ops[o].op, n = ops[o].n;
 
@@ -293,11 +332,15 @@ static void phase_concurrency(int rounds)
 				if (!a->up || !b->up)
 					continue;
 				if (r & 1) {
-					two = conc_two(a, b, op, n);
-					one = conc_one(b, op, n);
+					two = conc_sample(a, b, op, n, r,
+							  counting);
+					one = conc_sample(b, NULL, op, n, r,
+							  counting);
 				} else {
-					one = conc_one(a, op, n);
-					two = conc_two(a, b, op, n);
+					one = conc_sample(a, NULL, op, n, r,
+							  counting);
+					two = conc_sample(a, b, op, n, r,
+							  counting);
 				}
 				if (one)
 					emit(op_names[op], "@one", a->mode, r,

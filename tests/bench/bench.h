@@ -95,6 +95,13 @@ int token_supported(void);
 int token_child(int sock);
 int token_broker(int sock, pid_t child);
 
+/*
+ * contention.c: count lock:contention_begin hits from now on (0, or a
+ * negative errno); read the counts so far, spinning and the others.
+ */
+int contention_open(void);
+int contention_read(uint64_t *spin, uint64_t *sleep);
+
 /* audit.c */
 int audit_enable(unsigned int enabled);
 struct audit_listener {

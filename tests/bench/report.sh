@@ -11,7 +11,8 @@
 #    baseline (bpfdev and the BPF token vs CAP_BPF direct; interposer vs
 #    plain of the same pair), the concurrency scaling (time for N
 #    operations in one process / split over two at once; its ratio to
-#    cap's), and a chart of the median ratios (OUTDIR/bench.png, gnuplot).
+#    cap's), the lock contentions during those samples, and a chart of
+#    the median ratios (OUTDIR/bench.png, gnuplot).
 # The CSV ops and modes are described in tests/bench/bench.c.
 set -euo pipefail
 out=$1
@@ -145,6 +146,19 @@ for k in "$@"; do
 						printf "%s scaling %s/cap\t%.3f\n", o, m, smed / cmed > dat
 				}
 			}
+			print ""
+			print "Lock contention during the same samples: lock:contention_begin hits of the whole machine"
+			print "per 1,000 operations, median of the rounds; spinning locks, and sleeping ones (mutexes, rwsems)"
+			printf "%-12s %-6s %10s %10s %10s %10s\n", "op", "mode", "spin one", "spin two", "sleep one", "sleep two"
+			for (i = 1; i <= 2; i++)
+				for (j = 1; j <= 3; j++) {
+					o = cops[i]; m = cms[j]
+					k1 = o "@one_spin," m; k2 = o "@two_spin," m
+					k3 = o "@one_sleep," m; k4 = o "@two_sleep," m
+					if (!(k1 in n) || !(k2 in n) || !(k3 in n) || !(k4 in n))
+						continue
+					printf "%-12s %-6s %10d %10d %10d %10d\n", o, m, med(k1), med(k2), med(k3), med(k4)
+				}
 		}'
 		echo
 	} >>"$table"
