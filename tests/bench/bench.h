@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * bpfdev_bench: what the coordinator (bench.c), the workers (worker.c), the
- * BPF token set-up (token.c) and the audit netlink client (audit.c) share.
+ * BPF token set-up (token.c), the audit netlink client (audit.c) and the
+ * lock contention counter (contention.c) share.
  */
 #ifndef BPFDEV_BENCH_H
 #define BPFDEV_BENCH_H
