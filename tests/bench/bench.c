@@ -34,8 +34,9 @@
  *                cap, token; ns = that time / CONC_N; and
  *                prog_load_2@one_spin, @one_sleep, @two_spin, @two_sleep
  *                (and map_create's): the lock contentions of the machine
- *                during each (contention.c), spinning and sleeping ones, in
- *                "ns" as hits per 1,000 operations
+ *                during each (contention.c), spinning (LCB_F_SPIN: a
+ *                spinlock, or a mutex's optimistic spin) and the others,
+ *                in "ns" as hits per 1,000 operations
  *   auditd       prog_load_2@auditd, map_create@auditd, btf_load@auditd;
  *                modes dev and cap; auditing enabled and a listener
  *                registered as the audit daemon, draining its socket

@@ -148,7 +148,7 @@ for k in "$@"; do
 			}
 			print ""
 			print "Lock contention during the same samples: lock:contention_begin hits of the whole machine"
-			print "per 1,000 operations, median of the rounds; spinning locks, and sleeping ones (mutexes, rwsems)"
+			print "per 1,000 operations, median of the rounds; spinning (a spinlock, or a mutex spinning before it sleeps), and sleeping"
 			printf "%-12s %-6s %10s %10s %10s %10s\n", "op", "mode", "spin one", "spin two", "sleep one", "sleep two"
 			for (i = 1; i <= 2; i++)
 				for (j = 1; j <= 3; j++) {
