@@ -150,10 +150,10 @@ static const char *name_or_none(const char *name)
 
 /*
  * A record's text, built here and logged as one "%s": vsnprintf() costs
- * about a hundred instructions a conversion and a record has fourteen,
- * where copying a field costs a few dozen (docs/bench.md). 512 holds the longest record (about
- * 330 characters: four names of at most 32, comm in hex, six numbers of
- * at most 20 digits, a profile name of 32); a longer one would be cut,
+ * about 400 instructions a conversion and a record has fourteen, where
+ * copying a field costs a few dozen (docs/bench.md). 512 holds the
+ * longest record (about 380 characters: names of up to 30, comm in hex,
+ * six numbers, a profile name of 32); a longer one would lose fields,
  * never overrun.
  */
 struct record_text {
@@ -172,9 +172,11 @@ static void text_put(struct record_text *t, const char *s, size_t n)
 /* A literal: its length known when compiled, copied by a few moves */
 #define text_lit(t, s)							\
 	do {								\
-		if ((t)->len + sizeof(s) - 1 < sizeof((t)->buf)) {	\
-			memcpy((t)->buf + (t)->len, s, sizeof(s) - 1);	\
-			(t)->len += sizeof(s) - 1;			\
+		struct record_text *t_ = (t);				\
+									\
+		if (t_->len + sizeof("" s "") - 1 < sizeof(t_->buf)) {	\
+			memcpy(t_->buf + t_->len, s, sizeof(s) - 1);	\
+			t_->len += sizeof(s) - 1;			\
 		}							\
 	} while (0)
 

@@ -291,7 +291,7 @@ static void emit_contention(const char *op, const char *which,
 	emit(op, name, mode, r, (sleep - sleep0) * 1000 / (uint64_t)n);
 }
 
-/* One (@two 0) or two workers' CONC_N operations, and their contentions */
+/* One (@b NULL) or two workers' CONC_N operations, and their contentions */
 static uint64_t conc_sample(struct worker *a, struct worker *b, int op,
 			    int n, int r, int counting)
 {
@@ -352,6 +352,7 @@ static void phase_concurrency(int rounds)
 			}
 		fflush(stdout);
 	}
+	contention_close();
 }
 
 static void phase_auditd(int rounds)

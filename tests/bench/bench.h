@@ -98,10 +98,11 @@ int token_broker(int sock, pid_t child);
 
 /*
  * contention.c: count lock:contention_begin hits from now on (0, or a
- * negative errno); read the counts so far, spinning and the others.
+ * negative errno); read the counts so far, spinning and the others; stop.
  */
 int contention_open(void);
 int contention_read(uint64_t *spin, uint64_t *sleep);
+void contention_close(void);
 
 /* audit.c */
 int audit_enable(unsigned int enabled);

@@ -19,7 +19,7 @@
 #define LCB_F_SPIN	(1U << 0)	/* include/trace/events/lock.h */
 #define CONT_SLOTS	64		/* the six flags of 6.1 and 6.12 */
 
-static int map_fd = -1;
+static int map_fd = -1, link_fd = -1;
 
 static long bpf(int cmd, union bpf_attr *a)
 {
@@ -69,8 +69,9 @@ int contention_open(void)
 	memset(&a, 0, sizeof(a));
 	a.raw_tracepoint.name = (uintptr_t)"contention_begin";
 	a.raw_tracepoint.prog_fd = prog_fd;
-	/* the attachment's fd holds the program: open to the end */
-	if (bpf(BPF_RAW_TRACEPOINT_OPEN, &a) < 0)
+	/* the attachment's fd holds the program */
+	link_fd = bpf(BPF_RAW_TRACEPOINT_OPEN, &a);
+	if (link_fd < 0)
 		goto fail;
 	close(prog_fd);
 	return 0;
@@ -81,6 +82,16 @@ fail:
 	close(map_fd);
 	map_fd = -1;
 	return err;
+}
+
+/* Detach the program: the phases after the counted one run without it */
+void contention_close(void)
+{
+	if (link_fd >= 0)
+		close(link_fd);
+	if (map_fd >= 0)
+		close(map_fd);
+	link_fd = map_fd = -1;
 }
 
 /* The counts since contention_open(): spinning, and sleeping or other */

@@ -38,14 +38,15 @@ static int tcase_tests(const struct tcase_def *t)
 static void cpus_set_online(const char *online)
 {
 	char path[64];
+	long cpus = sysconf(_SC_NPROCESSORS_CONF);
 	int cpu, err;
 	FILE *f;
 
-	for (cpu = 1;; cpu++) {
+	for (cpu = 1; cpu < cpus; cpu++) {
 		snprintf(path, sizeof(path),
 			 "/sys/devices/system/cpu/cpu%d/online", cpu);
 		if (access(path, F_OK))
-			break;
+			continue;
 		f = fopen(path, "w");
 		err = !f || fputs(online, f) < 0;
 		if ((f && fclose(f)) || err)
